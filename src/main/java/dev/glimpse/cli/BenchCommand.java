@@ -1,0 +1,19 @@
+package dev.glimpse.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+/** {@code glimpse bench}: benchmarks that print ratios measured in one run. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks (speed figures measured within one run).",
+    subcommands = {})
+public final class BenchCommand implements Runnable {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

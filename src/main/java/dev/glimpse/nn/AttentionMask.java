@@ -1,0 +1,138 @@
+package dev.glimpse.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Composes attention masks from named segments of a sequence instead of special-casing each model.
+ * A segment is bidirectional or causal within itself; {@link Builder#see} lets one segment attend
+ * to another in full. Key padding is added per row. GIT's seq2seq mask, for example:
+ *
+ * <pre>
+ * AttentionMask.builder()
+ *     .segment("image", numImageTokens, false)   // image tokens see each other
+ *     .segment("text", numTextTokens, true)      // text is causal
+ *     .see("text", "image")                      // text sees all image tokens; image never sees text
+ *     .build();
+ * </pre>
+ *
+ * Masks are additive: 0 where attention is allowed, {@link #BLOCKED} where it is not.
+ */
+public final class AttentionMask {
+  /** Large negative score for blocked positions; finite so fully masked rows stay NaN-free. */
+  public static final float BLOCKED = -1e9f;
+
+  private final boolean[][] allowed; // [query][key]
+
+  private AttentionMask(boolean[][] allowed) {
+    this.allowed = allowed;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public int length() {
+    return allowed.length;
+  }
+
+  public boolean allowed(int query, int key) {
+    return allowed[query][key];
+  }
+
+  /** The pattern as an additive mask [1, 1, L, L]. */
+  public NDArray toArray(NDManager manager) {
+    int n = allowed.length;
+    float[] values = new float[n * n];
+    for (int q = 0; q < n; q++) {
+      for (int k = 0; k < n; k++) {
+        values[q * n + k] = allowed[q][k] ? 0f : BLOCKED;
+      }
+    }
+    return manager.create(values, new Shape(1, 1, n, n));
+  }
+
+  /** The pattern plus key padding: keyValid [B, L] (nonzero = real token) -> [B, 1, L, L]. */
+  public NDArray toArray(NDManager manager, NDArray keyValid) {
+    return toArray(manager).add(keyPadding(keyValid));
+  }
+
+  /** Additive key-padding mask: keyValid [B, S] (nonzero = real) -> [B, 1, 1, S]. */
+  public static NDArray keyPadding(NDArray keyValid) {
+    NDArray valid = keyValid.toType(DataType.FLOAT32, false);
+    long b = valid.getShape().get(0);
+    long s = valid.getShape().get(1);
+    // (1 - valid) * BLOCKED
+    return valid.neg().add(1f).mul(BLOCKED).reshape(b, 1, 1, s);
+  }
+
+  /** Builds a mask from segments. */
+  public static final class Builder {
+    private record Segment(String name, int length, boolean causal, int group) {}
+
+    private final List<Segment> segments = new ArrayList<>();
+    private final Set<String> links = new HashSet<>();
+    private int group;
+
+    /** Adds a segment; tokens in it see each other (all, or causally when {@code causal}). */
+    public Builder segment(String name, int length, boolean causal) {
+      if (length < 0) {
+        throw new IllegalArgumentException("segment " + name + " has negative length " + length);
+      }
+      for (Segment s : segments) {
+        if (s.name.equals(name) && s.group == group) {
+          throw new IllegalArgumentException("segment " + name + " added twice");
+        }
+      }
+      segments.add(new Segment(name, length, causal, group));
+      return this;
+    }
+
+    /** Lets every token of segment {@code query} attend to every token of segment {@code key}. */
+    public Builder see(String query, String key) {
+      links.add(query + "\u0000" + key);
+      return this;
+    }
+
+    /**
+     * Starts a new independent sequence in the same row (sequence packing): segments added after
+     * this call see nothing before it, giving a block-diagonal mask. Links apply within each group.
+     */
+    public Builder nextSequence() {
+      group++;
+      return this;
+    }
+
+    public AttentionMask build() {
+      int total = 0;
+      for (Segment s : segments) {
+        total += s.length;
+      }
+      boolean[][] allowed = new boolean[total][total];
+      int qStart = 0;
+      for (Segment q : segments) {
+        int kStart = 0;
+        for (Segment k : segments) {
+          if (q.group == k.group) {
+            boolean same = q == k;
+            boolean linked = links.contains(q.name + "\u0000" + k.name);
+            for (int i = 0; i < q.length; i++) {
+              for (int j = 0; j < k.length; j++) {
+                allowed[qStart + i][kStart + j] = same ? (!q.causal || j <= i) : linked;
+              }
+            }
+          }
+          kStart += k.length;
+        }
+        qStart += q.length;
+      }
+      return new AttentionMask(allowed);
+    }
+  }
+}

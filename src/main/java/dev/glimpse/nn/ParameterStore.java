@@ -1,0 +1,205 @@
+package dev.glimpse.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.glimpse.util.GlimpseException;
+import dev.glimpse.util.SafeTensors;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * Owns every parameter of a model, by hierarchical name ({@code decoder.layers.0.attention.query.weight}).
+ * Blocks receive a {@link Scope} and create their parameters through it; tied weights are the same
+ * {@link Parameter} object used in two places. Parameters are created before any NDScope is opened
+ * and live until the store is closed.
+ */
+public final class ParameterStore implements AutoCloseable {
+  private final NDManager manager;
+  private final long seed;
+  private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+
+  public ParameterStore(NDManager parent, long seed) {
+    this.manager = parent.newSubManager();
+    this.manager.setName("parameters");
+    this.seed = seed;
+  }
+
+  public Scope root() {
+    return new Scope(this, "");
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  Parameter create(String name, Parameter.Kind kind, Shape shape, Init init) {
+    if (parameters.containsKey(name)) {
+      throw new IllegalStateException("parameter created twice: " + name);
+    }
+    // A per-name stream: a parameter's initial values do not depend on which others exist.
+    SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ name.hashCode() * 0xC2B2AE3D27D4EB4FL);
+    NDArray array = manager.create(init.sample(shape.size(), random), shape);
+    array.setName(name);
+    array.setRequiresGradient(true);
+    Parameter p = new Parameter(name, kind, array);
+    parameters.put(name, p);
+    return p;
+  }
+
+  public Collection<Parameter> all() {
+    return Collections.unmodifiableCollection(parameters.values());
+  }
+
+  public List<Parameter> trainable() {
+    List<Parameter> out = new ArrayList<>();
+    for (Parameter p : parameters.values()) {
+      if (!p.frozen()) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  public boolean contains(String name) {
+    return parameters.containsKey(name);
+  }
+
+  public Parameter get(String name) {
+    Parameter p = parameters.get(name);
+    if (p == null) {
+      throw new IllegalArgumentException("no parameter named " + name);
+    }
+    return p;
+  }
+
+  /** Total number of scalar values. */
+  public long count() {
+    long n = 0;
+    for (Parameter p : parameters.values()) {
+      n += p.size();
+    }
+    return n;
+  }
+
+  /** Freezes (or unfreezes) every parameter whose name starts with the prefix; returns how many. */
+  public int setFrozen(String prefix, boolean frozen) {
+    int n = 0;
+    for (Parameter p : parameters.values()) {
+      if (p.name().startsWith(prefix)) {
+        p.setFrozen(frozen);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Snapshot of every parameter as float32 tensors, in creation order. */
+  public List<SafeTensors.Tensor> toTensors() {
+    List<SafeTensors.Tensor> out = new ArrayList<>();
+    for (Parameter p : parameters.values()) {
+      out.add(SafeTensors.Tensor.ofFloats(p.name(), p.shape().getShape(), p.array().toFloatArray()));
+    }
+    return out;
+  }
+
+  public void save(Path file, Map<String, String> metadata) {
+    SafeTensors.write(file, toTensors(), metadata);
+  }
+
+  /**
+   * Loads values by name. Every parameter must be present with its exact shape, and the file must
+   * hold nothing else; otherwise one error lists all missing, unexpected and mis-shaped tensors.
+   */
+  public void load(Map<String, SafeTensors.Tensor> tensors, String source) {
+    List<String> problems = new ArrayList<>();
+    TreeSet<String> unexpected = new TreeSet<>(tensors.keySet());
+    for (Parameter p : parameters.values()) {
+      SafeTensors.Tensor t = tensors.get(p.name());
+      unexpected.remove(p.name());
+      if (t == null) {
+        problems.add("missing " + p.name() + " " + p.shape());
+      } else if (!new Shape(t.shape()).equals(p.shape())) {
+        problems.add("wrong shape for " + p.name() + ": file has " + new Shape(t.shape()) + ", model needs " + p.shape());
+      }
+    }
+    for (String name : unexpected) {
+      problems.add("unexpected " + name);
+    }
+    if (!problems.isEmpty()) {
+      throw new GlimpseException(source + " does not match the model: " + summarize(problems));
+    }
+    for (Parameter p : parameters.values()) {
+      SafeTensors.Tensor t = tensors.get(p.name());
+      try (NDArray values = manager.create(t.toFloats(), p.shape())) {
+        p.array().set(values.toFloatArray());
+      }
+    }
+  }
+
+  public void load(Path file) {
+    load(SafeTensors.read(file).tensors(), file.toString());
+  }
+
+  static String summarize(List<String> problems) {
+    int shown = Math.min(problems.size(), 12);
+    String head = String.join("; ", problems.subList(0, shown));
+    return problems.size() > shown ? head + "; ... (" + problems.size() + " problems in all)" : head;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+
+  /** A name prefix inside the store, handed to a block so it can create its parameters. */
+  public record Scope(ParameterStore store, String prefix) {
+    public Scope sub(String name) {
+      return new Scope(store, prefix.isEmpty() ? name : prefix + "." + name);
+    }
+
+    public Scope sub(String name, int index) {
+      return sub(name + "." + index);
+    }
+
+    public String name(String leaf) {
+      return prefix.isEmpty() ? leaf : prefix + "." + leaf;
+    }
+
+    public Parameter weight(String leaf, Init init, long... shape) {
+      return store.create(name(leaf), Parameter.Kind.WEIGHT, new Shape(shape), init);
+    }
+
+    public Parameter bias(String leaf, long... shape) {
+      return store.create(name(leaf), Parameter.Kind.BIAS, new Shape(shape), Init.zeros());
+    }
+
+    public Parameter norm(String leaf, Init init, long... shape) {
+      return store.create(name(leaf), Parameter.Kind.NORM, new Shape(shape), init);
+    }
+
+    public Parameter embedding(String leaf, Init init, long... shape) {
+      return store.create(name(leaf), Parameter.Kind.EMBEDDING, new Shape(shape), init);
+    }
+
+    public Parameter token(String leaf, Init init, long... shape) {
+      return store.create(name(leaf), Parameter.Kind.TOKEN, new Shape(shape), init);
+    }
+
+    public NDManager manager() {
+      return store.manager;
+    }
+
+    DataType dataType() {
+      return DataType.FLOAT32;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.glimpse.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.SparseFormat;
+
+/**
+ * Token embedding, plus learned absolute positions (with an optional index offset, as OPT's +2) and
+ * an optional LayerNorm (BERT-style, as GIT's text embeddings). Models with rotary attention use no
+ * position table here.
+ */
+public final class TextEmbedding {
+  private final Parameter tokens;    // [V, D]
+  private final Parameter positions; // [maxPositions + offset, D] or null
+  private final int positionOffset;
+  private final Norm norm;           // null when absent
+
+  public TextEmbedding(ParameterStore.Scope scope, int vocabSize, int width, int maxPositions,
+      int positionOffset, NormType normType, double normEps, double std) {
+    this.tokens = scope.embedding("token_embedding", Init.normal(std), vocabSize, width);
+    this.positions = maxPositions > 0
+        ? scope.embedding("position_embedding", Init.normal(std), maxPositions + positionOffset, width)
+        : null;
+    this.positionOffset = positionOffset;
+    this.norm = normType == null ? null : new Norm(scope.sub("norm"), normType, width, normEps);
+  }
+
+  /**
+   * @param ids [B, T] int64 token ids
+   * @param positionIds [B, T] int64 positions (0-based), or null when there is no position table
+   * @return [B, T, D]
+   */
+  public NDArray forward(NDArray ids, NDArray positionIds) {
+    NDArray x = ai.djl.nn.core.Embedding.embedding(ids, tokens.array(), SparseFormat.DENSE).singletonOrThrow();
+    if (positions != null) {
+      NDArray index = positionOffset == 0 ? positionIds : positionIds.add(positionOffset);
+      x = x.add(ai.djl.nn.core.Embedding.embedding(index, positions.array(), SparseFormat.DENSE).singletonOrThrow());
+    }
+    return norm == null ? x : norm.forward(x);
+  }
+
+  public Parameter tokens() {
+    return tokens;
+  }
+
+  public int vocabSize() {
+    return (int) tokens.shape().get(0);
+  }
+
+  /** Number of positions the table holds (0 without a table). */
+  public int maxPositions() {
+    return positions == null ? 0 : (int) positions.shape().get(0) - positionOffset;
+  }
+}

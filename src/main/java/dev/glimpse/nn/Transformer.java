@@ -1,0 +1,78 @@
+package dev.glimpse.nn;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A stack of {@link TransformerBlock}s with an optional final norm. */
+public final class Transformer {
+  private final TransformerConfig config;
+  private final List<TransformerBlock> blocks = new ArrayList<>();
+  private final Norm finalNorm; // null when the config has none
+  private final RotaryEmbedding rotary;
+
+  public Transformer(ParameterStore.Scope scope, TransformerConfig config) {
+    this(scope, config, 0);
+  }
+
+  /** @param memoryWidth width of a cross-attention memory every block attends to, 0 for none */
+  public Transformer(ParameterStore.Scope scope, TransformerConfig config, long memoryWidth) {
+    this.config = config;
+    for (int i = 0; i < config.layers(); i++) {
+      blocks.add(new TransformerBlock(scope.sub("layers", i), config, memoryWidth));
+    }
+    this.finalNorm = config.finalNorm()
+        ? new Norm(scope.sub("final_norm"), config.norm(), config.width(), config.normEps())
+        : null;
+    this.rotary = config.ropeTheta() > 0 ? new RotaryEmbedding(config.headDim(), config.ropeTheta()) : null;
+  }
+
+  /** Self-attention only, no cache. x: [B, T, D] -> [B, T, D]. */
+  public NDArray forward(NDArray x, NDArray mask) {
+    return forward(x, mask, null, null, null, null);
+  }
+
+  /**
+   * @param x [B, T, D]
+   * @param mask additive mask [B|1, 1, T, S]
+   * @param cache per-layer caches or null
+   * @param positions [B, T] int64 positions for rotary attention, or null
+   * @param memory cross-attention memory [B, M, D_mem] or null
+   * @param hiddenStates if not null, receives the input of each block and the final output
+   *     (before the final norm), as HuggingFace's {@code output_hidden_states}
+   * @return [B, T, D] after the final norm (if any)
+   */
+  public NDArray forward(NDArray x, NDArray mask, KvCache cache, NDArray positions, NDArray memory,
+      List<NDArray> hiddenStates) {
+    NDArray[] rope = rotary == null ? null : rotary.tables(positions);
+    for (int i = 0; i < blocks.size(); i++) {
+      if (hiddenStates != null) {
+        hiddenStates.add(x);
+      }
+      x = blocks.get(i).forward(x, mask, cache == null ? null : cache.layer(i), rope, memory, null, null);
+    }
+    if (hiddenStates != null) {
+      hiddenStates.add(x);
+    }
+    return finalNorm == null ? x : finalNorm.forward(x);
+  }
+
+  public TransformerConfig config() {
+    return config;
+  }
+
+  public List<TransformerBlock> blocks() {
+    return blocks;
+  }
+
+  public int numLayers() {
+    return blocks.size();
+  }
+
+  /** Turns attention-probability recording on or off in every block. */
+  public void setRecordAttention(boolean record) {
+    for (TransformerBlock block : blocks) {
+      block.attention().setRecordAttention(record);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.glimpse.nn;
+
+/**
+ * A ViT image encoder.
+ *
+ * @param imageSize trained square image side; other sizes interpolate the position table
+ * @param patchSize patch side in pixels
+ * @param channels input channels (3)
+ * @param encoder the transformer stack (its width is the token width)
+ * @param classToken prepend a learned CLS token (CLIP, GIT, BLIP-2)
+ * @param patchBias the patch convolution has a bias (BLIP-2 yes, CLIP no)
+ * @param preNorm a LayerNorm on the embeddings before the first block (CLIP "pre_layrnorm")
+ * @param postNorm a LayerNorm applied to all output tokens (GIT); for pre-LN stacks with a final
+ *     norm this is usually false
+ */
+public record VisionConfig(
+    int imageSize,
+    int patchSize,
+    int channels,
+    TransformerConfig encoder,
+    boolean classToken,
+    boolean patchBias,
+    boolean preNorm,
+    boolean postNorm) {
+
+  public VisionConfig {
+    if (imageSize <= 0 || patchSize <= 0 || imageSize % patchSize != 0) {
+      throw new IllegalArgumentException("imageSize " + imageSize + " must be a positive multiple of patchSize "
+          + patchSize);
+    }
+    if (channels <= 0) {
+      throw new IllegalArgumentException("channels must be > 0, got " + channels);
+    }
+  }
+
+  public int gridSize() {
+    return imageSize / patchSize;
+  }
+
+  /** Tokens per image at the trained size (patches plus CLS). */
+  public int numTokens() {
+    return gridSize() * gridSize() + (classToken ? 1 : 0);
+  }
+
+  public int width() {
+    return encoder.width();
+  }
+}

@@ -1,0 +1,92 @@
+package dev.glimpse.util;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.ToNumberPolicy;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** JSON in and out, with errors that name the file. */
+public final class Json {
+  public static final Gson GSON =
+      new GsonBuilder()
+          .setPrettyPrinting()
+          .disableHtmlEscaping()
+          .serializeSpecialFloatingPointValues()
+          .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
+          .create();
+  public static final Gson COMPACT =
+      new GsonBuilder()
+          .disableHtmlEscaping()
+          .serializeSpecialFloatingPointValues()
+          .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
+          .create();
+
+  private Json() {}
+
+  /** Reads a whole file as strict UTF-8; a file that is not UTF-8 is an error naming the file. */
+  public static String readUtf8(Path file) {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (NoSuchFileException e) {
+      throw new GlimpseException("file not found: " + file);
+    } catch (CharacterCodingException e) {
+      throw new GlimpseException("file is not valid UTF-8: " + file);
+    } catch (IOException e) {
+      throw new GlimpseException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static JsonElement parse(Path file) {
+    String text = readUtf8(file);
+    try {
+      return JsonParser.parseString(text);
+    } catch (JsonParseException e) {
+      throw new GlimpseException("invalid JSON in " + file + ": " + rootMessage(e));
+    }
+  }
+
+  public static <T> T read(Path file, Class<T> type) {
+    String text = readUtf8(file);
+    try {
+      T value = GSON.fromJson(text, type);
+      if (value == null) {
+        throw new GlimpseException("empty JSON file: " + file);
+      }
+      return value;
+    } catch (JsonParseException e) {
+      throw new GlimpseException("invalid JSON in " + file + ": " + rootMessage(e));
+    }
+  }
+
+  public static <T> T read(Reader reader, Class<T> type) {
+    return GSON.fromJson(reader, type);
+  }
+
+  public static void write(Path file, Object value) {
+    AtomicFiles.writeString(file, GSON.toJson(value) + "\n");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+}
