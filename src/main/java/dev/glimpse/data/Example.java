@@ -1,0 +1,41 @@
+package dev.glimpse.data;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One training or evaluation item, whatever its source (synthetic scenes, COCO, VQAv2, video JSON,
+ * WebDataset shards).
+ *
+ * @param id stable identifier (image id, question id, shard key)
+ * @param frames one image, or the frames of a video clip in order
+ * @param prompt text given to the model before the target: a VQA question, "" for captioning
+ * @param targets reference texts: captions, or the answers (training samples one of them)
+ * @param extras source-specific annotations (a synthetic {@code Scene}, VQA answer types, boxes...)
+ */
+public record Example(
+    String id, List<BufferedImage> frames, String prompt, List<String> targets, Map<String, Object> extras) {
+  public Example {
+    if (frames == null || frames.isEmpty()) {
+      throw new IllegalArgumentException("example " + id + " has no image");
+    }
+    frames = List.copyOf(frames);
+    prompt = prompt == null ? "" : prompt;
+    targets = List.copyOf(targets);
+    extras = extras == null ? Map.of() : Map.copyOf(extras);
+  }
+
+  /** A captioning example: one image, its reference captions. */
+  public static Example caption(String id, BufferedImage image, List<String> captions, Map<String, Object> extras) {
+    return new Example(id, List.of(image), "", captions, extras);
+  }
+
+  public BufferedImage image() {
+    return frames.get(0);
+  }
+
+  public boolean isVideo() {
+    return frames.size() > 1;
+  }
+}
