@@ -1,0 +1,172 @@
+package dev.glimpse.data;
+
+import java.awt.image.BufferedImage;
+
+/**
+ * Image to model input: fit inside a {@code height x width} canvas keeping the aspect ratio
+ * (area-averaging when shrinking, bilinear when enlarging), fill the rest with the image's mean
+ * border colour, then scale to {@code (v/255 - mean) / std} per channel in CHW order.
+ *
+ * <p>Resampling is done here in plain Java rather than with Java2D, whose bilinear downscaling
+ * skips pixels and aliases thin shapes.
+ */
+public record ImageTransform(int height, int width, float[] mean, float[] std) {
+  public ImageTransform {
+    if (height <= 0 || width <= 0) {
+      throw new IllegalArgumentException("image size must be > 0, got " + height + "x" + width);
+    }
+    if (mean.length != 3 || std.length != 3) {
+      throw new IllegalArgumentException("mean and std need 3 values");
+    }
+  }
+
+  /** Square input, pixels scaled to [-1, 1]. */
+  public static ImageTransform square(int size) {
+    return new ImageTransform(size, size, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f});
+  }
+
+  /** CLIP's normalisation constants (OpenAI CLIP, HF CLIPImageProcessor, GIT). */
+  public static ImageTransform clip(int size) {
+    return new ImageTransform(size, size, new float[] {0.48145466f, 0.4578275f, 0.40821073f},
+        new float[] {0.26862954f, 0.26130258f, 0.27577711f});
+  }
+
+  /** Number of floats one image produces. */
+  public int floats() {
+    return 3 * height * width;
+  }
+
+  /** Writes the normalised CHW pixels of {@code image} into {@code out} at {@code offset}. */
+  public void apply(BufferedImage image, float[] out, int offset) {
+    float[] rgb = fitted(image); // [H, W, 3] in 0..255
+    int plane = height * width;
+    for (int c = 0; c < 3; c++) {
+      float scale = 1f / (255f * std[c]);
+      float shift = mean[c] / std[c];
+      for (int i = 0; i < plane; i++) {
+        out[offset + c * plane + i] = rgb[i * 3 + c] * scale - shift;
+      }
+    }
+  }
+
+  public float[] apply(BufferedImage image) {
+    float[] out = new float[floats()];
+    apply(image, out, 0);
+    return out;
+  }
+
+  // Aspect-preserving resize onto the canvas, HWC floats 0..255.
+  float[] fitted(BufferedImage image) {
+    int srcW = image.getWidth();
+    int srcH = image.getHeight();
+    float[] src = rgb(image);
+    double scale = Math.min((double) width / srcW, (double) height / srcH);
+    int newW = Math.max(1, Math.min(width, (int) Math.round(srcW * scale)));
+    int newH = Math.max(1, Math.min(height, (int) Math.round(srcH * scale)));
+    float[] resized = resize(src, srcH, srcW, newH, newW);
+    if (newW == width && newH == height) {
+      return resized;
+    }
+    float[] fill = borderMean(src, srcH, srcW);
+    float[] canvas = new float[height * width * 3];
+    for (int i = 0; i < height * width; i++) {
+      System.arraycopy(fill, 0, canvas, i * 3, 3);
+    }
+    int top = (height - newH) / 2;
+    int left = (width - newW) / 2;
+    for (int y = 0; y < newH; y++) {
+      System.arraycopy(resized, y * newW * 3, canvas, ((top + y) * width + left) * 3, newW * 3);
+    }
+    return canvas;
+  }
+
+  private static float[] rgb(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+    float[] out = new float[w * h * 3];
+    for (int i = 0; i < argb.length; i++) {
+      int p = argb[i];
+      int alpha = (p >>> 24) & 0xff;
+      // Transparent pixels are composited over white.
+      float a = alpha / 255f;
+      out[i * 3] = ((p >> 16) & 0xff) * a + 255f * (1 - a);
+      out[i * 3 + 1] = ((p >> 8) & 0xff) * a + 255f * (1 - a);
+      out[i * 3 + 2] = (p & 0xff) * a + 255f * (1 - a);
+    }
+    return out;
+  }
+
+  private static float[] borderMean(float[] src, int h, int w) {
+    double[] sum = new double[3];
+    int n = 0;
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        if (y == 0 || y == h - 1 || x == 0 || x == w - 1) {
+          for (int c = 0; c < 3; c++) {
+            sum[c] += src[(y * w + x) * 3 + c];
+          }
+          n++;
+        }
+      }
+    }
+    return new float[] {(float) (sum[0] / n), (float) (sum[1] / n), (float) (sum[2] / n)};
+  }
+
+  /** Separable resize: area averaging along an axis that shrinks, bilinear along one that grows. */
+  static float[] resize(float[] src, int srcH, int srcW, int dstH, int dstW) {
+    float[] rows = resizeAxis(src, srcH, srcW, dstW, true);   // [srcH, dstW, 3]
+    return resizeAxis(rows, srcH, dstW, dstH, false);         // [dstH, dstW, 3]
+  }
+
+  // Resizes along x (horizontal=true) or y of an HWC image.
+  private static float[] resizeAxis(float[] src, int h, int w, int dst, boolean horizontal) {
+    int srcLen = horizontal ? w : h;
+    if (srcLen == dst) {
+      return src;
+    }
+    int outH = horizontal ? h : dst;
+    int outW = horizontal ? dst : w;
+    float[] out = new float[outH * outW * 3];
+    double ratio = (double) srcLen / dst;
+    for (int i = 0; i < dst; i++) {
+      int[] idx;
+      double[] wts;
+      if (ratio > 1) {
+        // area: source interval [i*ratio, (i+1)*ratio)
+        double start = i * ratio;
+        double end = start + ratio;
+        int first = (int) Math.floor(start);
+        int last = Math.min(srcLen - 1, (int) Math.ceil(end) - 1);
+        idx = new int[last - first + 1];
+        wts = new double[idx.length];
+        for (int k = first; k <= last; k++) {
+          double cover = Math.min(end, k + 1) - Math.max(start, k);
+          idx[k - first] = k;
+          wts[k - first] = cover / ratio;
+        }
+      } else {
+        double center = (i + 0.5) * ratio - 0.5;
+        int lo = (int) Math.floor(center);
+        double frac = center - lo;
+        int a = Math.max(0, Math.min(srcLen - 1, lo));
+        int b = Math.max(0, Math.min(srcLen - 1, lo + 1));
+        idx = new int[] {a, b};
+        wts = new double[] {1 - frac, frac};
+      }
+      int other = horizontal ? h : w;
+      for (int o = 0; o < other; o++) {
+        for (int c = 0; c < 3; c++) {
+          double acc = 0;
+          for (int k = 0; k < idx.length; k++) {
+            int s = horizontal ? (o * w + idx[k]) : (idx[k] * w + o);
+            acc += wts[k] * src[s * 3 + c];
+          }
+          int d = horizontal ? (o * outW + i) : (i * outW + o);
+          out[d * 3 + c] = (float) acc;
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,119 @@
+package dev.glimpse.generate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import dev.glimpse.data.ImageTransform;
+import dev.glimpse.model.CaptioningModel;
+import dev.glimpse.model.DecodeState;
+import dev.glimpse.tokenize.Tokenizer;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Images (or clips) plus an optional prompt (a VQA question) to text, in batches: preprocessing,
+ * prefill, decoding and detokenisation for any {@link CaptioningModel}.
+ */
+public final class Captioner {
+  private final CaptioningModel model;
+  private final Tokenizer tokenizer;
+  private final ImageTransform transform;
+  private final NDManager manager;
+
+  public Captioner(CaptioningModel model, Tokenizer tokenizer, ImageTransform transform, NDManager manager) {
+    this.model = model;
+    this.tokenizer = tokenizer;
+    this.transform = transform;
+    this.manager = manager;
+  }
+
+  /** One output: the text and the raw generation. */
+  public record Caption(String text, Generated generated) {}
+
+  public List<Caption> caption(List<BufferedImage> images, GenerationConfig cfg, int batchSize) {
+    List<List<BufferedImage>> clips = new ArrayList<>();
+    List<String> prompts = new ArrayList<>();
+    for (BufferedImage image : images) {
+      clips.add(List.of(image));
+      prompts.add("");
+    }
+    return generate(clips, prompts, cfg, batchSize, null);
+  }
+
+  /**
+   * @param clips one image, or the frames of a clip, per item
+   * @param prompts per item: "" for captioning, the question for VQA
+   * @param processor optional logits processor (constrained decoding), may be null
+   */
+  public List<Caption> generate(List<List<BufferedImage>> clips, List<String> prompts, GenerationConfig cfg,
+      int batchSize, LogitsProcessor processor) {
+    List<Caption> out = new ArrayList<>();
+    Generator generator = new Generator(model, tokenizer.special().eos(), tokenizer.special().pad());
+    for (int start = 0; start < clips.size(); start += batchSize) {
+      int end = Math.min(clips.size(), start + batchSize);
+      try (NDScope scope = new NDScope(); NDManager batchManager = manager.newSubManager()) {
+        scope.suppressNotUsedWarning();
+        NDArray pixels = pixels(clips.subList(start, end), batchManager);
+        NDArray[] prompt = prompts(prompts.subList(start, end), batchManager);
+        try (DecodeState state = model.prefill(pixels, prompt[0], prompt[1], cfg.useCache())) {
+          final int offset = start;
+          LogitsProcessor shifted = processor == null ? null
+              : (row, generated, scores) -> processor.process(offset + row, generated, scores);
+          for (Generated g : generator.generate(state, cfg, shifted)) {
+            out.add(new Caption(tokenizer.decode(g.tokens()), g));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private NDArray pixels(List<List<BufferedImage>> clips, NDManager m) {
+    int frames = clips.get(0).size();
+    int per = transform.floats();
+    float[] data = new float[clips.size() * frames * per];
+    for (int i = 0; i < clips.size(); i++) {
+      List<BufferedImage> clip = clips.get(i);
+      if (clip.size() != frames) {
+        throw new IllegalArgumentException("all clips in a batch need the same number of frames");
+      }
+      for (int f = 0; f < frames; f++) {
+        transform.apply(clip.get(f), data, (i * frames + f) * per);
+      }
+    }
+    Shape shape = frames == 1
+        ? new Shape(clips.size(), 3, transform.height(), transform.width())
+        : new Shape(clips.size(), frames, 3, transform.height(), transform.width());
+    return m.create(data, shape);
+  }
+
+  // [BOS] + prompt ids, right-padded: {ids [B, T], valid [B, T]}
+  private NDArray[] prompts(List<String> prompts, NDManager m) {
+    int b = prompts.size();
+    int[][] encoded = new int[b][];
+    int length = 1;
+    for (int i = 0; i < b; i++) {
+      int[] ids = prompts.get(i).isEmpty() ? new int[0] : tokenizer.encode(prompts.get(i));
+      int max = model.maxTextLength() - 1;
+      if (ids.length > max - 1) {
+        ids = java.util.Arrays.copyOf(ids, Math.max(0, max - 1));
+      }
+      encoded[i] = ids;
+      length = Math.max(length, ids.length + 1);
+    }
+    long[] ids = new long[b * length];
+    float[] valid = new float[b * length];
+    java.util.Arrays.fill(ids, tokenizer.special().pad());
+    for (int i = 0; i < b; i++) {
+      ids[i * length] = tokenizer.special().bos();
+      valid[i * length] = 1;
+      for (int t = 0; t < encoded[i].length; t++) {
+        ids[i * length + 1 + t] = encoded[i][t];
+        valid[i * length + 1 + t] = 1;
+      }
+    }
+    return new NDArray[] {m.create(ids, new Shape(b, length)), m.create(valid, new Shape(b, length))};
+  }
+}

@@ -1,0 +1,237 @@
+package dev.glimpse.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.glimpse.connect.Connector;
+import dev.glimpse.connect.LinearProjector;
+import dev.glimpse.nn.AttentionMask;
+import dev.glimpse.nn.Init;
+import dev.glimpse.nn.KvCache;
+import dev.glimpse.nn.LmHead;
+import dev.glimpse.nn.Parameter;
+import dev.glimpse.nn.ParameterStore;
+import dev.glimpse.nn.TextEmbedding;
+import dev.glimpse.nn.Transformer;
+import dev.glimpse.nn.VisionTransformer;
+import java.util.List;
+
+/**
+ * GIT (Wang et al. 2022): image encoder -> projection -> one text transformer over
+ * [image tokens ; text tokens] with the seq2seq mask, LM head on the text positions. Video: each frame
+ * is encoded alone, a learned temporal embedding is added per frame, frame tokens are concatenated.
+ */
+public final class GitModel implements CaptioningModel {
+  private final GitConfig config;
+  private final VisionTransformer vision;
+  private final Parameter temporalEmbedding; // [F, D_vision] or null
+  private final Connector projection;
+  private final TextEmbedding textEmbedding;
+  private final Transformer decoder;
+  private final LmHead head;
+
+  public GitModel(ParameterStore.Scope scope, GitConfig config) {
+    this.config = config;
+    double std = config.decoder().initStd();
+    int visionWidth = config.vision().width();
+    this.vision = new VisionTransformer(scope.sub("vision"), config.vision());
+    this.temporalEmbedding = config.numTemporalEmbeddings() > 0
+        ? scope.token("temporal_embedding", Init.normal(std), config.numTemporalEmbeddings(), visionWidth)
+        : null;
+    this.projection = new LinearProjector(scope.sub("visual_projection"), visionWidth, config.width(),
+        config.projectionNorm(), config.vision().encoder().normEps(), std);
+    this.textEmbedding = new TextEmbedding(scope.sub("text_embedding"), config.vocabSize(), config.width(),
+        config.maxTextPositions(), 0, config.textEmbeddingNorm() ? GitConfig.textNorm() : null,
+        config.decoder().normEps(), std);
+    this.decoder = new Transformer(scope.sub("decoder"), config.decoder());
+    this.head = config.tieWordEmbeddings()
+        ? LmHead.tied(textEmbedding)
+        : LmHead.untied(scope.sub("lm_head"), config.width(), config.vocabSize(), config.headBias(), std);
+  }
+
+  public GitConfig config() {
+    return config;
+  }
+
+  @Override
+  public int vocabSize() {
+    return config.vocabSize();
+  }
+
+  /**
+   * Visual tokens in the decoder's space.
+   *
+   * @param pixels images [B, 3, H, W] or video [B, F, 3, H, W]
+   * @return [B, N, D] with N = tokens per image (times F for video)
+   */
+  public NDArray encodeVisual(NDArray pixels) {
+    return projection.forward(visionFeatures(pixels, null));
+  }
+
+  /** Vision encoder output (plus temporal embeddings for video), before the projection: [B, N, D_vision]. */
+  public NDArray visionFeatures(NDArray pixels, List<NDArray> hiddenStates) {
+    Shape s = pixels.getShape();
+    if (s.dimension() == 4) {
+      return vision.forward(pixels, hiddenStates);                    // [B, N, Dv]
+    }
+    if (s.dimension() != 5) {
+      throw new IllegalArgumentException("pixels must be [B, 3, H, W] or [B, F, 3, H, W], got " + s);
+    }
+    long b = s.get(0);
+    long frames = s.get(1);
+    if (temporalEmbedding == null || frames > config.numTemporalEmbeddings()) {
+      throw new IllegalArgumentException("model has " + config.numTemporalEmbeddings()
+          + " temporal embeddings, input has " + frames + " frames");
+    }
+    NDArray perFrame = vision.forward(pixels.reshape(b * frames, s.get(2), s.get(3), s.get(4)), null);
+    long n = perFrame.getShape().get(1);
+    long dv = perFrame.getShape().get(2);
+    NDArray temporal = temporalEmbedding.array().get(":" + frames).reshape(1, frames, 1, dv);
+    return perFrame.reshape(b, frames, n, dv).add(temporal).reshape(b, frames * n, dv); // [B, F*N, Dv]
+  }
+
+  /**
+   * Training forward: logits of the text positions.
+   *
+   * @param pixels [B, 3, H, W] or [B, F, 3, H, W]
+   * @param ids [B, T] int64 text ids (BOS first)
+   * @param textValid [B, T] 1 for real tokens, 0 for padding
+   * @return [B, T, V]
+   */
+  @Override
+  public NDArray forward(NDArray pixels, NDArray ids, NDArray textValid) {
+    NDArray visual = encodeVisual(pixels);                              // [B, N, D]
+    long n = visual.getShape().get(1);
+    NDArray hidden = decode(visual, ids, positionsFor(ids), textValid, null, null);
+    return head.forward(hidden.get(":, " + n + ":, :"));                // [B, T, V]
+  }
+
+  /**
+   * Forward over the whole sequence, as HuggingFace's GitForCausalLM does (logits for image and text
+   * positions). {@code hiddenStates} (nullable) receives the decoder's per-layer states.
+   */
+  public NDArray forwardFull(NDArray pixels, NDArray ids, NDArray textValid, List<NDArray> hiddenStates) {
+    NDArray visual = encodeVisual(pixels);
+    return head.forward(decode(visual, ids, positionsFor(ids), textValid, null, hiddenStates));  // [B, N+T, V]
+  }
+
+  // [B, N, D] visual + [B, T] ids -> decoder output [B, N + T, D]
+  private NDArray decode(NDArray visual, NDArray ids, NDArray positions, NDArray textValid, KvCache cache,
+      List<NDArray> hiddenStates) {
+    NDManager manager = ids.getManager();
+    int n = (int) visual.getShape().get(1);
+    int t = (int) ids.getShape().get(1);
+    NDArray text = textEmbedding.forward(ids, positions);                 // [B, T, D]
+    NDArray sequence = visual.concat(text, 1);                             // [B, N + T, D]
+    NDArray mask = seq2seqMask(n, t).toArray(manager)
+        .add(AttentionMask.keyPadding(withPrefix(textValid, n)));         // [B, 1, N+T, N+T]
+    return decoder.forward(sequence, mask, cache, null, null, hiddenStates);
+  }
+
+  /** GIT's mask: image tokens see all image tokens and no text; text sees all image tokens and earlier text. */
+  public static AttentionMask seq2seqMask(int numImageTokens, int numTextTokens) {
+    return AttentionMask.builder()
+        .segment("image", numImageTokens, false)
+        .segment("text", numTextTokens, true)
+        .see("text", "image")
+        .build();
+  }
+
+  // [B, T] -> [B, N + T] with ones for the visual prefix
+  private static NDArray withPrefix(NDArray textValid, int n) {
+    NDArray valid = textValid.toType(DataType.FLOAT32, false);
+    NDArray prefix = valid.getManager().ones(new Shape(valid.getShape().get(0), n));
+    return prefix.concat(valid, 1);
+  }
+
+  // positions 0..T-1 for every row: [B, T]
+  private static NDArray positionsFor(NDArray ids) {
+    long b = ids.getShape().get(0);
+    long t = ids.getShape().get(1);
+    return ids.getManager().arange(0, t, 1, DataType.INT64).reshape(1, t).repeat(0, b);
+  }
+
+  /**
+   * Encodes the images and runs the prompt, leaving the logits for the first new token in the state.
+   *
+   * @param pixels [B, 3, H, W] or [B, F, 3, H, W]
+   * @param promptIds [B, T] int64, right-padded (BOS alone for captioning)
+   * @param promptValid [B, T] 1 for real tokens
+   * @param useCache keep keys/values so each step runs one token (false: recompute every step)
+   */
+  @Override
+  public DecodeState prefill(NDArray pixels, NDArray promptIds, NDArray promptValid, boolean useCache) {
+    NDArray visual = encodeVisual(pixels);
+    int n = (int) visual.getShape().get(1);
+    long b = promptIds.getShape().get(0);
+    KvCache cache = useCache ? new KvCache(decoder.numLayers()) : null;
+    NDArray hidden = decode(visual, promptIds, positionsFor(promptIds), promptValid, cache, null); // [B, N+T, D]
+    long[] lengths = lengths(promptValid);
+    long[] gather = new long[(int) b];
+    for (int i = 0; i < b; i++) {
+      gather[i] = n + lengths[i] - 1;
+    }
+    NDArray last = lastPositions(hidden, gather);                          // [B, D]
+    DecodeState state = new DecodeState(visual, promptIds, promptValid, lengths, cache);
+    state.setLogits(head.forward(last));                                   // [B, V]
+    return state;
+  }
+
+  @Override
+  public void step(DecodeState state, NDArray ids) {
+    long[] positions = state.nextPositions();
+    state.append(ids);
+    NDManager manager = ids.getManager();
+    if (state.cached()) {
+      NDArray newIds = ids.reshape(-1, 1).toType(DataType.INT64, false);   // [B, 1]
+      NDArray pos = manager.create(positions).reshape(-1, 1);              // [B, 1]
+      NDArray x = textEmbedding.forward(newIds, pos);                      // [B, 1, D]
+      NDArray mask = AttentionMask.keyPadding(state.keyValid());           // [B, 1, 1, S]
+      NDArray hidden = decoder.forward(x, mask, state.cache(), null, null, null);
+      state.setLogits(head.forward(hidden.squeeze(1)));                    // [B, V]
+      return;
+    }
+    // No cache: recompute the whole sequence; text positions continue each row's prompt.
+    NDArray hidden = decode(state.visual(), state.tokens(), state.positions(), state.valid(), null, null);
+    long length = hidden.getShape().get(1);
+    state.setLogits(head.forward(hidden.get(":, " + (length - 1) + ", :")));  // [B, V]
+  }
+
+  private static long[] lengths(NDArray valid) {
+    float[] v = valid.toType(DataType.FLOAT32, false).toFloatArray();
+    long b = valid.getShape().get(0);
+    int t = (int) valid.getShape().get(1);
+    long[] out = new long[(int) b];
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < t; j++) {
+        out[i] += v[i * t + j] > 0 ? 1 : 0;
+      }
+      if (out[i] == 0) {
+        throw new IllegalArgumentException("prompt row " + i + " is empty (it needs at least BOS)");
+      }
+    }
+    return out;
+  }
+
+  // hidden [B, L, D], one index per row -> [B, D]
+  private static NDArray lastPositions(NDArray hidden, long[] index) {
+    NDManager manager = hidden.getManager();
+    long d = hidden.getShape().get(2);
+    NDArray idx = manager.create(index).reshape(-1, 1, 1).repeat(2, d);   // [B, 1, D]
+    return hidden.gather(idx, 1).squeeze(1);
+  }
+
+  @Override
+  public int maxTextLength() {
+    return config.maxTextPositions();
+  }
+
+  public VisionTransformer vision() {
+    return vision;
+  }
+
+  public Transformer decoder() {
+    return decoder;
+  }
+}

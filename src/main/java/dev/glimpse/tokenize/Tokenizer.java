@@ -1,0 +1,23 @@
+package dev.glimpse.tokenize;
+
+import java.nio.file.Path;
+
+/** Text to token ids and back. Special tokens are never produced by {@link #encode}; callers add BOS/EOS. */
+public interface Tokenizer extends AutoCloseable {
+  /** Ids of the text, without special tokens. */
+  int[] encode(String text);
+
+  /** Text of the ids; special tokens (BOS, EOS, PAD) are dropped, surrounding space trimmed. */
+  String decode(int[] ids);
+
+  /** Number of ids the model's embedding must hold. */
+  int vocabSize();
+
+  SpecialTokens special();
+
+  /** Writes {@code tokenizer.json} (HuggingFace format) and {@code special_tokens.json} into a folder. */
+  void save(Path dir);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,110 @@
+package dev.glimpse.train;
+
+import com.google.gson.JsonObject;
+import dev.glimpse.nn.ParameterStore;
+import dev.glimpse.tokenize.HfTokenizer;
+import dev.glimpse.tokenize.Tokenizer;
+import dev.glimpse.util.AtomicFiles;
+import dev.glimpse.util.GlimpseException;
+import dev.glimpse.util.Json;
+import dev.glimpse.util.SafeTensors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A checkpoint folder: {@code config.json} (model type and config, image preprocessing, recipe, training
+ * config), {@code model.safetensors}, {@code tokenizer.json} + {@code special_tokens.json}, and for
+ * resuming {@code optimizer.safetensors} + {@code trainer_state.json}. The folder is written beside its
+ * final place and renamed into it, so an interrupted write leaves the previous checkpoint intact.
+ */
+public final class Checkpoint {
+  public static final String CONFIG = "config.json";
+  public static final String WEIGHTS = "model.safetensors";
+  public static final String OPTIMIZER = "optimizer.safetensors";
+  public static final String STATE = "trainer_state.json";
+  /** Name of the latest checkpoint inside a run folder. */
+  public static final String RUN_CHECKPOINT = "checkpoint";
+
+  private Checkpoint() {}
+
+  /** Writes a complete checkpoint to {@code dir} atomically. Optimizer and state may be null. */
+  public static void write(Path dir, JsonObject config, ParameterStore params, Tokenizer tokenizer, AdamW optimizer,
+      TrainerState state) {
+    Path parent = dir.toAbsolutePath().getParent();
+    Path staged = parent.resolve("." + dir.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
+        + System.nanoTime());
+    try {
+      Files.createDirectories(staged);
+      Json.write(staged.resolve(CONFIG), config);
+      params.save(staged.resolve(WEIGHTS), Map.of("format", "pt", "producer", "glimpse"));
+      tokenizer.save(staged);
+      if (optimizer != null) {
+        SafeTensors.write(staged.resolve(OPTIMIZER), optimizer.stateTensors(), Map.of("format", "glimpse-adamw"));
+      }
+      if (state != null) {
+        Json.write(staged.resolve(STATE), state);
+      }
+      AtomicFiles.replaceDirectory(staged, dir);
+    } catch (java.io.IOException e) {
+      throw new GlimpseException("cannot write checkpoint " + dir + ": " + e.getMessage(), e);
+    } finally {
+      if (Files.exists(staged)) {
+        AtomicFiles.deleteRecursively(staged);
+      }
+    }
+  }
+
+  /**
+   * The checkpoint folder for a user-given path: a checkpoint folder itself, or a run folder holding
+   * {@code checkpoint/}. Checks that the needed files are there.
+   */
+  public static Path resolve(Path path) {
+    if (!Files.exists(path)) {
+      throw new GlimpseException("checkpoint not found: " + path);
+    }
+    Path dir = path;
+    if (Files.isDirectory(path) && !Files.exists(path.resolve(CONFIG)) && Files.isDirectory(path.resolve(RUN_CHECKPOINT))) {
+      dir = path.resolve(RUN_CHECKPOINT);
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new GlimpseException("a checkpoint is a folder, got a file: " + path);
+    }
+    List<String> missing = new ArrayList<>();
+    for (String f : new String[] {CONFIG, WEIGHTS, HfTokenizer.FILE}) {
+      if (!Files.isRegularFile(dir.resolve(f))) {
+        missing.add(f);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new GlimpseException("incomplete checkpoint " + dir + ": missing " + String.join(", ", missing));
+    }
+    return dir;
+  }
+
+  public static JsonObject readConfig(Path dir) {
+    try {
+      return Json.parse(dir.resolve(CONFIG)).getAsJsonObject();
+    } catch (IllegalStateException e) {
+      throw new GlimpseException(dir.resolve(CONFIG) + " is not a JSON object");
+    }
+  }
+
+  public static TrainerState readState(Path dir) {
+    Path file = dir.resolve(STATE);
+    if (!Files.isRegularFile(file)) {
+      throw new GlimpseException("cannot resume: " + dir + " has no " + STATE + " (it is not a training checkpoint)");
+    }
+    return Json.read(file, TrainerState.class);
+  }
+
+  public static void loadOptimizer(Path dir, AdamW optimizer, long step) {
+    Path file = dir.resolve(OPTIMIZER);
+    if (!Files.isRegularFile(file)) {
+      throw new GlimpseException("cannot resume: " + dir + " has no " + OPTIMIZER);
+    }
+    optimizer.loadState(SafeTensors.read(file).tensors(), step, file.toString());
+  }
+}

@@ -1,0 +1,111 @@
+package dev.glimpse.train;
+
+import com.google.gson.JsonObject;
+import dev.glimpse.util.GlimpseException;
+import dev.glimpse.util.Json;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Appends one JSON object per line to a run's {@code metrics.jsonl}; keeps the losses for the plot. */
+public final class RunLog implements AutoCloseable {
+  public static final String FILE = "metrics.jsonl";
+
+  private final Path file;
+  private final BufferedWriter writer;
+  private final List<double[]> losses = new ArrayList<>(); // (step, loss)
+
+  /** Opens (appending) {@code dir/metrics.jsonl}; a resumed run first reloads earlier losses. */
+  public RunLog(Path dir) {
+    this.file = dir.resolve(FILE);
+    try {
+      Files.createDirectories(dir);
+      if (Files.exists(file)) {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          if (line.isBlank()) {
+            continue;
+          }
+          JsonObject o = com.google.gson.JsonParser.parseString(line).getAsJsonObject();
+          if (o.has("step") && o.has("loss")) {
+            losses.add(new double[] {o.get("step").getAsDouble(), o.get("loss").getAsDouble()});
+          }
+        }
+      }
+      this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException | RuntimeException e) {
+      throw new GlimpseException("cannot open the metrics log " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A run log that writes nowhere (benchmarks, tests). */
+  public static RunLog none() {
+    return new RunLog();
+  }
+
+  private RunLog() {
+    this.file = null;
+    this.writer = null;
+  }
+
+  /** Drops records after {@code step} (a resume from an earlier checkpoint rewrites them). */
+  public void truncateAfter(long step) {
+    if (file == null) {
+      return;
+    }
+    losses.removeIf(l -> l[0] > step);
+    try {
+      writer.flush();
+      List<String> kept = new ArrayList<>();
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonObject o = com.google.gson.JsonParser.parseString(line).getAsJsonObject();
+        if (!o.has("step") || o.get("step").getAsLong() <= step) {
+          kept.add(line);
+        }
+      }
+      dev.glimpse.util.AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+    } catch (IOException e) {
+      throw new GlimpseException("cannot rewrite " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public void write(JsonObject record) {
+    if (record.has("step") && record.has("loss")) {
+      losses.add(new double[] {record.get("step").getAsDouble(), record.get("loss").getAsDouble()});
+    }
+    if (writer == null) {
+      return;
+    }
+    try {
+      writer.write(Json.COMPACT.toJson(record));
+      writer.newLine();
+      writer.flush();
+    } catch (IOException e) {
+      throw new GlimpseException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** (step, loss) pairs logged so far, including those of earlier runs in the same folder. */
+  public List<double[]> losses() {
+    return losses;
+  }
+
+  @Override
+  public void close() {
+    if (writer != null) {
+      try {
+        writer.close();
+      } catch (IOException e) {
+        throw new GlimpseException("cannot close " + file + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}
