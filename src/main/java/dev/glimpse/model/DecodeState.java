@@ -23,8 +23,9 @@ public final class DecodeState implements AutoCloseable {
 
   public DecodeState(NDArray visual, NDArray tokens, NDArray valid, long[] nextPositions, KvCache cache) {
     this.visual = own(null, visual);
-    this.tokens = own(null, tokens);
-    this.valid = own(null, valid.toType(DataType.FLOAT32, false));
+    // Copies: the caller keeps ownership of the prompt arrays it passed in.
+    this.tokens = own(null, tokens.duplicate());
+    this.valid = own(null, valid.toType(DataType.FLOAT32, true));
     long b = tokens.getShape().get(0);
     long t = tokens.getShape().get(1);
     this.positions = own(null, tokens.getManager().arange(0, t, 1, DataType.INT64).reshape(1, t).repeat(0, b));
