@@ -12,8 +12,11 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Train, fine-tune, evaluate and serve generative vision-language models.",
     subcommands = {
+      TrainCommand.class,
+      CaptionCommand.class,
       EvalCommand.class,
       BenchCommand.class,
+      RecipesCommand.class,
       DataCommand.class,
       CommandLine.HelpCommand.class
     })

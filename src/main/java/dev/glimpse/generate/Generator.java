@@ -49,7 +49,7 @@ public final class Generator {
     }
     boolean[] done = new boolean[b];
     double[] scores = new double[b];
-    NDManager manager = state.tokens().getManager();
+    NDManager manager = state.logits().getManager();
     for (int t = 0; t < cfg.maxNewTokens(); t++) {
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
@@ -79,7 +79,7 @@ public final class Generator {
         if (allDone || t == cfg.maxNewTokens() - 1) {
           break;
         }
-        model.step(state, manager.create(next));
+        model.step(state, next, manager);
       }
     }
     List<Generated> out = new ArrayList<>();
@@ -144,7 +144,7 @@ public final class Generator {
     int batch = (int) state.batchSize();
     int beams = cfg.numBeams();
     int vocab = model.vocabSize();
-    NDManager manager = state.tokens().getManager();
+    NDManager manager = state.logits().getManager();
     long[] expand = new long[batch * beams];
     for (int i = 0; i < expand.length; i++) {
       expand[i] = i / beams;
@@ -231,7 +231,7 @@ public final class Generator {
           break;
         }
         state.select(manager.create(sourceBeams));
-        model.step(state, manager.create(nextTokens));
+        model.step(state, nextTokens, manager);
       }
     }
     List<Generated> out = new ArrayList<>();

@@ -1,34 +1,54 @@
 package dev.glimpse.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.glimpse.nn.KvCache;
 
 /**
  * Everything a {@link StepModel} needs between decoding steps: the encoded visual prefix, the text so
- * far (prompt + generated, right-padded prompts allowed), which positions are real, each row's next
- * position, the KV cache (null when decoding without cache) and the logits for the next token.
- * The state owns its arrays: they survive the per-step NDScope and are closed by {@link #close}.
+ * far (prompt + generated, right-padded prompts allowed), which positions are real, each column's
+ * text position, the KV cache (null when decoding without cache) and the logits for the next token.
+ *
+ * <p>Token bookkeeping stays on the Java heap (a cached step needs none of it as tensors, which keeps
+ * the per-step operation count low); tensors are made on demand. The visual prefix, logits and cache
+ * are owned by the state: they survive the per-step NDScope and are closed by {@link #close}.
  */
 public final class DecodeState implements AutoCloseable {
-  private NDArray visual;   // [B, N, D] visual prefix (model space), or null
-  private NDArray tokens;   // [B, T] int64, prompt then generated ids
-  private NDArray valid;    // [B, T] float32, 1 = real token, 0 = prompt padding
-  private NDArray positions; // [B, T] int64 text position of every column
-  private NDArray logits;   // [B, V] scores for the next token
+  private NDArray visual;      // [B, N, D] visual prefix (model space), or null
+  private NDArray logits;      // [B, V] scores for the next token
+  private long[][] tokens;     // [B][T] prompt then generated ids
+  private boolean[][] valid;   // [B][T] real token (false = prompt padding)
+  private long[][] positions;  // [B][T] text position of every column
   private long[] nextPositions; // per row: text position of the next token
+  private boolean padded;      // some prompt column is padding
   private final KvCache cache;
 
-  public DecodeState(NDArray visual, NDArray tokens, NDArray valid, long[] nextPositions, KvCache cache) {
+  /**
+   * @param visual visual prefix [B, N, D] (taken over by the state), or null
+   * @param promptIds [B, T] int64 (copied)
+   * @param promptValid [B, T] nonzero for real tokens (copied)
+   * @param nextPositions each row's next text position (its prompt length)
+   */
+  public DecodeState(NDArray visual, NDArray promptIds, NDArray promptValid, long[] nextPositions, KvCache cache) {
     this.visual = own(null, visual);
-    // Copies: the caller keeps ownership of the prompt arrays it passed in.
-    this.tokens = own(null, tokens.duplicate());
-    this.valid = own(null, valid.toType(DataType.FLOAT32, true));
-    long b = tokens.getShape().get(0);
-    long t = tokens.getShape().get(1);
-    this.positions = own(null, tokens.getManager().arange(0, t, 1, DataType.INT64).reshape(1, t).repeat(0, b));
+    int b = (int) promptIds.getShape().get(0);
+    int t = (int) promptIds.getShape().get(1);
+    long[] ids = promptIds.toLongArray();
+    float[] v = promptValid.toType(DataType.FLOAT32, false).toFloatArray();
+    tokens = new long[b][t];
+    valid = new boolean[b][t];
+    positions = new long[b][t];
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < t; j++) {
+        tokens[i][j] = ids[i * t + j];
+        valid[i][j] = v[i * t + j] != 0;
+        positions[i][j] = j;
+        padded |= !valid[i][j];
+      }
+    }
     this.nextPositions = nextPositions.clone();
     this.cache = cache;
   }
@@ -47,21 +67,12 @@ public final class DecodeState implements AutoCloseable {
     return visual;
   }
 
-  public NDArray tokens() {
-    return tokens;
-  }
-
-  public NDArray valid() {
-    return valid;
-  }
-
-  /** Text position of every column [B, T]: prompt columns 0..T0-1, then each row's own count. */
-  public NDArray positions() {
-    return positions;
-  }
-
   public NDArray logits() {
     return logits;
+  }
+
+  public void setLogits(NDArray next) {
+    logits = own(logits, next);
   }
 
   public long[] nextPositions() {
@@ -78,22 +89,74 @@ public final class DecodeState implements AutoCloseable {
   }
 
   public long batchSize() {
-    return tokens.getShape().get(0);
+    return tokens.length;
   }
 
-  public void setLogits(NDArray next) {
-    logits = own(logits, next);
+  /** Text columns so far (prompt + generated). */
+  public int length() {
+    return tokens[0].length;
   }
 
-  /** Appends one token per row ([B] or [B, 1] int64); all rows advance one position. */
-  public void append(NDArray ids) {
-    NDArray column = ids.reshape(-1, 1).toType(DataType.INT64, false);
-    tokens = own(tokens, tokens.concat(column, 1));
-    valid = own(valid, valid.concat(valid.getManager().ones(column.getShape()), 1));
-    positions = own(positions, positions.concat(column.getManager().create(nextPositions).reshape(-1, 1), 1));
-    for (int i = 0; i < nextPositions.length; i++) {
+  /** Ids so far, [B, T] int64 (a new tensor in the caller's scope). */
+  public NDArray tokens(NDManager manager) {
+    return manager.create(flatten(tokens), new Shape(tokens.length, length()));
+  }
+
+  /** Text position of every column, [B, T] int64: prompt columns 0..T0-1, then each row's own count. */
+  public NDArray positions(NDManager manager) {
+    return manager.create(flatten(positions), new Shape(tokens.length, length()));
+  }
+
+  /** 1 for real tokens, 0 for prompt padding, [B, T] float32. */
+  public NDArray valid(NDManager manager) {
+    float[] out = new float[tokens.length * length()];
+    for (int i = 0; i < tokens.length; i++) {
+      for (int j = 0; j < length(); j++) {
+        out[i * length() + j] = valid[i][j] ? 1 : 0;
+      }
+    }
+    return manager.create(out, new Shape(tokens.length, length()));
+  }
+
+  /**
+   * Validity of every key so far including the visual prefix, [B, N + T] float32, or null when no
+   * position is padding (then no key mask is needed at all).
+   */
+  public NDArray keyValid(NDManager manager) {
+    if (!padded) {
+      return null;
+    }
+    int n = visual == null ? 0 : (int) visual.getShape().get(1);
+    int t = length();
+    float[] out = new float[tokens.length * (n + t)];
+    for (int i = 0; i < tokens.length; i++) {
+      for (int j = 0; j < n + t; j++) {
+        out[i * (n + t) + j] = j < n || valid[i][j - n] ? 1 : 0;
+      }
+    }
+    return manager.create(out, new Shape(tokens.length, n + t));
+  }
+
+  /** Appends one token per row; all rows advance one position. */
+  public void append(long[] ids) {
+    int b = tokens.length;
+    if (ids.length != b) {
+      throw new IllegalArgumentException("expected " + b + " ids, got " + ids.length);
+    }
+    for (int i = 0; i < b; i++) {
+      tokens[i] = append(tokens[i], ids[i]);
+      positions[i] = append(positions[i], nextPositions[i]);
+      boolean[] v = java.util.Arrays.copyOf(valid[i], valid[i].length + 1);
+      v[v.length - 1] = true;
+      valid[i] = v;
       nextPositions[i]++;
     }
+  }
+
+  private static long[] append(long[] row, long value) {
+    long[] out = java.util.Arrays.copyOf(row, row.length + 1);
+    out[row.length] = value;
+    return out;
   }
 
   /** Keeps (and reorders/duplicates) rows: beam search reordering and expansion. indices: [B'] int64. */
@@ -102,40 +165,48 @@ public final class DecodeState implements AutoCloseable {
     if (visual != null) {
       visual = own(visual, visual.get(indices));
     }
-    tokens = own(tokens, tokens.get(indices));
-    valid = own(valid, valid.get(indices));
-    positions = own(positions, positions.get(indices));
     if (logits != null) {
       logits = own(logits, logits.get(indices));
     }
-    long[] positions = new long[rows.length];
+    long[][] newTokens = new long[rows.length][];
+    boolean[][] newValid = new boolean[rows.length][];
+    long[][] newPositions = new long[rows.length][];
+    long[] newNext = new long[rows.length];
     for (int i = 0; i < rows.length; i++) {
-      positions[i] = nextPositions[(int) rows[i]];
+      int r = (int) rows[i];
+      newTokens[i] = tokens[r].clone();
+      newValid[i] = valid[r].clone();
+      newPositions[i] = positions[r].clone();
+      newNext[i] = nextPositions[r];
     }
-    nextPositions = positions;
+    tokens = newTokens;
+    valid = newValid;
+    positions = newPositions;
+    nextPositions = newNext;
     if (cache != null) {
       cache.select(indices);
     }
   }
 
-  /** Additive key mask over everything decoded so far, [B, 1, 1, N + T] (visual prefix always valid). */
-  public NDArray keyValid() {
-    if (visual == null) {
-      return valid;
+  private static long[] flatten(long[][] rows) {
+    int t = rows[0].length;
+    long[] out = new long[rows.length * t];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, out, i * t, t);
     }
-    NDArray prefix = valid.getManager().ones(new ai.djl.ndarray.types.Shape(valid.getShape().get(0),
-        visual.getShape().get(1)));
-    return NDArrays.concat(new ai.djl.ndarray.NDList(prefix, valid), 1);
+    return out;
   }
 
   @Override
   public void close() {
-    for (NDArray a : new NDArray[] {visual, tokens, valid, positions, logits}) {
-      if (a != null) {
-        a.close();
-      }
+    if (visual != null) {
+      visual.close();
+      visual = null;
     }
-    visual = tokens = valid = positions = logits = null;
+    if (logits != null) {
+      logits.close();
+      logits = null;
+    }
     if (cache != null) {
       cache.close();
     }

@@ -1,6 +1,5 @@
 package dev.glimpse.model;
 
-import dev.glimpse.nn.ActivationType;
 import dev.glimpse.nn.NormType;
 import dev.glimpse.nn.TransformerConfig;
 import dev.glimpse.nn.VisionConfig;
@@ -28,7 +27,9 @@ public record GitConfig(
     boolean projectionNorm,
     boolean tieWordEmbeddings,
     boolean headBias,
-    int numTemporalEmbeddings) {
+    int numTemporalEmbeddings) implements ModelConfig {
+
+  public static final String TYPE = "git";
 
   public GitConfig {
     if (vision == null || decoder == null) {
@@ -64,9 +65,49 @@ public record GitConfig(
     return of(64, 8, 512, 6, 8, 512, 6, 8, vocabSize, 64);
   }
 
+  @Override
+  public String modelType() {
+    return TYPE;
+  }
+
+  @Override
+  public int imageSize() {
+    return vision.imageSize();
+  }
+
+  @Override
+  public int frames() {
+    return Math.max(1, numTemporalEmbeddings);
+  }
+
+  @Override
+  public int maxTextLength() {
+    return maxTextPositions;
+  }
+
+  @Override
   public GitConfig withVocabSize(int n) {
     return new GitConfig(vision, decoder, n, maxTextPositions, textEmbeddingNorm, projectionNorm,
         tieWordEmbeddings, headBias, numTemporalEmbeddings);
+  }
+
+  /**
+   * Multiply-adds of one forward pass for one example with {@code textTokens} text positions, counting
+   * every matrix product (patch embedding, projections, attention scores and mixing, MLPs, LM head).
+   * Training costs three times this (forward + backward).
+   */
+  public long forwardMacs(int textTokens) {
+    long patches = (long) vision.gridSize() * vision.gridSize() * frames();
+    long visionTokens = (long) vision.numTokens() * frames();
+    TransformerConfig v = vision.encoder();
+    long macs = patches * 3L * vision.patchSize() * vision.patchSize() * v.width();
+    macs += visionTokens * v.matmulParamsPerToken() + (long) v.layers() * 2 * visionTokens * visionTokens * v.width()
+        / frames();
+    macs += visionTokens * v.width() * decoder.width();
+    long length = visionTokens + textTokens;
+    macs += length * decoder.matmulParamsPerToken() + (long) decoder.layers() * 2 * length * length * decoder.width();
+    macs += (long) textTokens * decoder.width() * vocabSize;
+    return macs;
   }
 
   public GitConfig withTemporalEmbeddings(int frames) {
@@ -85,9 +126,5 @@ public record GitConfig(
 
   static NormType textNorm() {
     return NormType.LAYER_NORM;
-  }
-
-  static ActivationType defaultActivation() {
-    return ActivationType.GELU;
   }
 }

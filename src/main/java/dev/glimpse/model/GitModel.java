@@ -179,21 +179,21 @@ public final class GitModel implements CaptioningModel {
   }
 
   @Override
-  public void step(DecodeState state, NDArray ids) {
+  public void step(DecodeState state, long[] ids, NDManager manager) {
     long[] positions = state.nextPositions();
     state.append(ids);
-    NDManager manager = ids.getManager();
     if (state.cached()) {
-      NDArray newIds = ids.reshape(-1, 1).toType(DataType.INT64, false);   // [B, 1]
-      NDArray pos = manager.create(positions).reshape(-1, 1);              // [B, 1]
-      NDArray x = textEmbedding.forward(newIds, pos);                      // [B, 1, D]
-      NDArray mask = AttentionMask.keyPadding(state.keyValid());           // [B, 1, 1, S]
+      NDArray x = textEmbedding.forward(manager.create(ids).reshape(-1, 1),
+          manager.create(positions).reshape(-1, 1));                       // [B, 1, D]
+      NDArray keyValid = state.keyValid(manager);                          // [B, S] or null (no padding)
+      NDArray mask = keyValid == null ? null : AttentionMask.keyPadding(keyValid);
       NDArray hidden = decoder.forward(x, mask, state.cache(), null, null, null);
       state.setLogits(head.forward(hidden.squeeze(1)));                    // [B, V]
       return;
     }
     // No cache: recompute the whole sequence; text positions continue each row's prompt.
-    NDArray hidden = decode(state.visual(), state.tokens(), state.positions(), state.valid(), null, null);
+    NDArray hidden = decode(state.visual(), state.tokens(manager), state.positions(manager),
+        state.valid(manager), null, null);
     long length = hidden.getShape().get(1);
     state.setLogits(head.forward(hidden.get(":, " + (length - 1) + ", :")));  // [B, V]
   }

@@ -1,6 +1,6 @@
 package dev.glimpse.model;
 
-import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 /**
  * The narrow interface shared generation needs: a model that has encoded its visual input and prompt
@@ -10,8 +10,10 @@ public interface StepModel {
   int vocabSize();
 
   /**
-   * Appends {@code ids} ([B] int64, one per row) to the state and sets the state's logits for the
-   * following token. With a cache only the new tokens are run; without one the whole sequence is.
+   * Appends {@code ids} (one per row) to the state and sets the state's logits for the following
+   * token. With a cache only the new tokens are run; without one the whole sequence is.
+   *
+   * @param manager where the step's tensors are created (the caller's per-step scope closes them)
    */
-  void step(DecodeState state, NDArray ids);
+  void step(DecodeState state, long[] ids, NDManager manager);
 }

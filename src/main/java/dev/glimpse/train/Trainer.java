@@ -47,6 +47,15 @@ public final class Trainer<B> {
 
   /** Trains from {@code start} (a fresh state or one read from a checkpoint) to {@code config.steps()}. */
   public Result run(TrainerState start) {
+    return run(start, config.steps());
+  }
+
+  /**
+   * Trains from {@code start} up to step {@code stopAt} (at most {@code config.steps()}; the schedule
+   * still spans all steps), writing a checkpoint there: an interruption a later run resumes from.
+   */
+  public Result run(TrainerState start, long stopAt) {
+    long end = Math.min(stopAt, config.steps());
     LrSchedule schedule = LrSchedule.of(config);
     int accumulation = config.gradAccumulation();
     long examples = start.examples();
@@ -58,9 +67,9 @@ public final class Trainer<B> {
     long windowStart = System.nanoTime();
     long windowTokens = 0;
     TrainerState state = start;
-    try (Prefetcher<B> prefetch = new Prefetcher<>(batches, start.step(), config.steps(), accumulation, 3);
+    try (Prefetcher<B> prefetch = new Prefetcher<>(batches, start.step(), end, accumulation, 3);
         Progress progress = new Progress("train", start.step(), config.steps(), quiet)) {
-      for (long step = start.step(); step < config.steps(); step++) {
+      for (long step = start.step(); step < end; step++) {
         double loss = 0;
         long stepTokens = 0;
         double gradNorm;
@@ -92,7 +101,7 @@ public final class Trainer<B> {
         windowTokens += stepTokens;
         double elapsed = start.seconds() + (System.nanoTime() - runStart) / 1e9;
         state = new TrainerState(step + 1, examples, tokens, elapsed);
-        if ((step + 1) % config.logEvery() == 0 || step + 1 == config.steps()) {
+        if ((step + 1) % config.logEvery() == 0 || step + 1 == end) {
           double window = (System.nanoTime() - windowStart) / 1e9;
           JsonObject record = new JsonObject();
           record.addProperty("step", step + 1);
@@ -107,7 +116,7 @@ public final class Trainer<B> {
           windowTokens = 0;
         }
         progress.step(step + 1, String.format("loss %.4f lr %.2e", loss, lr));
-        boolean last = step + 1 == config.steps();
+        boolean last = step + 1 == end;
         if (checkpointer != null
             && (last || (config.checkpointEvery() > 0 && (step + 1) % config.checkpointEvery() == 0))) {
           checkpointer.save(state);

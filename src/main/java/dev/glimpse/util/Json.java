@@ -3,6 +3,7 @@ package dev.glimpse.util;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.ToNumberPolicy;
@@ -80,6 +81,33 @@ public final class Json {
 
   public static void write(Path file, Object value) {
     AtomicFiles.writeString(file, GSON.toJson(value) + "\n");
+  }
+
+  /**
+   * Fails with a message naming {@code path.key} when the JSON object has a key that is not a
+   * component of the record type (recursively for nested records): a typo in a config file must
+   * not be silently ignored.
+   */
+  public static void requireKnownKeys(JsonObject json, Class<?> recordType, String where, String path) {
+    java.lang.reflect.RecordComponent[] components = recordType.getRecordComponents();
+    if (components == null) {
+      return;
+    }
+    for (java.util.Map.Entry<String, JsonElement> e : json.entrySet()) {
+      java.lang.reflect.RecordComponent match = null;
+      for (java.lang.reflect.RecordComponent c : components) {
+        if (c.getName().equals(e.getKey())) {
+          match = c;
+        }
+      }
+      String name = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+      if (match == null) {
+        throw new GlimpseException(where + ": unknown field '" + name + "'");
+      }
+      if (match.getType().isRecord() && e.getValue().isJsonObject()) {
+        requireKnownKeys(e.getValue().getAsJsonObject(), match.getType(), where, name);
+      }
+    }
   }
 
   private static String rootMessage(Throwable e) {

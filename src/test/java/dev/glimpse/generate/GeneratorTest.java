@@ -90,9 +90,9 @@ class GeneratorTest {
         DecodeState full = model.prefill(pixels(3, 5), p[0], p[1], false)) {
       for (int step = 0; step < 6; step++) {
         assertArrayEquals(full.logits().toFloatArray(), cached.logits().toFloatArray(), 2e-4f, "step " + step);
-        NDArray next = cached.logits().argMax(-1);
-        model.step(cached, next);
-        model.step(full, next);
+        long[] next = cached.logits().argMax(-1).toLongArray();
+        model.step(cached, next, manager);
+        model.step(full, next, manager);
       }
     }
   }

@@ -1,0 +1,98 @@
+package dev.glimpse.cli;
+
+import com.google.gson.JsonObject;
+import dev.glimpse.recipes.Recipe;
+import dev.glimpse.recipes.RecipeFiles;
+import dev.glimpse.recipes.Recipes;
+import dev.glimpse.recipes.TrainRun;
+import dev.glimpse.train.TrainConfig;
+import dev.glimpse.util.GlimpseException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code glimpse train}: runs a named recipe or a recipe file. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a model from a named recipe (see 'glimpse recipes') or a recipe JSON file.")
+public final class TrainCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Option(names = "--recipe", paramLabel = "NAME", description = "Named recipe, e.g. quickstart, git-tiny.")
+  String recipeName;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Recipe JSON file (may start from a named recipe: {\"recipe\": \"quickstart\", \"train\": {...}}).")
+  Path config;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder (checkpoint, logs, plots).")
+  Path out;
+
+  @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
+  boolean resume;
+
+  @Option(names = "--steps", description = "Override the number of optimizer steps.")
+  Integer steps;
+
+  @Option(names = "--batch-size", description = "Override the micro-batch size.")
+  Integer batchSize;
+
+  @Option(names = "--lr", description = "Override the peak learning rate.")
+  Double learningRate;
+
+  @Option(names = "--seed", description = "Override the seed (initialisation and data order).")
+  Long seed;
+
+  @Option(names = "--stop-after", paramLabel = "N",
+      description = "Stop after N steps in total, writing a checkpoint, as if interrupted (continue with --resume).")
+  Long stopAfter;
+
+  @Option(names = "--no-eval", description = "Skip the held-out evaluation at the end.")
+  boolean noEval;
+
+  @Override
+  public Integer call() {
+    Recipe recipe = null;
+    if (recipeName != null && config != null) {
+      throw new GlimpseException("give either --recipe or --config, not both");
+    }
+    if (recipeName != null) {
+      recipe = Recipes.get(recipeName);
+    } else if (config != null) {
+      recipe = RecipeFiles.read(config);
+    } else if (!resume) {
+      throw new GlimpseException("missing --recipe NAME or --config FILE (see 'glimpse recipes')");
+    }
+    if (recipe != null) {
+      recipe = recipe.withTrain(overrides(recipe.train()));
+    }
+    if (stopAfter != null && stopAfter <= 0) {
+      throw new GlimpseException("--stop-after must be > 0, got " + stopAfter);
+    }
+    JsonObject summary = TrainRun.run(recipe, new TrainRun.Options(out, resume,
+        stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info()));
+    Summaries.print(common, "training", summary);
+    return 0;
+  }
+
+  private TrainConfig overrides(TrainConfig t) {
+    try {
+      if (steps != null) {
+        t = t.withSteps(steps);
+      }
+      if (batchSize != null) {
+        t = t.withBatchSize(batchSize);
+      }
+      if (learningRate != null) {
+        t = t.withLearningRate(learningRate, t.warmupSteps());
+      }
+      if (seed != null) {
+        t = t.withSeed(seed);
+      }
+      return t;
+    } catch (IllegalArgumentException e) {
+      throw new GlimpseException("invalid option: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package dev.glimpse.recipes;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import dev.glimpse.data.Dataset;
+import dev.glimpse.data.Example;
+import dev.glimpse.data.ImageTransform;
+import dev.glimpse.data.LmBatch;
+import dev.glimpse.data.LmBatcher;
+import dev.glimpse.model.CaptioningModel;
+import dev.glimpse.model.ModelConfig;
+import dev.glimpse.model.Models;
+import dev.glimpse.nn.ParameterStore;
+import dev.glimpse.tokenize.BpeTrainer;
+import dev.glimpse.tokenize.HfTokenizer;
+import dev.glimpse.tokenize.Tokenizer;
+import dev.glimpse.train.AdamW;
+import dev.glimpse.train.Checkpoint;
+import dev.glimpse.train.LmBatchSource;
+import dev.glimpse.train.LmObjective;
+import dev.glimpse.train.LoadedModel;
+import dev.glimpse.train.LossPlot;
+import dev.glimpse.train.RunLog;
+import dev.glimpse.train.Trainer;
+import dev.glimpse.train.TrainerState;
+import dev.glimpse.util.GlimpseException;
+import dev.glimpse.util.Json;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One training run of a recipe, start to finish: tokenizer, model, trainer, checkpoints, loss plot and
+ * the final held-out evaluation. A run folder holds {@code recipe.json}, {@code metrics.jsonl},
+ * {@code loss.png}, {@code checkpoint/} and {@code eval/}.
+ */
+public final class TrainRun {
+  public static final String RECIPE_FILE = "recipe.json";
+  public static final String LOSS_PLOT = "loss.png";
+
+  /**
+   * @param out run folder
+   * @param resume continue from {@code out/checkpoint}
+   * @param stopAfter stop after this many steps in total (as if interrupted); Long.MAX_VALUE for all
+   * @param evaluate run the held-out evaluation when training is complete
+   * @param quiet no progress output
+   */
+  public record Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info) {}
+
+  private TrainRun() {}
+
+  public static JsonObject run(Recipe requested, Options o) {
+    Path out = o.out();
+    Path checkpointDir = out.resolve(Checkpoint.RUN_CHECKPOINT);
+    Recipe recipe = requested;
+    if (o.resume()) {
+      Checkpoint.resolve(checkpointDir);
+      recipe = RecipeFiles.read(out.resolve(RECIPE_FILE));
+      if (requested != null && requested.train().steps() != recipe.train().steps()) {
+        recipe = recipe.withTrain(recipe.train().withSteps(requested.train().steps()));
+      }
+    } else if (Files.exists(checkpointDir)) {
+      throw new GlimpseException(out + " already holds a checkpoint; continue it with --resume or choose another --out");
+    }
+    if (recipe == null) {
+      throw new GlimpseException("no recipe given");
+    }
+    Task task = Tasks.of(recipe);
+    Json.write(out.resolve(RECIPE_FILE), RecipeFiles.toJson(recipe));
+    o.info().printf("recipe %s: %s%n", recipe.name(), recipe.description());
+
+    Dataset train = task.trainData(recipe);
+    try (NDManager manager = NDManager.newBaseManager();
+        Tokenizer tokenizer = o.resume() ? HfTokenizer.load(checkpointDir) : tokenizer(recipe, train, o.info())) {
+      ModelConfig modelConfig = recipe.model().withVocabSize(tokenizer.vocabSize());
+      if (o.resume()) {
+        modelConfig = Models.parse(modelConfig.modelType(), Checkpoint.readConfig(checkpointDir).get("model"),
+            checkpointDir.toString());
+      }
+      ParameterStore store = new ParameterStore(manager, recipe.train().seed());
+      CaptioningModel model = Models.create(modelConfig, store.root());
+      ImageTransform transform = ImageTransform.square(modelConfig.imageSize());
+      JsonObject checkpointConfig = checkpointConfig(recipe, modelConfig, transform);
+      TrainerState start = TrainerState.start();
+      try (AdamW optimizer = AdamW.of(store, recipe.train()); RunLog log = new RunLog(out)) {
+        if (o.resume()) {
+          start = Checkpoint.readState(checkpointDir);
+          store.load(checkpointDir.resolve(Checkpoint.WEIGHTS));
+          Checkpoint.loadOptimizer(checkpointDir, optimizer, start.step());
+          log.truncateAfter(start.step());
+          o.info().printf("resuming from step %d of %d%n", start.step(), recipe.train().steps());
+        }
+        o.info().printf("model %s: %,d parameters; tokenizer: %d ids; training on %s%n", modelConfig.modelType(),
+            store.count(), tokenizer.vocabSize(), train.name());
+        LmBatcher batcher = new LmBatcher(tokenizer, transform, recipe.train().maxTextTokens(), modelConfig.frames());
+        LmBatchSource batches = new LmBatchSource(train, batcher, recipe.train().batchSize(),
+            recipe.train().gradAccumulation(), recipe.train().seed());
+        Trainer<LmBatch> trainer = new Trainer<>(recipe.train(), store, new LmObjective(model,
+            recipe.train().labelSmoothing()), batches, optimizer, log,
+            state -> Checkpoint.write(checkpointDir, checkpointConfig, store, tokenizer, optimizer, state),
+            o.quiet());
+        Trainer.Result result = trainer.run(start, o.stopAfter());
+        LossPlot.write(out.resolve(LOSS_PLOT), recipe.name() + " training loss", log.losses());
+        if (batches.skipped() > 0) {
+          o.info().printf("warning: skipped %d unreadable training examples (last: %s)%n", batches.skipped(),
+              batches.lastSkipMessage());
+        }
+
+        JsonObject summary = new JsonObject();
+        summary.addProperty("recipe", recipe.name());
+        summary.addProperty("out", out.toString());
+        summary.addProperty("checkpoint", checkpointDir.toString());
+        summary.addProperty("steps", result.state().step());
+        summary.addProperty("total_steps", recipe.train().steps());
+        summary.addProperty("final_loss", result.lastLoss());
+        summary.addProperty("train_seconds", result.state().seconds());
+        summary.addProperty("tokens_per_s", result.tokensPerSecond());
+        summary.addProperty("examples_per_s", result.examplesPerSecond());
+        summary.addProperty("parameters", store.count());
+        summary.addProperty("skipped_examples", batches.skipped());
+        boolean complete = result.state().step() >= recipe.train().steps();
+        summary.addProperty("complete", complete);
+        if (complete && o.evaluate() && recipe.data().testSize() > 0) {
+          LoadedModel loaded = new LoadedModel(manager, store, model, modelConfig, tokenizer, transform, checkpointDir);
+          JsonObject eval = task.evaluate(loaded, task.testData(recipe), recipe.eval(), out.resolve("eval"), o.info());
+          summary.add("eval", eval);
+          for (String key : eval.keySet()) {
+            if (!summary.has(key)) {
+              summary.add(key, eval.get(key));
+            }
+          }
+        }
+        return summary;
+      }
+    }
+  }
+
+  /** The config.json of the run's checkpoints. */
+  static JsonObject checkpointConfig(Recipe recipe, ModelConfig model, ImageTransform transform) {
+    JsonObject c = new JsonObject();
+    c.addProperty("format", "glimpse");
+    c.addProperty("model_type", model.modelType());
+    c.add("model", Models.toJson(model));
+    c.add("image", Json.GSON.toJsonTree(transform));
+    c.addProperty("task", recipe.task());
+    c.addProperty("recipe", recipe.name());
+    return c;
+  }
+
+  /** The recipe's tokenizer: an existing tokenizer.json, or byte-level BPE trained on training texts. */
+  static Tokenizer tokenizer(Recipe recipe, Dataset train, PrintStream info) {
+    TokenizerConfig t = recipe.tokenizer();
+    if (t.file() != null) {
+      return HfTokenizer.load(Path.of(t.file()));
+    }
+    List<String> texts = new ArrayList<>();
+    int n = Math.min(t.sampleExamples(), train.size());
+    for (int i = 0; i < n; i++) {
+      Example ex = train.get((int) ((long) i * train.size() / n));
+      if (!ex.prompt().isEmpty()) {
+        texts.add(ex.prompt());
+      }
+      texts.addAll(ex.targets());
+    }
+    info.printf("training a byte-level BPE tokenizer (max %d ids) on %d texts%n", t.vocabSize(), texts.size());
+    return new BpeTrainer(t.vocabSize(), t.minFrequency()).train(texts);
+  }
+}

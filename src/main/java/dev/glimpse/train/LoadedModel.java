@@ -1,0 +1,109 @@
+package dev.glimpse.train;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import dev.glimpse.data.ImageTransform;
+import dev.glimpse.model.CaptioningModel;
+import dev.glimpse.model.ModelConfig;
+import dev.glimpse.model.Models;
+import dev.glimpse.nn.ParameterStore;
+import dev.glimpse.tokenize.HfTokenizer;
+import dev.glimpse.tokenize.Tokenizer;
+import dev.glimpse.util.GlimpseException;
+import dev.glimpse.util.Json;
+import java.nio.file.Path;
+
+/** A model with its weights, tokenizer and image preprocessing, ready to run; owns its native memory. */
+public final class LoadedModel implements AutoCloseable {
+  private final NDManager manager;
+  private final ParameterStore store;
+  private final CaptioningModel model;
+  private final ModelConfig config;
+  private final Tokenizer tokenizer;
+  private final ImageTransform transform;
+  private final Path source;
+
+  public LoadedModel(NDManager manager, ParameterStore store, CaptioningModel model, ModelConfig config,
+      Tokenizer tokenizer, ImageTransform transform, Path source) {
+    this.manager = manager;
+    this.store = store;
+    this.model = model;
+    this.config = config;
+    this.tokenizer = tokenizer;
+    this.transform = transform;
+    this.source = source;
+  }
+
+  /** Loads a Glimpse checkpoint folder (or a run folder holding {@code checkpoint/}). */
+  public static LoadedModel load(Path path, NDManager parent) {
+    Path dir = Checkpoint.resolve(path);
+    JsonObject cfg = Checkpoint.readConfig(dir);
+    String where = dir.resolve(Checkpoint.CONFIG).toString();
+    if (!cfg.has("model_type") || !cfg.has("model")) {
+      throw new GlimpseException(where + " has no model_type/model: not a Glimpse checkpoint");
+    }
+    ModelConfig config = Models.parse(cfg.get("model_type").getAsString(), cfg.get("model"), where);
+    ImageTransform transform = cfg.has("image")
+        ? parseTransform(cfg.getAsJsonObject("image"), where)
+        : ImageTransform.square(config.imageSize());
+    Tokenizer tokenizer = HfTokenizer.load(dir);
+    if (tokenizer.vocabSize() > config.vocabSize()) {
+      tokenizer.close();
+      throw new GlimpseException("tokenizer in " + dir + " has " + tokenizer.vocabSize()
+          + " ids but the model only " + config.vocabSize() + " (mismatched checkpoint files?)");
+    }
+    NDManager manager = parent.newSubManager();
+    ParameterStore store = new ParameterStore(manager, 0);
+    try {
+      CaptioningModel model = Models.create(config, store.root());
+      store.load(dir.resolve(Checkpoint.WEIGHTS));
+      return new LoadedModel(manager, store, model, config, tokenizer, transform, dir);
+    } catch (RuntimeException e) {
+      tokenizer.close();
+      manager.close();
+      throw e;
+    }
+  }
+
+  static ImageTransform parseTransform(JsonObject o, String where) {
+    try {
+      return Json.GSON.fromJson(o, ImageTransform.class);
+    } catch (RuntimeException e) {
+      throw new GlimpseException("invalid image settings in " + where + ": " + e.getMessage());
+    }
+  }
+
+  public CaptioningModel model() {
+    return model;
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public ImageTransform transform() {
+    return transform;
+  }
+
+  public ParameterStore store() {
+    return store;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  public Path source() {
+    return source;
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+    manager.close();
+  }
+}
