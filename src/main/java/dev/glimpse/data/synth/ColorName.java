@@ -6,7 +6,7 @@ import java.util.Locale;
  * Object colors. Each has a base RGB (its most typical value) and a jitter range in HSV space
  * (hue in degrees, saturation and value in 0..1) that the generator samples from, so a model learns
  * a hue range rather than one RGB value. The ranges keep neighbours apart: red hues are within
- * ±8° of 0°, orange 24–40°, yellow 50–62°; white and black are nearly unsaturated. The common web
+ * ±8° of 0°, orange 24–40°, yellow 50–62°, purple 268–308°; white and black are nearly unsaturated. The common web
  * colors of each name (CSS red, green, blue, yellow, purple, orange, white, black) lie inside the
  * ranges.
  */
@@ -15,7 +15,7 @@ public enum ColorName {
   GREEN(0x1EA532, 100, 140, 0.6, 1.0, 0.45, 1.0),
   BLUE(0x1E46DC, 210, 240, 0.7, 1.0, 0.65, 1.0),
   YELLOW(0xF5DC1E, 50, 62, 0.75, 1.0, 0.9, 1.0),
-  PURPLE(0x8C28B4, 270, 300, 0.55, 1.0, 0.45, 0.95),
+  PURPLE(0x8C28B4, 268, 308, 0.55, 1.0, 0.45, 0.95),
   ORANGE(0xF58C14, 24, 40, 0.85, 1.0, 0.9, 1.0),
   WHITE(0xFAFAFA, 0, 360, 0.0, 0.05, 0.93, 1.0),
   BLACK(0x0F0F0F, 0, 360, 0.0, 0.2, 0.0, 0.14);
