@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
     name = "data",
     mixinStandardHelpOptions = true,
     description = "Data: write the synthetic datasets to disk.",
-    subcommands = {})
+    subcommands = {DataSynthCommand.class})
 public final class DataCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

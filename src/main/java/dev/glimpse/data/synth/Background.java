@@ -1,0 +1,103 @@
+package dev.glimpse.data.synth;
+
+import java.util.List;
+
+/**
+ * What is behind the objects: a plain tone, a linear gradient between two tones, or a tone with a
+ * soft blotchy texture. Tones come from a small palette ({@link #TONES}: white, black, grays and
+ * pastels), each slightly jittered per scene.
+ *
+ * @param kind plain, gradient or texture
+ * @param fromName palette name of the (first) tone, e.g. "white", "pastel blue"
+ * @param fromRgb its RGB (0xRRGGBB), after jitter
+ * @param toName the gradient's second tone (same as {@code fromName} otherwise)
+ * @param toRgb its RGB
+ * @param angle gradient direction in degrees (0 = left to right, 90 = top to bottom)
+ * @param textureAmplitude largest deviation of the texture from {@code fromRgb}, in levels (0..255)
+ */
+public record Background(
+    Kind kind, String fromName, int fromRgb, String toName, int toRgb, double angle, int textureAmplitude) {
+
+  public enum Kind {
+    PLAIN,
+    GRADIENT,
+    TEXTURE
+  }
+
+  /** Brightness group of a palette tone; gradients join two tones of the same group. */
+  public enum Group {
+    LIGHT,
+    MID,
+    DARK
+  }
+
+  /** A palette entry. */
+  public record Tone(String name, int rgb, Group group) {}
+
+  /** The background palette. */
+  public static final List<Tone> TONES =
+      List.of(
+          new Tone("white", 0xFFFFFF, Group.LIGHT),
+          new Tone("light gray", 0xCDCDCD, Group.LIGHT),
+          new Tone("cream", 0xF5F0E1, Group.LIGHT),
+          new Tone("pastel pink", 0xFAD7DC, Group.LIGHT),
+          new Tone("pastel blue", 0xCDE1FA, Group.LIGHT),
+          new Tone("pastel green", 0xD2F0D2, Group.LIGHT),
+          new Tone("pastel yellow", 0xFAF5C8, Group.LIGHT),
+          new Tone("lavender", 0xE1D7F5, Group.LIGHT),
+          new Tone("peach", 0xFAE1C8, Group.LIGHT),
+          new Tone("gray", 0x8C8C8C, Group.MID),
+          new Tone("slate", 0x64708A, Group.MID),
+          new Tone("dark gray", 0x464646, Group.DARK),
+          new Tone("black", 0x0A0A0A, Group.DARK),
+          new Tone("navy", 0x141E3C, Group.DARK));
+
+  public Background {
+    if (kind == null || fromName == null || toName == null) {
+      throw new IllegalArgumentException("background kind and tone names must be set");
+    }
+    if (textureAmplitude < 0 || textureAmplitude > 64) {
+      throw new IllegalArgumentException("textureAmplitude must be in 0..64: " + textureAmplitude);
+    }
+  }
+
+  /** A plain background of one color. */
+  public static Background plain(String name, int rgb) {
+    return new Background(Kind.PLAIN, name, rgb & 0xFFFFFF, name, rgb & 0xFFFFFF, 0, 0);
+  }
+
+  /** "plain white", "gradient from pastel blue to white", "textured gray". */
+  public String describe() {
+    return switch (kind) {
+      case PLAIN -> "plain " + fromName;
+      case GRADIENT -> "gradient from " + fromName + " to " + toName;
+      case TEXTURE -> "textured " + fromName;
+    };
+  }
+
+  /**
+   * The smallest RGB (Euclidean, 0..255 per channel) distance between {@code rgb} and any color
+   * this background can show before pixel noise: the distance to the gradient segment, less the
+   * texture's reach.
+   */
+  public double distanceTo(int rgb) {
+    double[] p = channels(rgb);
+    double[] a = channels(fromRgb);
+    double[] b = channels(toRgb);
+    double[] ab = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
+    double lengthSquared = ab[0] * ab[0] + ab[1] * ab[1] + ab[2] * ab[2];
+    double t = 0;
+    if (lengthSquared > 0) {
+      t = ((p[0] - a[0]) * ab[0] + (p[1] - a[1]) * ab[1] + (p[2] - a[2]) * ab[2]) / lengthSquared;
+      t = Math.max(0, Math.min(1, t));
+    }
+    double dr = p[0] - (a[0] + t * ab[0]);
+    double dg = p[1] - (a[1] + t * ab[1]);
+    double db = p[2] - (a[2] + t * ab[2]);
+    return Math.sqrt(dr * dr + dg * dg + db * db) - textureAmplitude * Math.sqrt(3);
+  }
+
+  static double[] channels(int rgb) {
+    return new double[] {(rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF};
+  }
+}
