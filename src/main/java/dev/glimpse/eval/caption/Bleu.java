@@ -1,9 +1,7 @@
 package dev.glimpse.eval.caption;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * BLEU-1..4 exactly as pycocoevalcap's {@code Bleu(4)} ({@code BleuScorer.compute_score(option=
@@ -30,38 +28,44 @@ public final class Bleu {
   private Bleu() {}
 
   public static Result score(List<List<String>> refs, List<String> candidates) {
-    List<List<NGrams>> refGrams = new ArrayList<>(refs.size());
-    for (List<String> r : refs) {
-      refGrams.add(NGrams.of(r));
-    }
-    return scoreGrams(refGrams, NGrams.of(candidates));
+    Checks.aligned(refs, candidates);
+    CorpusGrams grams = CorpusGrams.of(refs, candidates);
+    return scoreGrams(grams);
   }
 
-  static Result scoreGrams(List<List<NGrams>> refs, List<NGrams> candidates) {
-    Checks.aligned(refs, candidates);
-    int images = candidates.size();
+  static Result scoreGrams(CorpusGrams grams) {
+    int images = grams.candidates.size();
     int n = NGrams.MAX_N;
+    int[] refLengths = new int[images];
+    long[][] imageCorrect = new long[images][];
+    Parallel.ranges(
+        images,
+        64,
+        (from, to) -> {
+          int[] maxCounts = new int[grams.vocabularySize];
+          for (int i = from; i < to; i++) {
+            refLengths[i] = closestLength(grams.refs.get(i), grams.candidates.get(i).length);
+            imageCorrect[i] = clippedMatches(grams.refs.get(i), grams.candidates.get(i), maxCounts);
+          }
+        });
     double[][] perImage = new double[n][images];
     long testLength = 0;
     long refLength = 0;
     long[] guess = new long[n];
     long[] correct = new long[n];
     for (int i = 0; i < images; i++) {
-      NGrams candidate = candidates.get(i);
-      int testLen = candidate.length;
-      int refLen = closestLength(refs.get(i), testLen);
-      long[] imageCorrect = clippedMatches(refs.get(i), candidate);
+      int testLen = grams.candidates.get(i).length;
       testLength += testLen;
-      refLength += refLen;
+      refLength += refLengths[i];
       double bleu = 1.0;
       for (int k = 0; k < n; k++) {
         long imageGuess = Math.max(0, testLen - k);
         guess[k] += imageGuess;
-        correct[k] += imageCorrect[k];
-        bleu *= (imageCorrect[k] + TINY) / (imageGuess + SMALL);
+        correct[k] += imageCorrect[i][k];
+        bleu *= (imageCorrect[i][k] + TINY) / (imageGuess + SMALL);
         perImage[k][i] = Math.pow(bleu, 1.0 / (k + 1));
       }
-      double ratio = (testLen + TINY) / (refLen + SMALL);
+      double ratio = (testLen + TINY) / (refLengths[i] + SMALL);
       if (ratio < 1) {
         for (int k = 0; k < n; k++) {
           perImage[k][i] *= Math.exp(1 - 1 / ratio);
@@ -101,16 +105,29 @@ public final class Bleu {
     return best;
   }
 
-  /** Per order: candidate n-gram counts clipped by the maximum count in any one reference. */
-  private static long[] clippedMatches(List<NGrams> refs, NGrams candidate) {
+  /**
+   * Per order: candidate n-gram counts clipped by the maximum count in any one reference. {@code
+   * maxCounts} is scratch space indexed by n-gram id, all zero on entry and on return.
+   */
+  private static long[] clippedMatches(List<NGrams> refs, NGrams candidate, int[] maxCounts) {
     long[] correct = new long[NGrams.MAX_N];
-    for (int k = 0; k < NGrams.MAX_N; k++) {
-      Map<String, Integer> maxCounts = new HashMap<>();
-      for (NGrams ref : refs) {
-        ref.counts.get(k).forEach((ngram, count) -> maxCounts.merge(ngram, count, Math::max));
+    for (NGrams ref : refs) {
+      for (int k = 0; k < NGrams.MAX_N; k++) {
+        for (int j = 0; j < ref.ids[k].length; j++) {
+          maxCounts[ref.ids[k][j]] = Math.max(maxCounts[ref.ids[k][j]], ref.counts[k][j]);
+        }
       }
-      for (Map.Entry<String, Integer> e : candidate.counts.get(k).entrySet()) {
-        correct[k] += Math.min(maxCounts.getOrDefault(e.getKey(), 0), e.getValue());
+    }
+    for (int k = 0; k < NGrams.MAX_N; k++) {
+      for (int j = 0; j < candidate.ids[k].length; j++) {
+        correct[k] += Math.min(maxCounts[candidate.ids[k][j]], candidate.counts[k][j]);
+      }
+    }
+    for (NGrams ref : refs) {
+      for (int[] ids : ref.ids) {
+        for (int id : ids) {
+          maxCounts[id] = 0;
+        }
       }
     }
     return correct;

@@ -72,14 +72,10 @@ public final class CaptionMetrics {
       List<String> candidates,
       boolean withMeteor) {
     Checks.aligned(refs, candidates);
-    List<List<NGrams>> refGrams = new ArrayList<>(refs.size());
-    for (List<String> r : refs) {
-      refGrams.add(NGrams.of(r));
-    }
-    List<NGrams> candidateGrams = NGrams.of(candidates);
+    CorpusGrams grams = CorpusGrams.of(refs, candidates);
     Map<String, Double> corpus = new LinkedHashMap<>();
     Map<String, double[]> perImage = new LinkedHashMap<>();
-    Bleu.Result bleu = Bleu.scoreGrams(refGrams, candidateGrams);
+    Bleu.Result bleu = Bleu.scoreGrams(grams);
     for (int k = 0; k < bleu.scores().size(); k++) {
       put(corpus, perImage, "Bleu_" + (k + 1), bleu.scores().get(k));
     }
@@ -90,7 +86,7 @@ public final class CaptionMetrics {
       unavailable.put("METEOR", METEOR_SKIPPED);
     }
     put(corpus, perImage, "ROUGE_L", RougeL.score(refs, candidates));
-    put(corpus, perImage, "CIDEr", CiderD.scoreGrams(refGrams, candidateGrams));
+    put(corpus, perImage, "CIDEr", CiderD.scoreGrams(grams));
     unavailable.put("SPICE", SPICE_UNAVAILABLE);
     return new CaptionScores(
         List.copyOf(imageIds),

@@ -1,18 +1,13 @@
 package dev.glimpse.eval.caption;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * CIDEr-D exactly as pycocoevalcap's {@code Cider()} (Vedantam et al. 2015, with the toolkit's
  * changes): tf-idf vectors of 1..4-grams, idf from the references of exactly the images scored
  * together ({@code log(N) - log(max(1, df))}), cosine similarity with the candidate's weights
- * clipped by the reference's, a gaussian penalty {@code exp(-delta^2 / (2 sigma^2))} with {@code
+ * clipped by the reference's, a gaussian penalty {@code e^(-delta^2 / (2 sigma^2))} with {@code
  * sigma = 6}, mean over n, mean over references, times 10. The corpus value is the mean over images.
  *
  * <p>Quirks kept: {@code delta} is the difference in <em>bigram</em> counts (the toolkit counts the
@@ -26,94 +21,120 @@ public final class CiderD {
   /** Inputs are PTB-tokenized strings, {@code refs.get(i)} for {@code candidates.get(i)}. */
   public static CorpusScore score(List<List<String>> refs, List<String> candidates) {
     Checks.aligned(refs, candidates);
-    List<List<NGrams>> refGrams = new ArrayList<>(refs.size());
-    for (List<String> r : refs) {
-      refGrams.add(NGrams.of(r));
-    }
-    return scoreGrams(refGrams, NGrams.of(candidates));
+    return scoreGrams(CorpusGrams.of(refs, candidates));
   }
 
-  static CorpusScore scoreGrams(List<List<NGrams>> refs, List<NGrams> candidates) {
-    List<Map<String, Integer>> documentFrequency = documentFrequency(refs);
-    double logImages = Math.log(refs.size());
-    double[] perImage = new double[candidates.size()];
-    for (int i = 0; i < perImage.length; i++) {
-      TfIdf candidate = new TfIdf(candidates.get(i), documentFrequency, logImages);
-      double[] sum = new double[NGrams.MAX_N];
-      for (NGrams ref : refs.get(i)) {
-        double[] sim = similarity(candidate, new TfIdf(ref, documentFrequency, logImages));
-        for (int n = 0; n < sum.length; n++) {
-          sum[n] += sim[n];
-        }
-      }
-      double mean = NumpySum.mean(sum);
-      mean /= refs.get(i).size();
-      mean *= 10.0;
-      perImage[i] = mean;
-    }
+  static CorpusScore scoreGrams(CorpusGrams grams) {
+    double[] idf = inverseDocumentFrequency(grams);
+    double[] perImage = new double[grams.candidates.size()];
+    Parallel.ranges(
+        perImage.length,
+        64,
+        (from, to) -> {
+          double[] refWeights = new double[grams.vocabularySize];
+          for (int i = from; i < to; i++) {
+            perImage[i] = imageScore(grams.candidates.get(i), grams.refs.get(i), idf, refWeights);
+          }
+        });
     return new CorpusScore(NumpySum.mean(perImage), perImage);
   }
 
-  /** Per order: in how many images' reference sets each n-gram occurs. */
-  private static List<Map<String, Integer>> documentFrequency(List<List<NGrams>> refs) {
-    List<Map<String, Integer>> df = new ArrayList<>(NGrams.MAX_N);
-    for (int n = 0; n < NGrams.MAX_N; n++) {
-      Map<String, Integer> counts = new HashMap<>();
-      for (List<NGrams> imageRefs : refs) {
-        Set<String> seen = new HashSet<>();
-        for (NGrams ref : imageRefs) {
-          seen.addAll(ref.counts.get(n).keySet());
-        }
-        for (String ngram : seen) {
-          counts.merge(ngram, 1, Integer::sum);
+  private static double imageScore(NGrams candidate, List<NGrams> refs, double[] idf, double[] refWeights) {
+    TfIdf hypothesis = new TfIdf(candidate, idf);
+    double[] sum = new double[NGrams.MAX_N];
+    for (NGrams ref : refs) {
+      double[] sim = similarity(hypothesis, new TfIdf(ref, idf), refWeights);
+      for (int n = 0; n < sum.length; n++) {
+        sum[n] += sim[n];
+      }
+    }
+    double mean = NumpySum.mean(sum);
+    mean /= refs.size();
+    mean *= 10.0;
+    return mean;
+  }
+
+  /**
+   * {@code log(N) - log(max(1, df))} per n-gram id, where {@code df} counts the images whose
+   * references contain the n-gram (the toolkit's {@code ref_len - df} term).
+   */
+  private static double[] inverseDocumentFrequency(CorpusGrams grams) {
+    int[] documentFrequency = new int[grams.vocabularySize];
+    int[] lastImage = new int[grams.vocabularySize];
+    Arrays.fill(lastImage, -1);
+    for (int i = 0; i < grams.refs.size(); i++) {
+      for (NGrams ref : grams.refs.get(i)) {
+        for (int[] ids : ref.ids) {
+          for (int id : ids) {
+            if (lastImage[id] != i) {
+              lastImage[id] = i;
+              documentFrequency[id]++;
+            }
+          }
         }
       }
-      df.add(counts);
     }
-    return df;
+    double logImages = Math.log(grams.refs.size());
+    double[] idf = new double[grams.vocabularySize];
+    for (int id = 0; id < idf.length; id++) {
+      idf[id] = logImages - Math.log(Math.max(1.0, documentFrequency[id]));
+    }
+    return idf;
   }
 
   /** The toolkit's {@code counts2vec}: tf-idf weights per order, their norms, the bigram count. */
   private static final class TfIdf {
-    final List<Map<String, Double>> weights = new ArrayList<>(NGrams.MAX_N);
+    final NGrams grams;
+    final double[][] weights = new double[NGrams.MAX_N][];
     final double[] norm = new double[NGrams.MAX_N];
     final int length;
 
-    TfIdf(NGrams grams, List<Map<String, Integer>> documentFrequency, double logImages) {
-      int bigrams = 0;
+    TfIdf(NGrams grams, double[] idf) {
+      this.grams = grams;
       for (int n = 0; n < NGrams.MAX_N; n++) {
-        Map<String, Double> w = new LinkedHashMap<>();
+        int[] ids = grams.ids[n];
+        double[] w = new double[ids.length];
         double squares = 0.0;
-        for (Map.Entry<String, Integer> e : grams.counts.get(n).entrySet()) {
-          int df = documentFrequency.get(n).getOrDefault(e.getKey(), 0);
-          double weight = e.getValue() * (logImages - Math.log(Math.max(1.0, df)));
-          w.put(e.getKey(), weight);
-          squares += weight * weight;
-          if (n == 1) {
-            bigrams += e.getValue();
-          }
+        for (int j = 0; j < ids.length; j++) {
+          w[j] = grams.counts[n][j] * idf[ids[j]];
+          squares += w[j] * w[j];
         }
-        weights.add(w);
+        weights[n] = w;
         norm[n] = Math.sqrt(squares);
+      }
+      int bigrams = 0;
+      for (int c : grams.counts[1]) {
+        bigrams += c;
       }
       length = bigrams;
     }
   }
 
-  private static double[] similarity(TfIdf candidate, TfIdf ref) {
+  /** {@code refWeights}: scratch indexed by n-gram id, all zero on entry and on return. */
+  private static double[] similarity(TfIdf candidate, TfIdf ref, double[] refWeights) {
+    for (int n = 0; n < NGrams.MAX_N; n++) {
+      for (int j = 0; j < ref.weights[n].length; j++) {
+        refWeights[ref.grams.ids[n][j]] = ref.weights[n][j];
+      }
+    }
     double delta = candidate.length - ref.length;
     double penalty = Math.pow(Math.E, -(delta * delta) / (2 * SIGMA * SIGMA));
     double[] val = new double[NGrams.MAX_N];
     for (int n = 0; n < NGrams.MAX_N; n++) {
-      Map<String, Double> refWeights = ref.weights.get(n);
-      for (Map.Entry<String, Double> e : candidate.weights.get(n).entrySet()) {
-        double r = refWeights.getOrDefault(e.getKey(), 0.0);
-        val[n] += Math.min(e.getValue(), r) * r;
+      int[] ids = candidate.grams.ids[n];
+      for (int j = 0; j < ids.length; j++) {
+        double r = refWeights[ids[j]];
+        val[n] += Math.min(candidate.weights[n][j], r) * r;
       }
       if (candidate.norm[n] != 0 && ref.norm[n] != 0) {
         val[n] /= candidate.norm[n] * ref.norm[n];
       }
       val[n] *= penalty;
+    }
+    for (int[] ids : ref.grams.ids) {
+      for (int id : ids) {
+        refWeights[id] = 0;
+      }
     }
     return val;
   }

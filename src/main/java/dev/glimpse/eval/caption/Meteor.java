@@ -45,13 +45,21 @@ public final class Meteor {
    */
   public static CorpusScore score(List<List<String>> refs, List<String> candidates) {
     Checks.aligned(refs, candidates);
-    MeteorAligner aligner = new MeteorAligner();
-    double[] perImage = new double[candidates.size()];
+    Stats[] best = new Stats[candidates.size()];
+    Parallel.ranges(
+        best.length,
+        16,
+        (from, to) -> {
+          MeteorAligner aligner = new MeteorAligner(); // one per thread: the stemmer has state
+          for (int i = from; i < to; i++) {
+            best[i] = bestReference(aligner, refs.get(i), candidates.get(i));
+          }
+        });
+    double[] perImage = new double[best.length];
     Stats pooled = new Stats();
-    for (int i = 0; i < perImage.length; i++) {
-      Stats best = bestReference(aligner, refs.get(i), candidates.get(i));
-      perImage[i] = best.score();
-      pooled.add(best);
+    for (int i = 0; i < best.length; i++) {
+      perImage[i] = best[i].score();
+      pooled.add(best[i]);
     }
     return new CorpusScore(pooled.score(), perImage);
   }

@@ -1,9 +1,8 @@
 package dev.glimpse.eval.caption;
 
-import edu.stanford.nlp.ling.CoreAnnotations;
-import edu.stanford.nlp.ling.CoreLabel;
-import edu.stanford.nlp.process.CoreLabelTokenFactory;
+import edu.stanford.nlp.ling.Word;
 import edu.stanford.nlp.process.PTBTokenizer;
+import edu.stanford.nlp.process.WordTokenFactory;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,17 +16,20 @@ import java.util.regex.Pattern;
  *
  * <p>The toolkit joins all captions of one call with newlines, runs {@code java
  * edu.stanford.nlp.process.PTBTokenizer -preserveLines -lowerCase} (CoreNLP 3.4.1) over them, splits
- * the output into lines and drops the punctuation tokens in {@link #PUNCTUATIONS}. This class does
- * the same with the same CoreNLP class and options, so the output is identical, including effects
- * that cross caption boundaries. Call {@link #tokenize} once for all references and once for all
- * candidates, as the toolkit does.
+ * the output into lines and drops the punctuation tokens in {@link #PUNCTUATIONS}. This class runs
+ * the same CoreNLP lexer with the same options, so the output is identical. Call {@link #tokenize}
+ * once for all references and once for all candidates, as the toolkit does: the lexer looks ahead
+ * across line ends (e.g. after "etc."), so a caption's tokens can depend on the next caption.
+ *
+ * <p>Long lists are cut into chunks tokenized in parallel; each chunk is lexed together with the
+ * following captions up to the second non-blank one (the lexer's look-ahead never reaches past the
+ * first word of the next non-blank line) and only its own lines are kept, so the result equals one
+ * pass over the whole text.
  *
  * <p>One deliberate difference: the toolkit only replaces {@code \n} inside a caption by a space, so
  * a caption holding another line break the lexer knows ({@code \r}, U+2028, U+2029, U+000B,
  * U+000C, U+0085) shifts every later caption onto the wrong image there. Here they all become
  * spaces.
- *
- * <p>Thread-safe (one lexer per call).
  */
 public final class PtbTokenizer {
   /** The tokens the toolkit removes after tokenization (exact, case-sensitive match). */
@@ -42,6 +44,7 @@ public final class PtbTokenizer {
   // (firstDelete) does, without logging a warning.
   private static final String OPTIONS = "tokenizeNLs,untokenizable=noneDelete";
   private static final String NEWLINE_TOKEN = PTBTokenizer.getNewlineToken();
+  private static final int MIN_CHUNK = 2000;
 
   private PtbTokenizer() {}
 
@@ -56,21 +59,48 @@ public final class PtbTokenizer {
    * left).
    */
   public static List<String> tokenize(List<String> captions) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int chunkSize = Math.max(MIN_CHUNK, (captions.size() + 2 * cores - 1) / (2 * cores));
+    return tokenize(captions, chunkSize);
+  }
+
+  /** In chunks of {@code chunkSize} captions, tokenized in parallel (tests use tiny chunks). */
+  static List<String> tokenize(List<String> captions, int chunkSize) {
+    int n = captions.size();
+    String[] lines = new String[n];
+    int chunks = (int) ((n + (long) chunkSize - 1) / chunkSize);
+    Parallel.ranges(
+        chunks,
+        1,
+        (first, last) -> {
+          for (int c = first; c < last; c++) {
+            tokenizeChunk(captions, (int) ((long) c * chunkSize), (int) Math.min(n, (c + 1L) * chunkSize), lines);
+          }
+        });
+    return List.of(lines);
+  }
+
+  /** Tokenizes captions {@code from..to-1} into {@code lines}, with look-ahead context after them. */
+  private static void tokenizeChunk(List<String> captions, int from, int to, String[] lines) {
     StringBuilder text = new StringBuilder();
-    for (int i = 0; i < captions.size(); i++) {
-      if (i > 0) {
+    for (int i = from; i < to; i++) {
+      if (i > from) {
         text.append('\n');
       }
       text.append(LINE_BREAKS.matcher(captions.get(i)).replaceAll(" "));
     }
-    List<String> lines = new ArrayList<>(captions.size());
+    for (int i = to, nonBlank = 0; i < captions.size() && nonBlank < 2; i++) {
+      String caption = LINE_BREAKS.matcher(captions.get(i)).replaceAll(" ");
+      text.append('\n').append(caption);
+      nonBlank += caption.isBlank() ? 0 : 1;
+    }
     StringBuilder line = new StringBuilder();
-    PTBTokenizer<CoreLabel> lexer =
-        new PTBTokenizer<>(new StringReader(text.toString()), new CoreLabelTokenFactory(), OPTIONS);
-    while (lexer.hasNext()) {
-      String token = lexer.next().get(CoreAnnotations.TextAnnotation.class);
+    int index = from;
+    PTBTokenizer<Word> lexer = new PTBTokenizer<>(new StringReader(text.toString()), new WordTokenFactory(), OPTIONS);
+    while (lexer.hasNext() && index < to) {
+      String token = lexer.next().word();
       if (NEWLINE_TOKEN.equals(token)) {
-        lines.add(filterPunctuation(line.toString()));
+        lines[index++] = filterPunctuation(line.toString());
         line.setLength(0);
       } else {
         if (line.length() > 0) {
@@ -79,12 +109,12 @@ public final class PtbTokenizer {
         line.append(token.toLowerCase(Locale.ENGLISH));
       }
     }
-    lines.add(filterPunctuation(line.toString()));
-    if (lines.size() != captions.size()) {
-      throw new IllegalStateException(
-          "PTB tokenizer returned " + lines.size() + " lines for " + captions.size() + " captions");
+    if (index < to) {
+      lines[index++] = filterPunctuation(line.toString());
     }
-    return lines;
+    if (index != to) {
+      throw new IllegalStateException("PTB tokenizer returned " + (index - from) + " lines for " + (to - from) + " captions");
+    }
   }
 
   /** {@code ' '.join(w for w in line.rstrip().split(' ') if w not in PUNCTUATIONS)}. */

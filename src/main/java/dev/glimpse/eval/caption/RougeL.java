@@ -19,9 +19,14 @@ public final class RougeL {
   public static CorpusScore score(List<List<String>> refs, List<String> candidates) {
     Checks.aligned(refs, candidates);
     double[] perImage = new double[candidates.size()];
-    for (int i = 0; i < perImage.length; i++) {
-      perImage[i] = imageScore(refs.get(i), candidates.get(i));
-    }
+    Parallel.ranges(
+        perImage.length,
+        64,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            perImage[i] = imageScore(refs.get(i), candidates.get(i));
+          }
+        });
     return new CorpusScore(NumpySum.mean(perImage), perImage);
   }
 
