@@ -1,5 +1,6 @@
 package dev.glimpse.cli;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import dev.glimpse.util.Json;
 import java.io.PrintStream;
@@ -7,6 +8,9 @@ import picocli.CommandLine.Option;
 
 /** Options every command has: --json and --verbose. Mixed into each command. */
 public final class CommonOptions {
+  // Nulls are printed: a metric that is not available is "SPICE": null, not a missing key.
+  private static final Gson JSON_OUT = Json.GSON.newBuilder().serializeNulls().create();
+
   @Option(names = "--json", description = "Print one final JSON object with the results on stdout.")
   public boolean json;
 
@@ -21,7 +25,7 @@ public final class CommonOptions {
   /** Prints the final JSON result (only under --json). */
   public void printJson(JsonElement result) {
     if (json) {
-      System.out.println(Json.GSON.toJson(result));
+      System.out.println(JSON_OUT.toJson(result));
       System.out.flush();
     }
   }

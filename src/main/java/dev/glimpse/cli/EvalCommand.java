@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = "Evaluate: caption metrics, VQA accuracy, or a model checkpoint.",
-    subcommands = {})
+    subcommands = {EvalCaptionsCommand.class, EvalVqaCommand.class})
 public final class EvalCommand implements Runnable {
   @Mixin CommonOptions common;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
