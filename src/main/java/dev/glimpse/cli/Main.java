@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Train, fine-tune, evaluate and serve generative vision-language models.",
     subcommands = {
+      QuickstartCommand.class,
       TrainCommand.class,
       CaptionCommand.class,
       EvalCommand.class,

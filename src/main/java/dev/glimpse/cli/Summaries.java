@@ -5,11 +5,17 @@ import com.google.gson.JsonObject;
 import java.io.PrintStream;
 import java.util.Map;
 
-/** Prints a result object as aligned "key: value" lines for people, or as JSON under --json. */
+/**
+ * Prints a result for people as aligned "key: value" lines (only the headline figures when a list of
+ * paths is given; everything is in the JSON under --json).
+ */
 final class Summaries {
   private Summaries() {}
 
-  static void print(CommonOptions common, String title, JsonObject result) {
+  /**
+   * @param paths dotted paths of the values to show (e.g. "attribute_accuracy.count"); none = all
+   */
+  static void print(CommonOptions common, String title, JsonObject result, String... paths) {
     if (common.json) {
       common.printJson(result);
       return;
@@ -17,7 +23,27 @@ final class Summaries {
     PrintStream out = common.info();
     out.println();
     out.println(title + ":");
-    print(out, result, "  ");
+    if (paths.length == 0) {
+      print(out, result, "  ");
+      return;
+    }
+    for (String path : paths) {
+      JsonElement v = find(result, path);
+      if (v != null && !v.isJsonNull()) {
+        out.printf("  %-44s %s%n", path + ":", format(v));
+      }
+    }
+  }
+
+  private static JsonElement find(JsonObject o, String path) {
+    JsonElement current = o;
+    for (String part : path.split("\\.")) {
+      if (current == null || !current.isJsonObject()) {
+        return null;
+      }
+      current = current.getAsJsonObject().get(part);
+    }
+    return current;
   }
 
   private static void print(PrintStream out, JsonObject o, String indent) {
@@ -26,13 +52,17 @@ final class Summaries {
       if (v.isJsonObject()) {
         out.println(indent + e.getKey() + ":");
         print(out, v.getAsJsonObject(), indent + "  ");
-      } else if (v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()) {
-        double d = v.getAsDouble();
-        String text = d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.format("%.4f", d);
-        out.println(indent + e.getKey() + ": " + text);
       } else {
-        out.println(indent + e.getKey() + ": " + (v.isJsonPrimitive() ? v.getAsString() : v.toString()));
+        out.println(indent + e.getKey() + ": " + format(v));
       }
     }
+  }
+
+  static String format(JsonElement v) {
+    if (v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()) {
+      double d = v.getAsDouble();
+      return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.format("%.4f", d);
+    }
+    return v.isJsonPrimitive() ? v.getAsString() : v.toString();
   }
 }

@@ -72,7 +72,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
     JsonObject summary = TrainRun.run(recipe, new TrainRun.Options(out, resume,
         stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info()));
-    Summaries.print(common, "training", summary);
+    Summaries.print(common, "training summary", summary, "recipe", "steps", "final_loss", "train_seconds", "tokens_per_s",
+        "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",
+        "attribute_accuracy.count", "attribute_accuracy.relation", "attribute_accuracy.position",
+        "caption_metrics.Bleu_4", "caption_metrics.CIDEr", "caption_metrics.METEOR", "caption_metrics.ROUGE_L", "checkpoint");
     return 0;
   }
 

@@ -7,6 +7,9 @@ public final class Tasks {
   private Tasks() {}
 
   public static Task of(Recipe recipe) {
-    throw new GlimpseException("unknown task '" + recipe.task() + "'");
+    return switch (recipe.task()) {
+      case "captions" -> new CaptionTask();
+      default -> throw new GlimpseException("unknown task '" + recipe.task() + "' (known: captions)");
+    };
   }
 }

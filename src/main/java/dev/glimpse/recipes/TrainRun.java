@@ -146,6 +146,7 @@ public final class TrainRun {
     c.add("image", Json.GSON.toJsonTree(transform));
     c.addProperty("task", recipe.task());
     c.addProperty("recipe", recipe.name());
+    c.add("data", Json.GSON.toJsonTree(recipe.data()));
     return c;
   }
 

@@ -36,6 +36,10 @@ public final class LossPlot {
     XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("step")
         .yAxisTitle("loss").build();
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+    chart.getStyler().setYAxisDecimalPattern("0.###");
+    chart.getStyler().setXAxisDecimalPattern("0");
+    chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    chart.getStyler().setPlotGridLinesColor(new java.awt.Color(225, 225, 225));
     XYSeries raw = chart.addSeries("loss", steps, losses);
     raw.setMarker(SeriesMarkers.NONE);
     raw.setLineColor(new java.awt.Color(150, 170, 220));

@@ -1,0 +1,127 @@
+package dev.glimpse.recipes;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.glimpse.data.Dataset;
+import dev.glimpse.data.Example;
+import dev.glimpse.data.synth.AttributeAccuracy;
+import dev.glimpse.data.synth.Scene;
+import dev.glimpse.data.synth.SceneConfig;
+import dev.glimpse.data.synth.SceneGenerator;
+import dev.glimpse.data.synth.Split;
+import dev.glimpse.data.synth.SyntheticCaptions;
+import dev.glimpse.eval.caption.CaptionMetrics;
+import dev.glimpse.eval.caption.CaptionScores;
+import dev.glimpse.generate.Captioner;
+import dev.glimpse.train.LoadedModel;
+import dev.glimpse.util.GlimpseException;
+import dev.glimpse.util.Json;
+import java.awt.image.BufferedImage;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Image captioning. Evaluation captions the held-out images, writes COCO-format annotations and
+ * results, and reports the COCO caption metrics; on synthetic scenes also {@code attribute_accuracy}
+ * (captions read back into colors, shapes, counts and relations).
+ */
+public final class CaptionTask implements Task {
+  @Override
+  public Dataset trainData(Recipe recipe) {
+    return open(recipe.data(), Split.TRAIN, recipe.data().trainSize());
+  }
+
+  @Override
+  public Dataset testData(Recipe recipe) {
+    return open(recipe.data(), Split.TEST, recipe.data().testSize());
+  }
+
+  static Dataset open(DataConfig data, Split split, int size) {
+    if (data.source().equals("synthetic")) {
+      return new SyntheticCaptions(new SceneGenerator(SceneConfig.defaults().withSeed(data.seed())), split, size);
+    }
+    throw new GlimpseException("unknown data source '" + data.source() + "' for the captions task (known: synthetic)");
+  }
+
+  @Override
+  public JsonObject evaluate(LoadedModel model, Dataset test, EvalConfig eval, Path outDir, PrintStream info) {
+    List<BufferedImage> images = new ArrayList<>();
+    List<Example> examples = new ArrayList<>();
+    for (int i = 0; i < test.size(); i++) {
+      Example ex = test.get(i);
+      examples.add(ex);
+      images.add(ex.image());
+    }
+    info.printf("evaluating on %d held-out images of %s%n", examples.size(), test.name());
+    Captioner captioner = new Captioner(model.model(), model.tokenizer(), model.transform(), model.manager());
+    List<Captioner.Caption> captions = captioner.caption(images, eval.generation(), eval.batchSize());
+    return score(examples, captions.stream().map(Captioner.Caption::text).toList(), outDir);
+  }
+
+  /** Metrics and result files for generated captions of the given examples. */
+  public static JsonObject score(List<Example> examples, List<String> captions, Path outDir) {
+    Map<String, List<String>> refs = new LinkedHashMap<>();
+    Map<String, String> candidates = new LinkedHashMap<>();
+    List<Scene> scenes = new ArrayList<>();
+    JsonArray results = new JsonArray();
+    JsonObject annotations = new JsonObject();
+    JsonArray images = new JsonArray();
+    JsonArray anns = new JsonArray();
+    for (int i = 0; i < examples.size(); i++) {
+      Example ex = examples.get(i);
+      refs.put(ex.id(), ex.targets());
+      candidates.put(ex.id(), captions.get(i));
+      if (ex.extras().get("scene") instanceof Scene scene) {
+        scenes.add(scene);
+      }
+      JsonObject r = new JsonObject();
+      r.addProperty("image_id", i);
+      r.addProperty("caption", captions.get(i));
+      results.add(r);
+      JsonObject img = new JsonObject();
+      img.addProperty("id", i);
+      img.addProperty("file_name", ex.id());
+      images.add(img);
+      for (String ref : ex.targets()) {
+        JsonObject a = new JsonObject();
+        a.addProperty("id", anns.size());
+        a.addProperty("image_id", i);
+        a.addProperty("caption", ref);
+        anns.add(a);
+      }
+    }
+    annotations.add("images", images);
+    annotations.add("annotations", anns);
+    if (outDir != null) {
+      Json.write(outDir.resolve("captions_annotations.json"), annotations);
+      Json.write(outDir.resolve("captions_results.json"), results);
+    }
+    JsonObject out = new JsonObject();
+    if (scenes.size() == examples.size() && !scenes.isEmpty()) {
+      out.add("attribute_accuracy", AttributeAccuracy.evaluate(scenes, captions).toJson());
+    }
+    CaptionScores scores = CaptionMetrics.evaluate(refs, candidates);
+    JsonObject metrics = scores.toJson(false);
+    out.add("caption_metrics", metrics);
+    if (metrics.has("CIDEr")) {
+      out.add("CIDEr", metrics.get("CIDEr"));
+    }
+    JsonArray samples = new JsonArray();
+    for (int i = 0; i < Math.min(8, examples.size()); i++) {
+      JsonObject s = new JsonObject();
+      s.addProperty("id", examples.get(i).id());
+      s.addProperty("caption", captions.get(i));
+      s.addProperty("reference", examples.get(i).targets().get(0));
+      samples.add(s);
+    }
+    out.add("samples", samples);
+    if (outDir != null) {
+      Json.write(outDir.resolve("metrics.json"), out);
+    }
+    return out;
+  }
+}
