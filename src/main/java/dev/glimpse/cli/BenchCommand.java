@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks (speed figures measured within one run).",
-    subcommands = {})
+    subcommands = {BenchDataCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

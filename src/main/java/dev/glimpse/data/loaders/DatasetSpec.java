@@ -118,7 +118,7 @@ public record DatasetSpec(String format, Path path, Map<String, String> options)
             .shards(path.toString())
             .shuffleBuffer(shuffle)
             .shuffleShards(shuffle > 1)
-            .seed(intOption("seed", 0))
+            .seed(longOption("seed", 0))
             .ordered(boolOption("ordered", true))
             .name("wds/" + path.getFileName());
     if (options.containsKey("threads")) {
@@ -160,6 +160,18 @@ public record DatasetSpec(String format, Path path, Map<String, String> options)
     }
     try {
       return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new GlimpseException("option '" + key + "' should be an integer, got '" + value + "'");
+    }
+  }
+
+  private long longOption(String key, long fallback) {
+    String value = options.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(value);
     } catch (NumberFormatException e) {
       throw new GlimpseException("option '" + key + "' should be an integer, got '" + value + "'");
     }

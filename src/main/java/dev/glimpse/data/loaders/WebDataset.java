@@ -3,6 +3,8 @@ package dev.glimpse.data.loaders;
 import dev.glimpse.data.Example;
 import dev.glimpse.data.SampleException;
 import dev.glimpse.util.GlimpseException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,10 +59,15 @@ import java.util.stream.StreamSupport;
  * same shard list and seed. Ranks may get different sample counts when shards differ in size.
  */
 public final class WebDataset implements Iterable<Example>, AutoCloseable {
-  /** Counters over all epochs. */
+  /**
+   * Counters over all epochs.
+   *
+   * @param cpuNanos CPU time of the reading and decoding threads of finished epochs (0 where the JVM
+   *     cannot measure thread CPU time): the load-independent cost of loading
+   */
   public record Stats(
       long shardsRead, long shardsDamaged, long samplesRead, long samplesSkipped, long examplesDelivered,
-      long bytesRead) {}
+      long bytesRead, long cpuNanos) {}
 
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -83,6 +90,7 @@ public final class WebDataset implements Iterable<Example>, AutoCloseable {
   private final AtomicLong samplesSkipped = new AtomicLong();
   private final AtomicLong examplesDelivered = new AtomicLong();
   private final AtomicLong bytesRead = new AtomicLong();
+  private final AtomicLong cpuNanos = new AtomicLong();
   private final AtomicInteger nextEpoch = new AtomicInteger();
   private final Set<Epoch> open = ConcurrentHashMap.newKeySet();
 
@@ -150,7 +158,7 @@ public final class WebDataset implements Iterable<Example>, AutoCloseable {
   public Stats stats() {
     return new Stats(
         shardsRead.get(), shardsDamaged.get(), samplesRead.get(), samplesSkipped.get(), examplesDelivered.get(),
-        bytesRead.get());
+        bytesRead.get(), cpuNanos.get());
   }
 
   public long skippedCount() {
@@ -167,6 +175,11 @@ public final class WebDataset implements Iterable<Example>, AutoCloseable {
     for (Epoch e : List.copyOf(open)) {
       e.close();
     }
+  }
+
+  private static long threadCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    return threads.isCurrentThreadCpuTimeSupported() ? Math.max(0, threads.getCurrentThreadCpuTime()) : 0;
   }
 
   private static long mix(long seed, long epoch, long stream) {
@@ -272,6 +285,7 @@ public final class WebDataset implements Iterable<Example>, AutoCloseable {
     }
 
     private void readShards() {
+      long cpuStart = threadCpuNanos();
       try {
         List<ShardReader.RawSample> buffer = new ArrayList<>();
         Random random = new Random(mix(seed, epoch, rank));
@@ -334,10 +348,13 @@ public final class WebDataset implements Iterable<Example>, AutoCloseable {
         // closed
       } catch (RuntimeException | Error e) {
         results.fail(new GlimpseException("reading shards failed: " + e, e));
+      } finally {
+        cpuNanos.addAndGet(threadCpuNanos() - cpuStart);
       }
     }
 
     private void decodeLoop() {
+      long cpuStart = threadCpuNanos();
       try {
         while (true) {
           Work item = work.take();
@@ -362,6 +379,8 @@ public final class WebDataset implements Iterable<Example>, AutoCloseable {
         // closed
       } catch (Error e) {
         results.fail(new GlimpseException("decoding failed: " + e, e));
+      } finally {
+        cpuNanos.addAndGet(threadCpuNanos() - cpuStart);
       }
     }
 
