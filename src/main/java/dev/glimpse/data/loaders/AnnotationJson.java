@@ -90,9 +90,23 @@ final class AnnotationJson {
     } catch (NoSuchFileException e) {
       throw new GlimpseException("file not found: " + file);
     } catch (JsonParseException | IOException | IllegalStateException e) {
-      throw new GlimpseException("invalid JSON in " + file + ": " + rootMessage(e));
+      throw new GlimpseException("invalid JSON in " + file + ": " + problem(e));
     }
     return new Parsed(others, seen);
+  }
+
+  /** A small JSON file as a tree, parsed strictly; errors are one line naming the file. */
+  static JsonElement parseSmall(Path file) {
+    String text = Json.readUtf8(file);
+    try (JsonReader reader = new JsonReader(new java.io.StringReader(text))) {
+      JsonElement element = ELEMENT.read(reader);
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
+        throw new GlimpseException("invalid JSON in " + file + ": unexpected content after the first value");
+      }
+      return element;
+    } catch (JsonParseException | IOException | IllegalStateException e) {
+      throw new GlimpseException("invalid JSON in " + file + ": " + problem(e));
+    }
   }
 
   private static Reader strictUtf8(Path file) throws IOException {
@@ -117,12 +131,21 @@ final class AnnotationJson {
     };
   }
 
-  private static String rootMessage(Throwable e) {
+  /**
+   * Gson's parse error as one line: its first line only (gson appends a troubleshooting link on a
+   * second line), with its advice to switch to lenient parsing replaced by what it means.
+   */
+  static String problem(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null) {
       t = t.getCause();
     }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return message
+        .lines()
+        .findFirst()
+        .orElse(message)
+        .replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed JSON");
   }
 
   // Field access with messages that point at the entry: "captions.json: images[3] has no "id"".

@@ -106,7 +106,7 @@ public final class ImageFolder implements Dataset {
   static Map<String, String> readMapping(Path mapping) {
     Map<String, String> names = new LinkedHashMap<>();
     if (mapping.getFileName().toString().endsWith(".json")) {
-      JsonElement root = Json.parse(mapping);
+      JsonElement root = AnnotationJson.parseSmall(mapping);
       if (!root.isJsonObject()) {
         throw new GlimpseException(mapping + ": expected a JSON object mapping class folders to names");
       }

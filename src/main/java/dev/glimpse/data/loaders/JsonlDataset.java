@@ -150,8 +150,7 @@ public final class JsonlDataset implements Dataset {
         throw new IllegalArgumentException("invalid JSON: unexpected text after the first value");
       }
     } catch (JsonParseException | IOException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new IllegalArgumentException("invalid JSON: " + cause.getMessage());
+      throw new IllegalArgumentException("invalid JSON: " + AnnotationJson.problem(e));
     }
     if (!element.isJsonObject()) {
       throw new IllegalArgumentException("expected a JSON object, found " + abbreviate(element.toString()));

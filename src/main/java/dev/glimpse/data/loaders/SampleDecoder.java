@@ -120,7 +120,7 @@ final class SampleDecoder {
       }
       return element.getAsJsonObject();
     } catch (JsonParseException e) {
-      throw new SampleException(where + ": invalid JSON: " + (e.getCause() == null ? e : e.getCause()).getMessage());
+      throw new SampleException(where + ": invalid JSON: " + AnnotationJson.problem(e));
     }
   }
 

@@ -89,6 +89,12 @@ class CocoCaptionsTest {
     Path bad = TestFiles.write(dir.resolve("bad.json"), "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\"},");
     GlimpseException e = assertThrows(GlimpseException.class, () -> CocoCaptions.open(bad, images));
     assertTrue(e.getMessage().startsWith("invalid JSON in ") && e.getMessage().contains("bad.json"), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
+
+    Path unquoted = TestFiles.write(dir.resolve("unquoted.json"), "{images: []}");
+    e = assertThrows(GlimpseException.class, () -> CocoCaptions.open(unquoted, images));
+    assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
+    assertTrue(e.getMessage().contains("malformed JSON at line 1"), e.getMessage());
 
     Path noId = TestFiles.write(dir.resolve("noid.json"), "{\"images\": [{\"file_name\": \"a.jpg\"}]}");
     e = assertThrows(GlimpseException.class, () -> CocoCaptions.open(noId, images));

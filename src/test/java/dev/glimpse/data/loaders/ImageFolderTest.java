@@ -97,6 +97,7 @@ class ImageFolderTest {
     Path malformed = TestFiles.write(dir.resolve("bad.json"), "{\"n01440764\": ");
     e = assertThrows(GlimpseException.class, () -> ImageFolder.open(root, malformed));
     assertTrue(e.getMessage().contains("bad.json"), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
     Path oneWord = TestFiles.write(dir.resolve("oneword.txt"), "n01440764\n");
     e = assertThrows(GlimpseException.class, () -> ImageFolder.open(root, oneWord));
     assertTrue(e.getMessage().contains("oneword.txt:1"), e.getMessage());
