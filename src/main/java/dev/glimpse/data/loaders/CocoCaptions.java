@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * COCO captions: an annotations file ({@code captions_train2017.json}: {@code {"images": [{"id",
@@ -39,12 +38,13 @@ public final class CocoCaptions implements Dataset {
     Loaders.requireDirectory(imageDir, "COCO image folder");
     Map<Long, String> fileNames = new LinkedHashMap<>();
     Map<Long, List<String>> captions = new HashMap<>();
+    int[] annotationIndex = {0};
     AnnotationJson.Parsed parsed =
         AnnotationJson.read(
             annotations,
             Map.of(
                 "images",
-                image -> {
+                (JsonObject image) -> {
                   String where = "images[" + fileNames.size() + "]";
                   long id = AnnotationJson.requireLong(image, "id", annotations, where);
                   String fileName = AnnotationJson.requireString(image, "file_name", annotations, where);
@@ -53,16 +53,11 @@ public final class CocoCaptions implements Dataset {
                   }
                 },
                 "annotations",
-                new Consumer<JsonObject>() {
-                  private int index;
-
-                  @Override
-                  public void accept(JsonObject annotation) {
-                    String where = "annotations[" + index++ + "]";
-                    long imageId = AnnotationJson.requireLong(annotation, "image_id", annotations, where);
-                    String caption = AnnotationJson.requireString(annotation, "caption", annotations, where);
-                    captions.computeIfAbsent(imageId, id -> new ArrayList<>()).add(caption.strip());
-                  }
+                (JsonObject annotation) -> {
+                  String where = "annotations[" + annotationIndex[0]++ + "]";
+                  long imageId = AnnotationJson.requireLong(annotation, "image_id", annotations, where);
+                  String caption = AnnotationJson.requireString(annotation, "caption", annotations, where);
+                  captions.computeIfAbsent(imageId, id -> new ArrayList<>()).add(caption.strip());
                 }));
     boolean hasAnnotations = parsed.arraysSeen().contains("annotations");
     if (fileNames.isEmpty()) {
