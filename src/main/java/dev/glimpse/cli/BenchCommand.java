@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks (speed figures measured within one run).",
-    subcommands = {BenchTrainCommand.class, BenchDecodeCommand.class, BenchEvalCommand.class})
+    subcommands = {BenchTrainCommand.class, BenchDecodeCommand.class, BenchEvalCommand.class,
+      BenchDataCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
