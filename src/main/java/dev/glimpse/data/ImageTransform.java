@@ -81,18 +81,16 @@ public record ImageTransform(int height, int width, float[] mean, float[] std) {
   }
 
   private static float[] rgb(BufferedImage image) {
-    int w = image.getWidth();
-    int h = image.getHeight();
-    int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+    BufferedImage rgb = Images.toRgb(image); // gray, 16-bit, CMYK and alpha handled as the loaders do
+    int w = rgb.getWidth();
+    int h = rgb.getHeight();
+    int[] packed = rgb.getRGB(0, 0, w, h, null, 0, w);
     float[] out = new float[w * h * 3];
-    for (int i = 0; i < argb.length; i++) {
-      int p = argb[i];
-      int alpha = (p >>> 24) & 0xff;
-      // Transparent pixels are composited over white.
-      float a = alpha / 255f;
-      out[i * 3] = ((p >> 16) & 0xff) * a + 255f * (1 - a);
-      out[i * 3 + 1] = ((p >> 8) & 0xff) * a + 255f * (1 - a);
-      out[i * 3 + 2] = (p & 0xff) * a + 255f * (1 - a);
+    for (int i = 0; i < packed.length; i++) {
+      int p = packed[i];
+      out[i * 3] = (p >> 16) & 0xff;
+      out[i * 3 + 1] = (p >> 8) & 0xff;
+      out[i * 3 + 2] = p & 0xff;
     }
     return out;
   }

@@ -17,7 +17,7 @@ public final class RunLog implements AutoCloseable {
   public static final String FILE = "metrics.jsonl";
 
   private final Path file;
-  private final BufferedWriter writer;
+  private BufferedWriter writer;
   private final List<double[]> losses = new ArrayList<>(); // (step, loss)
 
   /** Opens (appending) {@code dir/metrics.jsonl}; a resumed run first reloads earlier losses. */
@@ -36,11 +36,14 @@ public final class RunLog implements AutoCloseable {
           }
         }
       }
-      this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+      this.writer = open(file);
     } catch (IOException | RuntimeException e) {
       throw new GlimpseException("cannot open the metrics log " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static BufferedWriter open(Path file) throws IOException {
+    return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   /** A run log that writes nowhere (benchmarks, tests). */
@@ -60,7 +63,7 @@ public final class RunLog implements AutoCloseable {
     }
     losses.removeIf(l -> l[0] > step);
     try {
-      writer.flush();
+      writer.close();
       List<String> kept = new ArrayList<>();
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
         if (line.isBlank()) {
@@ -72,6 +75,7 @@ public final class RunLog implements AutoCloseable {
         }
       }
       dev.glimpse.util.AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+      writer = open(file); // the rewrite replaced the file: append to the new one
     } catch (IOException e) {
       throw new GlimpseException("cannot rewrite " + file + ": " + e.getMessage(), e);
     }

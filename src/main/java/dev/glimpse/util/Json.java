@@ -110,11 +110,18 @@ public final class Json {
     }
   }
 
-  private static String rootMessage(Throwable e) {
+  /** The innermost message, on one line (gson appends a troubleshooting link and lenient-mode advice). */
+  public static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null) {
       t = t.getCause();
     }
-    return t.getMessage();
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    String first = message.lines().findFirst().orElse("");
+    int advice = first.indexOf(" Use JsonReader.setStrictness");
+    if (advice < 0) {
+      advice = first.indexOf(" Use JsonReader.setLenient");
+    }
+    return advice > 0 ? first.substring(0, advice) : first;
   }
 }
