@@ -66,7 +66,7 @@ public final class HumanAnswers {
     return List.of(truth.equals("yes") ? "no" : "yes");
   }
 
-  /** Misreadings of a word: a dropped letter, two letters swapped, or no answer. */
+  /** Misreadings of a word: the last letter dropped, the second and third swapped, or no answer. */
   public static List<String> wordConfusions(String word) {
     List<String> out = new ArrayList<>();
     if (word.length() > 3) {
