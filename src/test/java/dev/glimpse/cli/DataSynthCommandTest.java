@@ -79,6 +79,20 @@ class DataSynthCommandTest {
     assertEquals(2, Main.execute("data", "synth", "--out", file.resolve("below").toString(), "--count", "1"));
   }
 
+  @Test
+  void writesSuiteTasks() throws Exception {
+    Path out = dir.resolve("suite");
+    String stdout = captureStdout(() -> assertEquals(0,
+        Main.execute("data", "synth", "--suite", "captions,video", "--split", "test", "--count", "2",
+            "--out", out.toString(), "--json")));
+    JsonObject result = Json.GSON.fromJson(stdout, JsonObject.class);
+    assertEquals(2, result.getAsJsonArray("written").size());
+    assertTrue(Files.isRegularFile(out.resolve("captions/annotations/captions_test.json")));
+    assertTrue(Files.isRegularFile(out.resolve("video/videodatainfo_test.json")));
+    assertTrue(Files.isRegularFile(out.resolve("suite.json")));
+    assertEquals(2, Main.execute("data", "synth", "--suite", "audio", "--out", out.toString(), "--count", "1"));
+  }
+
   private static String captureStdout(Runnable body) {
     PrintStream original = System.out;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();

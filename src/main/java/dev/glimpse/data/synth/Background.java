@@ -61,6 +61,40 @@ public record Background(
     }
   }
 
+  /** Largest change per channel applied to a palette tone. */
+  static final int JITTER = 8;
+
+  /**
+   * A background drawn from the palette: plain, gradient (two tones of the same brightness group,
+   * any direction) or texture (amplitude 6–16 levels), with the config's probabilities; each tone
+   * jittered by up to ±{@value #JITTER} per channel.
+   */
+  public static Background sample(SceneRandom random, SceneConfig config) {
+    Tone from = random.pick(TONES);
+    int fromRgb = jitter(random, from.rgb());
+    double kind = random.nextDouble();
+    if (kind < config.plainBackgroundProbability()) {
+      return new Background(Kind.PLAIN, from.name(), fromRgb, from.name(), fromRgb, 0, 0);
+    }
+    if (kind < config.plainBackgroundProbability() + config.gradientBackgroundProbability()) {
+      List<Tone> partners = TONES.stream().filter(t -> t.group() == from.group() && t != from).toList();
+      Tone to = random.pick(partners);
+      double angle = random.uniform(0, 360);
+      return new Background(Kind.GRADIENT, from.name(), fromRgb, to.name(), jitter(random, to.rgb()), angle, 0);
+    }
+    int amplitude = random.intBetween(6, 16);
+    return new Background(Kind.TEXTURE, from.name(), fromRgb, from.name(), fromRgb, 0, amplitude);
+  }
+
+  private static int jitter(SceneRandom random, int rgb) {
+    int out = 0;
+    for (int shift = 16; shift >= 0; shift -= 8) {
+      int c = ((rgb >> shift) & 0xFF) + random.intBetween(-JITTER, JITTER);
+      out |= Math.max(0, Math.min(255, c)) << shift;
+    }
+    return out;
+  }
+
   /** A plain background of one color. */
   public static Background plain(String name, int rgb) {
     return new Background(Kind.PLAIN, name, rgb & 0xFFFFFF, name, rgb & 0xFFFFFF, 0, 0);

@@ -35,7 +35,6 @@ public final class SceneGenerator {
   static final double GAP = 0.05;
   static final double RELATION_DOMINANCE = 3.0;
   static final double MIN_ORDER_GAP = 0.10;
-  private static final int BACKGROUND_JITTER = 8;
   private static final int MAX_ATTEMPTS = 10_000;
 
   private final SceneConfig config;
@@ -59,6 +58,23 @@ public final class SceneGenerator {
     long h = SceneRandom.mix(seed + 0x9E3779B97F4A7C15L);
     h = SceneRandom.mix(h ^ split.streamId());
     return SceneRandom.mix(h + index);
+  }
+
+  /**
+   * The base seed of one task of the benchmark suite ("vqa", "video", ...): tasks that draw their
+   * own items get their own streams, unrelated to the captioning scenes and to each other.
+   */
+  public static long taskSeed(long seed, String task) {
+    long hash = 0xCBF29CE484222325L; // FNV-1a over the task name's UTF-16 units
+    for (int i = 0; i < task.length(); i++) {
+      hash = (hash ^ task.charAt(i)) * 0x100000001B3L;
+    }
+    return SceneRandom.mix(seed ^ hash);
+  }
+
+  /** The random stream of item {@code index} of {@code split} of a task (see {@link #taskSeed}). */
+  public SceneRandom random(String task, Split split, long index) {
+    return new SceneRandom(itemSeed(taskSeed(config.seed(), task), split, index));
   }
 
   /** The random stream of one item. */
@@ -114,7 +130,7 @@ public final class SceneGenerator {
     // Colors first, then a background far enough from all of them, so object colors stay uniform.
     Background background = null;
     for (int tries = 0; tries < 50 && background == null; tries++) {
-      Background b = background(random);
+      Background b = Background.sample(random, config);
       if (candidates.stream().allMatch(c -> b.distanceTo(c.rgb) >= MIN_CONTRAST)) {
         background = b;
       }
@@ -154,35 +170,6 @@ public final class SceneGenerator {
       weights[i] = config.minObjects() + i <= 2 ? 2 : 1;
     }
     return config.minObjects() + random.weighted(weights);
-  }
-
-  private Background background(SceneRandom random) {
-    Background.Tone from = random.pick(Background.TONES);
-    int fromRgb = jitter(random, from.rgb());
-    double kind = random.nextDouble();
-    if (kind < config.plainBackgroundProbability()) {
-      return new Background(Background.Kind.PLAIN, from.name(), fromRgb, from.name(), fromRgb, 0, 0);
-    }
-    if (kind < config.plainBackgroundProbability() + config.gradientBackgroundProbability()) {
-      List<Background.Tone> partners =
-          Background.TONES.stream().filter(t -> t.group() == from.group() && t != from).toList();
-      Background.Tone to = random.pick(partners);
-      double angle = random.uniform(0, 360);
-      return new Background(
-          Background.Kind.GRADIENT, from.name(), fromRgb, to.name(), jitter(random, to.rgb()), angle, 0);
-    }
-    int amplitude = random.intBetween(6, 16);
-    return new Background(
-        Background.Kind.TEXTURE, from.name(), fromRgb, from.name(), fromRgb, 0, amplitude);
-  }
-
-  private static int jitter(SceneRandom random, int rgb) {
-    int out = 0;
-    for (int shift = 16; shift >= 0; shift -= 8) {
-      int c = ((rgb >> shift) & 0xFF) + random.intBetween(-BACKGROUND_JITTER, BACKGROUND_JITTER);
-      out |= Math.max(0, Math.min(255, c)) << shift;
-    }
-    return out;
   }
 
   /** Shape, color, size, radius and rotation of each object, before placement. */

@@ -98,7 +98,7 @@ final class SceneRenderer {
   }
 
   /** Independent uniform noise in [-amplitude, amplitude] on each channel of each pixel. */
-  private static void addNoise(int[] pixels, int amplitude, long seed) {
+  static void addNoise(int[] pixels, int amplitude, long seed) {
     SceneRandom random = new SceneRandom(seed);
     int levels = 2 * amplitude + 1;
     for (int i = 0; i < pixels.length; i++) {
