@@ -1,21 +1,64 @@
 package dev.glimpse.cli;
 
+import com.google.gson.JsonObject;
+import dev.glimpse.data.synth.Split;
+import dev.glimpse.recipes.CheckpointEval;
+import dev.glimpse.recipes.EvalConfig;
+import dev.glimpse.util.GlimpseException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code glimpse eval}: scores files in the official formats (subcommands). */
+/**
+ * {@code glimpse eval --checkpoint DIR}: evaluates a model with its task's metrics; the subcommands
+ * score result files in the official formats.
+ */
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = "Evaluate: caption metrics, VQA accuracy, or a model checkpoint.",
+    description = {"Evaluate a checkpoint (--checkpoint) on held-out data with its task's metrics, writing result",
+        "files in the official formats; or score result files (subcommands captions, vqa)."},
     subcommands = {EvalCaptionsCommand.class, EvalVqaCommand.class})
-public final class EvalCommand implements Runnable {
+public final class EvalCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint folder or run folder.")
+  Path checkpoint;
+
+  @Option(names = "--split", description = "test (default) or val.")
+  String split = "test";
+
+  @Option(names = "--count", description = "Examples to evaluate (default: the recipe's test size).")
+  int count;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Where result files go (default: eval-<split> next to "
+      + "the checkpoint).")
+  Path out;
+
+  @Mixin DecodingOptions decoding;
+
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    if (checkpoint == null) {
+      spec.commandLine().usage(spec.commandLine().getOut());
+      return 0;
+    }
+    if (count < 0) {
+      throw new GlimpseException("--count must be >= 0, got " + count);
+    }
+    Split s = Split.parse(split);
+    Path dir = dev.glimpse.train.Checkpoint.resolve(checkpoint);
+    Path results = out != null ? out : dir.toAbsolutePath().getParent().resolve("eval-" + s.id());
+    EvalConfig eval = new EvalConfig(decoding.batchSize, decoding.config(256));
+    JsonObject result = CheckpointEval.run(checkpoint, s, count, eval, results, common.info());
+    Summaries.print(common, "evaluation", result, "checkpoint", "task", "split", "examples",
+        "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",
+        "attribute_accuracy.count", "attribute_accuracy.relation", "caption_metrics.Bleu_4", "caption_metrics.CIDEr",
+        "caption_metrics.METEOR", "caption_metrics.ROUGE_L", "results_dir");
+    return 0;
   }
 }

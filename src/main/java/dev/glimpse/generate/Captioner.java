@@ -57,11 +57,18 @@ public final class Captioner {
         scope.suppressNotUsedWarning();
         NDArray pixels = pixels(clips.subList(start, end), batchManager);
         NDArray[] prompt = prompts(prompts.subList(start, end), batchManager);
-        try (DecodeState state = model.prefill(pixels, prompt[0], prompt[1], cfg.useCache())) {
+        // the text position table bounds prompt + generated tokens
+        int room = model.maxTextLength() - (int) prompt[0].getShape().get(1);
+        if (room < 1) {
+          throw new dev.glimpse.util.GlimpseException("the prompt leaves no room to generate (the model takes "
+              + model.maxTextLength() + " text tokens)");
+        }
+        GenerationConfig bounded = cfg.withMaxNewTokens(Math.min(cfg.maxNewTokens(), room));
+        try (DecodeState state = model.prefill(pixels, prompt[0], prompt[1], bounded.useCache())) {
           final int offset = start;
           LogitsProcessor shifted = processor == null ? null
               : (row, generated, scores) -> processor.process(offset + row, generated, scores);
-          for (Generated g : generator.generate(state, cfg, shifted)) {
+          for (Generated g : generator.generate(state, bounded, shifted)) {
             out.add(new Caption(tokenizer.decode(g.tokens()), g));
           }
         }

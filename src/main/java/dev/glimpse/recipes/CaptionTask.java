@@ -31,16 +31,7 @@ import java.util.Map;
  */
 public final class CaptionTask implements Task {
   @Override
-  public Dataset trainData(Recipe recipe) {
-    return open(recipe.data(), Split.TRAIN, recipe.data().trainSize());
-  }
-
-  @Override
-  public Dataset testData(Recipe recipe) {
-    return open(recipe.data(), Split.TEST, recipe.data().testSize());
-  }
-
-  static Dataset open(DataConfig data, Split split, int size) {
+  public Dataset dataset(DataConfig data, Split split, int size) {
     if (data.source().equals("synthetic")) {
       return new SyntheticCaptions(new SceneGenerator(SceneConfig.defaults().withSeed(data.seed())), split, size);
     }

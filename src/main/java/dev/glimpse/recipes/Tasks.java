@@ -7,9 +7,13 @@ public final class Tasks {
   private Tasks() {}
 
   public static Task of(Recipe recipe) {
-    return switch (recipe.task()) {
+    return of(recipe.task());
+  }
+
+  public static Task of(String task) {
+    return switch (task) {
       case "captions" -> new CaptionTask();
-      default -> throw new GlimpseException("unknown task '" + recipe.task() + "' (known: captions)");
+      default -> throw new GlimpseException("unknown task '" + task + "' (known: captions)");
     };
   }
 }

@@ -17,9 +17,11 @@ public final class Progress implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private long lastPrint;
   private long current;
+  private final long initial;
 
   public Progress(String task, long initial, long total, boolean quiet) {
     this.task = task;
+    this.initial = initial;
     this.total = total;
     this.current = initial;
     if (!quiet && System.console() != null) {
@@ -44,8 +46,10 @@ public final class Progress implements AutoCloseable {
     if (plain != null && (now - lastPrint > 10_000_000_000L || done == total)) {
       lastPrint = now;
       double seconds = (now - startNanos) / 1e9;
-      plain.printf("%s %d/%d (%.0f%%) %s, %.0fs elapsed%n", task, done, total, 100.0 * done / total, message,
-          seconds);
+      long doneHere = done - initial;
+      String eta = doneHere > 0 ? String.format(", ETA %.0fs", seconds / doneHere * (total - done)) : "";
+      plain.printf("%s %d/%d (%.0f%%) %s, %.0fs elapsed%s%n", task, done, total, 100.0 * done / total, message,
+          seconds, eta);
     }
   }
 

@@ -1,0 +1,53 @@
+package dev.glimpse.recipes;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import dev.glimpse.data.Dataset;
+import dev.glimpse.data.synth.Split;
+import dev.glimpse.train.Checkpoint;
+import dev.glimpse.train.LoadedModel;
+import dev.glimpse.util.GlimpseException;
+import dev.glimpse.util.Json;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** Evaluates any checkpoint on a split of the data it was trained on, with its task's metrics. */
+public final class CheckpointEval {
+  private CheckpointEval() {}
+
+  /**
+   * @param count examples to evaluate (0: the recipe's test size)
+   * @param out folder for result files (official formats) and metrics.json
+   */
+  public static JsonObject run(Path checkpoint, Split split, int count, EvalConfig eval, Path out, PrintStream info) {
+    Path dir = Checkpoint.resolve(checkpoint);
+    JsonObject config = Checkpoint.readConfig(dir);
+    String task = config.has("task") ? config.get("task").getAsString() : "captions";
+    if (!config.has("data")) {
+      throw new GlimpseException(dir + " does not say which data it was trained on (no \"data\" in config.json)");
+    }
+    DataConfig data;
+    try {
+      data = Json.GSON.fromJson(config.get("data"), DataConfig.class);
+    } catch (RuntimeException e) {
+      throw new GlimpseException("invalid data settings in " + dir.resolve(Checkpoint.CONFIG) + ": "
+          + Json.rootMessage(e));
+    }
+    int size = count > 0 ? count : Math.max(1, data.testSize());
+    Task t = Tasks.of(task);
+    Dataset dataset = t.dataset(data, split, size);
+    try (NDManager manager = NDManager.newBaseManager(); LoadedModel model = LoadedModel.load(dir, manager)) {
+      JsonObject result = new JsonObject();
+      result.addProperty("checkpoint", dir.toString());
+      result.addProperty("task", task);
+      result.addProperty("split", split.id());
+      result.addProperty("examples", dataset.size());
+      JsonObject metrics = t.evaluate(model, dataset, eval, out, info);
+      for (String key : metrics.keySet()) {
+        result.add(key, metrics.get(key));
+      }
+      result.addProperty("results_dir", out.toString());
+      return result;
+    }
+  }
+}
