@@ -31,7 +31,8 @@ public record CaptionScores(
   public double get(String key) {
     Double value = corpus.get(key);
     if (value == null) {
-      throw new IllegalArgumentException("no corpus score " + key + " (have " + corpus.keySet() + ")");
+      throw new IllegalArgumentException(
+          "no corpus score " + key + " (have " + corpus.keySet() + ")");
     }
     return value;
   }

@@ -12,10 +12,10 @@ import org.tartarus.snowball.ext.englishStemmer;
  * unambiguous one-to-one matches are fixed, the rest is resolved by METEOR's left-to-right beam
  * search (beam 40) that prefers more matched words, then fewer chunks, then a smaller distance.
  *
- * <p>The search keeps METEOR's quirks, since they decide ties: the running match total is an
- * {@code int} that adds {@code length * weight} with weights 1.0 (exact) and 0.5 (stem) and so
- * truncates stem matches away, and the distance of a newly extended path is added to the path it
- * branched from.
+ * <p>The search keeps METEOR's quirks, since they decide ties: the running match total is an {@code
+ * int} that adds {@code length * weight} with weights 1.0 (exact) and 0.5 (stem) and so truncates
+ * stem matches away, and the distance of a newly extended path is added to the path it branched
+ * from.
  *
  * <p>Not thread-safe (the Snowball stemmer keeps state); {@link Meteor} makes one per call.
  */
@@ -65,7 +65,11 @@ final class MeteorAligner {
   }
 
   private static void addExactMatches(
-      List<String> candidate, List<String> reference, List<List<Match>> options, int[] cc, int[] rc) {
+      List<String> candidate,
+      List<String> reference,
+      List<List<Match>> options,
+      int[] cc,
+      int[] rc) {
     for (int j = 0; j < reference.size(); j++) {
       for (int i = 0; i < candidate.size(); i++) {
         if (candidate.get(i).equals(reference.get(j))) {
@@ -78,7 +82,11 @@ final class MeteorAligner {
   }
 
   private void addStemMatches(
-      List<String> candidate, List<String> reference, List<List<Match>> options, int[] cc, int[] rc) {
+      List<String> candidate,
+      List<String> reference,
+      List<List<Match>> options,
+      int[] cc,
+      int[] rc) {
     String[] candidateStems = stems(candidate);
     String[] refStems = stems(reference);
     for (int j = 0; j < reference.size(); j++) {

@@ -30,18 +30,24 @@ final class MeteorNormalizer {
       Pattern.compile("([^" + ALNUM + "\\s\\.\\'\\`\\,\\-\\\u2018\\\u2019])");
   private static final Pattern MULTI_DOT = Pattern.compile("\\.([\\.]+)");
   private static final Pattern MULTI_DOT_NEXT = Pattern.compile("DOTMULTI\\.([^\\.])");
-  private static final Pattern COMMA_NON_DIGITS = Pattern.compile("([^\\p{Digit}])[,]([^\\p{Digit}])");
-  private static final Pattern COMMA_AFTER_DIGIT = Pattern.compile("([\\p{Digit}])[,]([^\\p{Digit}])");
-  private static final Pattern COMMA_BEFORE_DIGIT = Pattern.compile("([^\\p{Digit}])[,]([\\p{Digit}])");
+  private static final Pattern COMMA_NON_DIGITS =
+      Pattern.compile("([^\\p{Digit}])[,]([^\\p{Digit}])");
+  private static final Pattern COMMA_AFTER_DIGIT =
+      Pattern.compile("([\\p{Digit}])[,]([^\\p{Digit}])");
+  private static final Pattern COMMA_BEFORE_DIGIT =
+      Pattern.compile("([^\\p{Digit}])[,]([\\p{Digit}])");
   private static final Pattern SINGLE_QUOTES = Pattern.compile("([`\u2018\u2019])");
   private static final Pattern DOUBLE_QUOTES = Pattern.compile("([\u201C\u201D]|'')");
   private static final Pattern DASH_BETWEEN_WORDS =
       Pattern.compile("([" + ALNUM + "\\.])[\\-]([" + ALNUM + "])");
-  private static final Pattern APOSTROPHE_ALONE = Pattern.compile("([^" + ALPHA + "])[']([^" + ALPHA + "])");
+  private static final Pattern APOSTROPHE_ALONE =
+      Pattern.compile("([^" + ALPHA + "])[']([^" + ALPHA + "])");
   private static final Pattern APOSTROPHE_BEFORE_WORD =
       Pattern.compile("([^" + ALPHA + "\\p{Digit}])[']([" + ALPHA + "])");
-  private static final Pattern APOSTROPHE_AFTER_WORD = Pattern.compile("([" + ALPHA + "])[']([^" + ALPHA + "])");
-  private static final Pattern APOSTROPHE_INSIDE_WORD = Pattern.compile("([" + ALPHA + "])[']([" + ALPHA + "])");
+  private static final Pattern APOSTROPHE_AFTER_WORD =
+      Pattern.compile("([" + ALPHA + "])[']([^" + ALPHA + "])");
+  private static final Pattern APOSTROPHE_INSIDE_WORD =
+      Pattern.compile("([" + ALPHA + "])[']([" + ALPHA + "])");
   private static final Pattern APOSTROPHE_S_AFTER_DIGIT = Pattern.compile("([\\p{Digit}])[']([s])");
   private static final Pattern HAS_LETTER = Pattern.compile("[" + ALPHA + "]");
   private static final Pattern STARTS_LOWER = Pattern.compile("^[\\p{Lower}]");

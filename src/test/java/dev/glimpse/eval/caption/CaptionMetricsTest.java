@@ -25,7 +25,10 @@ class CaptionMetricsTest {
     for (String key : CaptionFixture.METRICS) {
       assertEquals(corpus.get(key).getAsDouble(), scores.get(key), TOLERANCE, key);
       assertArrayEquals(
-          CaptionFixture.doubles(perImage.getAsJsonArray(key)), scores.perImage().get(key), TOLERANCE, key);
+          CaptionFixture.doubles(perImage.getAsJsonArray(key)),
+          scores.perImage().get(key),
+          TOLERANCE,
+          key);
     }
     List<String> order = new ArrayList<>();
     f.expected().getAsJsonArray("image_order").forEach(e -> order.add(e.getAsString()));
@@ -66,7 +69,8 @@ class CaptionMetricsTest {
   void mismatchedImagesAreRejected() {
     Map<String, List<String>> refs = new LinkedHashMap<>();
     refs.put("1", List.of("a dog"));
-    assertThrows(IllegalArgumentException.class, () -> CaptionMetrics.evaluate(refs, Map.of("2", "a dog")));
+    assertThrows(
+        IllegalArgumentException.class, () -> CaptionMetrics.evaluate(refs, Map.of("2", "a dog")));
     assertThrows(
         IllegalArgumentException.class,
         () -> CaptionMetrics.evaluate(refs, Map.of("1", "a dog", "2", "a cat")));
