@@ -3,7 +3,9 @@ package dev.glimpse.eval.caption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.tartarus.snowball.ext.englishStemmer;
 
 /**
@@ -32,6 +34,7 @@ final class MeteorAligner {
           .thenComparingInt(p -> p.distance);
 
   private final englishStemmer stemmer = new englishStemmer();
+  private final Map<String, String> stemCache = new HashMap<>();
 
   /** One word of the candidate (line 1) matched to one word of the reference (line 2). */
   record Match(int stage, int refIndex, int candidateIndex) {}
@@ -103,11 +106,15 @@ final class MeteorAligner {
   private String[] stems(List<String> words) {
     String[] out = new String[words.size()];
     for (int i = 0; i < out.length; i++) {
-      stemmer.setCurrent(words.get(i));
-      stemmer.stem();
-      out[i] = stemmer.getCurrent();
+      out[i] = stemCache.computeIfAbsent(words.get(i), this::stem);
     }
     return out;
+  }
+
+  private String stem(String word) {
+    stemmer.setCurrent(word);
+    stemmer.stem();
+    return stemmer.getCurrent();
   }
 
   /** Beam search over the reference positions, left to right (METEOR's {@code resolve}). */

@@ -61,6 +61,11 @@ final class MeteorNormalizer {
   private MeteorNormalizer() {}
 
   static String normalize(String line) {
+    if (isPlain(line)) {
+      // Letters, digits and spaces only (most PTB output): every rule below is a no-op but the
+      // whitespace collapse and lower-casing.
+      return String.join(" ", line.trim().split(" +")).toLowerCase(Locale.ROOT);
+    }
     String s = " " + line + " ";
     s = SEPARATE_SYMBOLS.matcher(s).replaceAll(" $1 ");
     // Runs of dots are escaped so that the dot splitting below leaves them alone.
@@ -88,6 +93,16 @@ final class MeteorNormalizer {
     s = s.replace("DOTMULTI", ".");
     s = WHITESPACE.matcher(s).replaceAll(" ").trim();
     return s.toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean isPlain(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A word ending in a dot loses it unless it is an abbreviation (U.S. -> US) or nonbreaking. */
