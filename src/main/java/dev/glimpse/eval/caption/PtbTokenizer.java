@@ -95,10 +95,10 @@ public final class PtbTokenizer {
       if (i > from) {
         text.append('\n');
       }
-      text.append(LINE_BREAKS.matcher(captions.get(i)).replaceAll(" "));
+      text.append(lineBreaksToSpaces(captions.get(i)));
     }
     for (int i = to, nonBlank = 0; i < captions.size() && nonBlank < 2; i++) {
-      String caption = LINE_BREAKS.matcher(captions.get(i)).replaceAll(" ");
+      String caption = lineBreaksToSpaces(captions.get(i));
       text.append('\n').append(caption);
       nonBlank += caption.isBlank() ? 0 : 1;
     }
@@ -125,6 +125,17 @@ public final class PtbTokenizer {
       throw new IllegalStateException(
           "PTB tokenizer returned " + (index - from) + " lines for " + (to - from) + " captions");
     }
+  }
+
+  private static String lineBreaksToSpaces(String caption) {
+    for (int i = 0; i < caption.length(); i++) {
+      char c = caption.charAt(i);
+      if (c == '\n' || c == '\r' || c == '\u2028' || c == '\u2029' || c == '\u000B' || c == '\u000C'
+          || c == '\u0085') {
+        return LINE_BREAKS.matcher(caption).replaceAll(" ");
+      }
+    }
+    return caption;
   }
 
   /** {@code ' '.join(w for w in line.rstrip().split(' ') if w not in PUNCTUATIONS)}. */
