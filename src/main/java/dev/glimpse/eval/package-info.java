@@ -8,8 +8,8 @@
  *       dev.glimpse.eval.caption.CocoCaptionFiles}.
  *   <li>{@link dev.glimpse.eval.vqa.VqaEvaluator}: the official VQA accuracy and answer
  *       normalization. Files: {@link dev.glimpse.eval.vqa.VqaFiles}.
- *   <li>{@link dev.glimpse.eval.retrieval.RetrievalMetrics}: image-text Recall@K, ranks,
- *       zero-shot top-k.
+ *   <li>{@link dev.glimpse.eval.retrieval.RetrievalMetrics}: image-text Recall@K, ranks, zero-shot
+ *       top-k.
  * </ul>
  *
  * <p>Reference tests load {@code src/test/resources/fixtures/metrics} (inputs and the toolkits'

@@ -98,7 +98,10 @@ final class MeteorNormalizer {
   private static boolean isPlain(String line) {
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
-      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ')) {
+      if (!((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == ' ')) {
         return false;
       }
     }

@@ -130,7 +130,12 @@ public final class PtbTokenizer {
   private static String lineBreaksToSpaces(String caption) {
     for (int i = 0; i < caption.length(); i++) {
       char c = caption.charAt(i);
-      if (c == '\n' || c == '\r' || c == '\u2028' || c == '\u2029' || c == '\u000B' || c == '\u000C'
+      if (c == '\n'
+          || c == '\r'
+          || c == '\u2028'
+          || c == '\u2029'
+          || c == '\u000B'
+          || c == '\u000C'
           || c == '\u0085') {
         return LINE_BREAKS.matcher(caption).replaceAll(" ");
       }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
@@ -77,5 +78,33 @@ class CaptionMetricsTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> CaptionMetrics.evaluate(Map.of("1", List.of()), Map.of("1", "a dog")));
+  }
+
+  @Test
+  void jsonHasNullSpiceAndKeepsStringIds() {
+    Map<String, List<String>> refs = new LinkedHashMap<>();
+    refs.put("007", List.of("a dog on grass"));
+    refs.put("12", List.of("a cat on a sofa"));
+    JsonObject json =
+        CaptionMetrics.evaluate(refs, Map.of("007", "a dog", "12", "a cat"), false).toJson(true);
+    assertTrue(json.get("SPICE").isJsonNull());
+    assertTrue(json.get("METEOR").isJsonNull());
+    assertEquals(
+        "007",
+        json.getAsJsonArray("per_image").get(0).getAsJsonObject().get("image_id").getAsString());
+    assertTrue(
+        json.getAsJsonArray("per_image")
+            .get(0)
+            .getAsJsonObject()
+            .get("image_id")
+            .getAsJsonPrimitive()
+            .isString());
+    assertTrue(
+        json.getAsJsonArray("per_image")
+            .get(1)
+            .getAsJsonObject()
+            .get("image_id")
+            .getAsJsonPrimitive()
+            .isNumber());
   }
 }
