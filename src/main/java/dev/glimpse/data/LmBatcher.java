@@ -14,12 +14,23 @@ public final class LmBatcher {
   private final ImageTransform transform;
   private final int maxTokens;
   private final int frames;
+  private final double firstTargetProbability;
 
   /**
    * @param maxTokens longest sequence including BOS and EOS (longer ones are truncated)
    * @param frames frames per example for video (1 for images); clips are padded by repeating the last frame
    */
   public LmBatcher(Tokenizer tokenizer, ImageTransform transform, int maxTokens, int frames) {
+    this(tokenizer, transform, maxTokens, frames, 0);
+  }
+
+  /**
+   * @param firstTargetProbability chance of training on an example's first reference rather than a
+   *     uniformly drawn one
+   */
+  public LmBatcher(Tokenizer tokenizer, ImageTransform transform, int maxTokens, int frames,
+      double firstTargetProbability) {
+    this.firstTargetProbability = firstTargetProbability;
     this.tokenizer = tokenizer;
     this.transform = transform;
     this.maxTokens = maxTokens;
@@ -42,7 +53,11 @@ public final class LmBatcher {
     int length = 0;
     for (int i = 0; i < b; i++) {
       Example ex = examples.get(i);
-      String target = ex.targets().isEmpty() ? "" : ex.targets().get(random.nextInt(ex.targets().size()));
+      String target = "";
+      if (!ex.targets().isEmpty()) {
+        boolean first = firstTargetProbability > 0 && random.nextDouble() < firstTargetProbability;
+        target = ex.targets().get(first ? 0 : random.nextInt(ex.targets().size()));
+      }
       int[] prompt = ex.prompt().isEmpty() ? new int[0] : tokenizer.encode(ex.prompt());
       int[] answer = tokenizer.encode(target);
       int[] seq = new int[1 + prompt.length + answer.length + 1];

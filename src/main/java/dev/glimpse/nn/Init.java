@@ -32,6 +32,40 @@ public sealed interface Init {
     return new TruncatedNormal(std);
   }
 
+  /**
+   * A position table initialised with 2D sine-cosine embeddings (as MAE's fixed ones) for a
+   * {@code gridH x gridW} patch grid, after {@code prefixRows} zero rows (CLS). Still learned: the
+   * strong, smooth start lets small models pick up spatial layout early instead of after a long
+   * plateau.
+   */
+  static Init sinCos2d(int gridH, int gridW, int dim, int prefixRows) {
+    return new SinCos2d(gridH, gridW, dim, prefixRows);
+  }
+
+  record SinCos2d(int gridH, int gridW, int dim, int prefixRows) implements Init {
+    @Override
+    public float[] sample(long size, SplittableRandom random) {
+      if (size != (long) (prefixRows + gridH * gridW) * dim || dim % 4 != 0) {
+        throw new IllegalArgumentException("sin-cos table needs (prefix + grid) x dim values and dim % 4 == 0");
+      }
+      float[] values = new float[Math.toIntExact(size)];
+      int quarter = dim / 4;
+      for (int y = 0; y < gridH; y++) {
+        for (int x = 0; x < gridW; x++) {
+          int row = (prefixRows + y * gridW + x) * dim;
+          for (int i = 0; i < quarter; i++) {
+            double omega = 1.0 / Math.pow(10000, (double) i / quarter);
+            values[row + i] = (float) Math.sin(y * omega);
+            values[row + quarter + i] = (float) Math.cos(y * omega);
+            values[row + 2 * quarter + i] = (float) Math.sin(x * omega);
+            values[row + 3 * quarter + i] = (float) Math.cos(x * omega);
+          }
+        }
+      }
+      return values;
+    }
+  }
+
   record Normal(double mean, double std) implements Init {
     @Override
     public float[] sample(long size, SplittableRandom random) {

@@ -20,10 +20,17 @@ public final class VisionTransformer {
     this.config = config;
     int width = config.width();
     double std = config.encoder().initStd();
+    // Fan-in scaled patch projection: patch tokens start with unit-scale content, comparable to the
+    // sin-cos positions below, so neither drowns the other.
+    double patchStd = 1.0 / Math.sqrt((double) config.channels() * config.patchSize() * config.patchSize());
     this.patchEmbed = new PatchEmbed(scope.sub("patch_embed"), config.channels(), config.patchSize(), width,
-        config.patchBias(), std);
+        config.patchBias(), patchStd);
     this.classToken = config.classToken() ? scope.token("class_token", Init.normal(std), width) : null;
-    this.positionEmbedding = scope.token("position_embedding", Init.normal(std), config.numTokens(), width);
+    int grid = config.gridSize();
+    Init positionInit = width % 4 == 0
+        ? Init.sinCos2d(grid, grid, width, config.classToken() ? 1 : 0)
+        : Init.normal(std);
+    this.positionEmbedding = scope.token("position_embedding", positionInit, config.numTokens(), width);
     TransformerConfig enc = config.encoder();
     this.preNorm = config.preNorm() ? new Norm(scope.sub("pre_norm"), enc.norm(), width, enc.normEps()) : null;
     this.encoder = new Transformer(scope.sub("encoder"), enc);

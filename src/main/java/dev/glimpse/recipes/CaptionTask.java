@@ -12,11 +12,9 @@ import dev.glimpse.data.synth.Split;
 import dev.glimpse.data.synth.SyntheticCaptions;
 import dev.glimpse.eval.caption.CaptionMetrics;
 import dev.glimpse.eval.caption.CaptionScores;
-import dev.glimpse.generate.Captioner;
+import dev.glimpse.model.ModelConfig;
 import dev.glimpse.train.LoadedModel;
-import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.Json;
-import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,27 +28,27 @@ import java.util.Map;
  * (captions read back into colors, shapes, counts and relations).
  */
 public final class CaptionTask implements Task {
+  public static final String NAME = "captions";
+
   @Override
-  public Dataset dataset(DataConfig data, Split split, int size) {
-    if (data.source().equals("synthetic")) {
-      return new SyntheticCaptions(new SceneGenerator(SceneConfig.defaults().withSeed(data.seed())), split, size);
-    }
-    throw new GlimpseException("unknown data source '" + data.source() + "' for the captions task (known: synthetic)");
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String headline() {
+    return "CIDEr";
+  }
+
+  @Override
+  public Dataset synthetic(DataConfig data, ModelConfig model, Split split, int size) {
+    return new SyntheticCaptions(new SceneGenerator(SceneConfig.defaults().withSeed(data.seed())), split, size);
   }
 
   @Override
   public JsonObject evaluate(LoadedModel model, Dataset test, EvalConfig eval, Path outDir, PrintStream info) {
-    List<BufferedImage> images = new ArrayList<>();
-    List<Example> examples = new ArrayList<>();
-    for (int i = 0; i < test.size(); i++) {
-      Example ex = test.get(i);
-      examples.add(ex);
-      images.add(ex.image());
-    }
-    info.printf("evaluating on %d held-out images of %s%n", examples.size(), test.name());
-    Captioner captioner = new Captioner(model.model(), model.tokenizer(), model.transform(), model.manager());
-    List<Captioner.Caption> captions = captioner.caption(images, eval.generation(), eval.batchSize());
-    return score(examples, captions.stream().map(Captioner.Caption::text).toList(), outDir);
+    List<Example> examples = TaskSupport.examples(test, info);
+    return score(examples, TaskSupport.generate(model, examples, eval, null), outDir);
   }
 
   /** Metrics and result files for generated captions of the given examples. */
@@ -101,15 +99,7 @@ public final class CaptionTask implements Task {
     if (metrics.has("CIDEr")) {
       out.add("CIDEr", metrics.get("CIDEr"));
     }
-    JsonArray samples = new JsonArray();
-    for (int i = 0; i < Math.min(8, examples.size()); i++) {
-      JsonObject s = new JsonObject();
-      s.addProperty("id", examples.get(i).id());
-      s.addProperty("caption", captions.get(i));
-      s.addProperty("reference", examples.get(i).targets().get(0));
-      samples.add(s);
-    }
-    out.add("samples", samples);
+    out.add("samples", TaskSupport.samples(examples, captions, 8));
     if (outDir != null) {
       Json.write(outDir.resolve("metrics.json"), out);
     }

@@ -35,8 +35,8 @@ public final class CheckpointEval {
     }
     int size = count > 0 ? count : Math.max(1, data.testSize());
     Task t = Tasks.of(task);
-    Dataset dataset = t.dataset(data, split, size);
     try (NDManager manager = NDManager.newBaseManager(); LoadedModel model = LoadedModel.load(dir, manager)) {
+      Dataset dataset = t.dataset(data, model.config(), split, size);
       JsonObject result = new JsonObject();
       result.addProperty("checkpoint", dir.toString());
       result.addProperty("task", task);

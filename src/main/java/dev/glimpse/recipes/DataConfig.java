@@ -4,25 +4,46 @@ package dev.glimpse.recipes;
  * Where a recipe's examples come from.
  *
  * @param source "synthetic" (the built-in scene generator) or a dataset spec such as
- *     {@code coco:annotations.json,images=dir}
- * @param trainSize examples in the training split (synthetic: distinct scenes drawn by seed)
- * @param testSize held-out examples evaluated at the end of training
+ *     {@code coco:captions_train2017.json,images=train2017} (see README "Loading real datasets")
+ * @param testSource dataset spec of the held-out split for real data (null for synthetic, whose
+ *     test split is drawn from its own seed stream)
+ * @param trainSize training examples (synthetic: distinct items drawn by seed; real data: at most
+ *     this many, 0 = all)
+ * @param testSize held-out examples evaluated at the end of training (real data: 0 = all)
  * @param seed data seed (scene generation and split streams)
+ * @param firstTargetProbability chance that a training example uses its first reference (the
+ *     canonical caption of synthetic data) instead of one drawn uniformly from all references; a
+ *     small model learns content faster when less of its capacity goes to modelling wording
  */
-public record DataConfig(String source, int trainSize, int testSize, long seed) {
+public record DataConfig(String source, String testSource, int trainSize, int testSize, long seed,
+    double firstTargetProbability) {
   public DataConfig {
     if (source == null || source.isBlank()) {
       throw new IllegalArgumentException("data source is required");
     }
-    if (trainSize <= 0) {
-      throw new IllegalArgumentException("trainSize must be > 0, got " + trainSize);
+    if (trainSize < 0) {
+      throw new IllegalArgumentException("trainSize must be >= 0, got " + trainSize);
     }
     if (testSize < 0) {
       throw new IllegalArgumentException("testSize must be >= 0, got " + testSize);
     }
+    if (firstTargetProbability < 0 || firstTargetProbability > 1) {
+      throw new IllegalArgumentException("firstTargetProbability must be in [0, 1], got " + firstTargetProbability);
+    }
+    if (source.equals("synthetic") && trainSize == 0) {
+      throw new IllegalArgumentException("trainSize must be > 0 for synthetic data");
+    }
   }
 
   public static DataConfig synthetic(int trainSize, int testSize) {
-    return new DataConfig("synthetic", trainSize, testSize, 2024);
+    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0);
+  }
+
+  public DataConfig withFirstTargetProbability(double p) {
+    return new DataConfig(source, testSource, trainSize, testSize, seed, p);
+  }
+
+  public boolean isSynthetic() {
+    return source.equals("synthetic");
   }
 }

@@ -2,24 +2,53 @@ package dev.glimpse.recipes;
 
 import com.google.gson.JsonObject;
 import dev.glimpse.data.Dataset;
+import dev.glimpse.data.Subset;
+import dev.glimpse.data.loaders.DatasetSpec;
+import dev.glimpse.data.loaders.SkippingDataset;
 import dev.glimpse.data.synth.Split;
+import dev.glimpse.model.ModelConfig;
 import dev.glimpse.train.LoadedModel;
+import dev.glimpse.util.GlimpseException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
 /** What a recipe's task adds to the shared training run: its data and its evaluation. */
 public interface Task {
-  /** {@code size} examples of a split of the configured data. */
-  Dataset dataset(DataConfig data, Split split, int size);
+  /** The task's name in recipes and checkpoints. */
+  String name();
+
+  /** The key of the task's headline figure in evaluation results (a fraction in 0..1, or CIDEr). */
+  String headline();
+
+  /** {@code size} examples of a split of the built-in synthetic data. */
+  Dataset synthetic(DataConfig data, ModelConfig model, Split split, int size);
+
+  /** {@code size} examples of a split: synthetic, or a real dataset opened from its spec. */
+  default Dataset dataset(DataConfig data, ModelConfig model, Split split, int size) {
+    if (data.isSynthetic()) {
+      return synthetic(data, model, split, size);
+    }
+    String spec = split == Split.TRAIN ? data.source() : data.testSource();
+    if (spec == null) {
+      throw new GlimpseException("data.testSource (a dataset spec) is needed to evaluate on real data");
+    }
+    DatasetSpec parsed = DatasetSpec.parse(spec);
+    if (parsed.isStreaming()) {
+      throw new GlimpseException("'" + spec + "' is a WebDataset stream; recipes train and evaluate on indexed "
+          + "datasets (coco, vqa2, msrvtt, imagefolder, jsonl)");
+    }
+    Dataset opened = Subset.limit(parsed.open(), size);
+    return split == Split.TRAIN ? opened : new SkippingDataset(opened);
+  }
 
   /** Training examples. */
   default Dataset trainData(Recipe recipe) {
-    return dataset(recipe.data(), Split.TRAIN, recipe.data().trainSize());
+    return dataset(recipe.data(), recipe.model(), Split.TRAIN, recipe.data().trainSize());
   }
 
-  /** Held-out examples for the final evaluation (size {@code data.testSize}). */
+  /** Held-out examples for the final evaluation. */
   default Dataset testData(Recipe recipe) {
-    return dataset(recipe.data(), Split.TEST, recipe.data().testSize());
+    return dataset(recipe.data(), recipe.model(), Split.TEST, recipe.data().testSize());
   }
 
   /**

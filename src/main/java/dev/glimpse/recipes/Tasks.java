@@ -12,8 +12,12 @@ public final class Tasks {
 
   public static Task of(String task) {
     return switch (task) {
-      case "captions" -> new CaptionTask();
-      default -> throw new GlimpseException("unknown task '" + task + "' (known: captions)");
+      case CaptionTask.NAME -> new CaptionTask();
+      case VqaTask.NAME -> new VqaTask();
+      case OcrTask.NAME -> new OcrTask();
+      case VideoTask.NAME -> new VideoTask();
+      case ClassifyTask.NAME -> new ClassifyTask();
+      default -> throw new GlimpseException("unknown task '" + task + "' (known: captions, vqa, ocr, video, classify)");
     };
   }
 }

@@ -94,7 +94,8 @@ public final class TrainRun {
         }
         o.info().printf("model %s: %,d parameters; tokenizer: %d ids; training on %s%n", modelConfig.modelType(),
             store.count(), tokenizer.vocabSize(), train.name());
-        LmBatcher batcher = new LmBatcher(tokenizer, transform, recipe.train().maxTextTokens(), modelConfig.frames());
+        LmBatcher batcher = new LmBatcher(tokenizer, transform, recipe.train().maxTextTokens(), modelConfig.frames(),
+            recipe.data().firstTargetProbability());
         LmBatchSource batches = new LmBatchSource(train, batcher, recipe.train().batchSize(),
             recipe.train().gradAccumulation(), recipe.train().seed());
         Trainer<LmBatch> trainer = new Trainer<>(recipe.train(), store, new LmObjective(model,
