@@ -1,0 +1,144 @@
+package dev.glimpse.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.glimpse.util.GlimpseException;
+
+/**
+ * Visual tokens placed inside the text sequence at "image token" ids (LLaVA, BLIP-2 in HF's expanded
+ * form): the prompt holds the image token once per visual token, and those embedding rows are
+ * replaced, in order, by the visual tokens.
+ */
+final class ImageTokens {
+  private ImageTokens() {}
+
+  /** A prompt with its image tokens: ids [B, T] and validity [B, T], and whether they were inserted here. */
+  record Prompt(NDArray ids, NDArray valid, boolean inserted) {}
+
+  /**
+   * Returns the prompt unchanged when every row already holds {@code count} image tokens, or inserts
+   * {@code count} image tokens at column {@code at} of every row when none does.
+   */
+  static Prompt ensure(NDArray ids, NDArray valid, int imageTokenId, int count, int at) {
+    long b = ids.getShape().get(0);
+    int t = (int) ids.getShape().get(1);
+    long[] values = ids.toLongArray();
+    int rowsWith = 0;
+    for (int i = 0; i < b; i++) {
+      int n = 0;
+      for (int j = 0; j < t; j++) {
+        n += values[i * t + j] == imageTokenId ? 1 : 0;
+      }
+      if (n != 0 && n != count) {
+        throw new GlimpseException("prompt row " + i + " has " + n + " image tokens (id " + imageTokenId
+            + "), the model needs exactly " + count + " per image");
+      }
+      rowsWith += n > 0 ? 1 : 0;
+    }
+    if (rowsWith == b) {
+      return new Prompt(ids, valid, false);
+    }
+    if (rowsWith != 0) {
+      throw new GlimpseException("some prompt rows have image tokens and others not");
+    }
+    if (at > t) {
+      throw new IllegalArgumentException("cannot insert image tokens at column " + at + " of " + t);
+    }
+    float[] v = valid.toType(DataType.FLOAT32, false).toFloatArray();
+    int length = t + count;
+    long[] newIds = new long[(int) b * length];
+    float[] newValid = new float[(int) b * length];
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < length; j++) {
+        int src = j < at ? j : j - count;
+        boolean image = j >= at && j < at + count;
+        newIds[i * length + j] = image ? imageTokenId : values[i * t + src];
+        newValid[i * length + j] = image ? 1 : v[i * t + src];
+      }
+    }
+    NDManager m = ids.getManager();
+    return new Prompt(m.create(newIds, new Shape(b, length)), m.create(newValid, new Shape(b, length)), true);
+  }
+
+  /**
+   * Replaces the embeddings at image-token positions by the visual tokens, filled in row-major order
+   * over the batch as HF's {@code masked_scatter}.
+   *
+   * @param embeddings [B, T, D] token embeddings
+   * @param ids [B, T] int64
+   * @param visual [B, N, D] visual tokens
+   */
+  static NDArray scatter(NDArray embeddings, NDArray ids, NDArray visual, int imageTokenId) {
+    long b = ids.getShape().get(0);
+    int t = (int) ids.getShape().get(1);
+    long d = embeddings.getShape().get(2);
+    long available = visual.getShape().get(0) * visual.getShape().get(1);
+    long[] values = ids.toLongArray();
+    long[] index = new long[values.length];
+    float[] isImage = new float[values.length];
+    int next = 0;
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == imageTokenId) {
+        if (next >= available) {
+          throw new GlimpseException("the prompt has more image tokens (id " + imageTokenId + ") than the "
+              + available + " visual tokens of its images");
+        }
+        index[i] = next++;
+        isImage[i] = 1;
+      }
+    }
+    if (next != available) {
+      throw new GlimpseException("the prompt has " + next + " image tokens (id " + imageTokenId + ") but its images give "
+          + available + " visual tokens");
+    }
+    NDManager m = ids.getManager();
+    NDArray picked = visual.reshape(available, d).get(m.create(index)).reshape(b, t, d);   // [B, T, D]
+    NDArray mask = m.create(isImage, new Shape(b, t, 1));                                  // [B, T, 1]
+    // exact blend: x * 1 + y * 0 keeps x bit for bit, and the gradient reaches both sources
+    return embeddings.mul(mask.neg().add(1f)).add(picked.mul(mask));
+  }
+
+  /** Positions 0..T-1 for every row: [B, T] int64. */
+  static NDArray arange(NDArray ids) {
+    long b = ids.getShape().get(0);
+    long t = ids.getShape().get(1);
+    return ids.getManager().arange(0, t, 1, DataType.INT64).reshape(1, t).repeat(0, b);
+  }
+
+  /** Number of real tokens per row (at least one). */
+  static long[] lengths(NDArray valid) {
+    float[] v = valid.toType(DataType.FLOAT32, false).toFloatArray();
+    long b = valid.getShape().get(0);
+    int t = (int) valid.getShape().get(1);
+    long[] out = new long[(int) b];
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < t; j++) {
+        out[i] += v[i * t + j] > 0 ? 1 : 0;
+      }
+      if (out[i] == 0) {
+        throw new IllegalArgumentException("prompt row " + i + " is empty");
+      }
+    }
+    return out;
+  }
+
+  /** hidden [B, L, D] at each row's last real position (right padding) -> [B, D]. */
+  static NDArray lastReal(NDArray hidden, NDArray valid) {
+    float[] v = valid.toType(DataType.FLOAT32, false).toFloatArray();
+    int b = (int) hidden.getShape().get(0);
+    int t = (int) valid.getShape().get(1);
+    long[] index = new long[b];
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < t; j++) {
+        if (v[i * t + j] > 0) {
+          index[i] = j;
+        }
+      }
+    }
+    long d = hidden.getShape().get(2);
+    NDArray idx = hidden.getManager().create(index).reshape(-1, 1, 1).repeat(2, d);  // [B, 1, D]
+    return hidden.gather(idx, 1).squeeze(1);
+  }
+}
