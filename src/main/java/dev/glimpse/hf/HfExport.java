@@ -36,24 +36,24 @@ final class HfExport {
     } catch (IOException e) {
       throw new GlimpseException("cannot create " + out + ": " + e.getMessage());
     }
-    Json.write(out.resolve(HfModel.CONFIG), config);
+    Json.writeTree(out.resolve(HfModel.CONFIG), config);
     SafeTensors.write(out.resolve(HfModel.WEIGHTS), arch.tensors(m.config()).toHf(m.store()), Map.of("format", "pt"));
     if (section.has("generation_config")) {
-      Json.write(out.resolve(HfModel.GENERATION_CONFIG), section.get("generation_config"));
+      Json.writeTree(out.resolve(HfModel.GENERATION_CONFIG), section.get("generation_config"));
     } else if (!arch.hfType().equals("clip")) {
       JsonObject g = new JsonObject();
       g.addProperty("bos_token_id", special.bos());
       g.addProperty("eos_token_id", special.eos());
       g.addProperty("pad_token_id", special.pad());
-      Json.write(out.resolve(HfModel.GENERATION_CONFIG), g);
+      Json.writeTree(out.resolve(HfModel.GENERATION_CONFIG), g);
     }
-    Json.write(out.resolve(HfModel.PREPROCESSOR_CONFIG), section.has("preprocessor_config")
+    Json.writeTree(out.resolve(HfModel.PREPROCESSOR_CONFIG), section.has("preprocessor_config")
         ? section.get("preprocessor_config") : preprocessor(m.transform()));
     if (m.tokenizer() != null) {
       m.tokenizer().save(out);
       for (String key : new String[] {"tokenizer_config", "special_tokens_map"}) {
         if (section.has(key)) {
-          Json.write(out.resolve(key + ".json"), section.get(key));
+          Json.writeTree(out.resolve(key + ".json"), section.get(key));
         }
       }
     }

@@ -332,6 +332,16 @@ public final class HfModel implements AutoCloseable {
     return section.deepCopy();
   }
 
+  /**
+   * The tokenizer's {@code padding_side} from tokenizer_config.json ("right" when unset). Glimpse
+   * always right-pads prompts and masks the padding, with positions counted per row, which gives the
+   * same tokens as HF's left padding for these models.
+   */
+  public String paddingSide() {
+    JsonObject t = section.has("tokenizer_config") ? section.getAsJsonObject("tokenizer_config") : null;
+    return t != null && t.has("padding_side") ? t.get("padding_side").getAsString() : "right";
+  }
+
   /** BOS/EOS/PAD for generation: the tokenizer's when there is one, else the HF configs'. */
   public SpecialTokens specialTokens() {
     if (tokenizer != null) {

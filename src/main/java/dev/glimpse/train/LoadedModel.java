@@ -3,6 +3,7 @@ package dev.glimpse.train;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.ImageTransform;
+import dev.glimpse.hf.HfModel;
 import dev.glimpse.model.CaptioningModel;
 import dev.glimpse.model.ModelConfig;
 import dev.glimpse.model.Models;
@@ -34,9 +35,15 @@ public final class LoadedModel implements AutoCloseable {
     this.source = source;
   }
 
-  /** Loads a Glimpse checkpoint folder (or a run folder holding {@code checkpoint/}). */
+  /**
+   * Loads a Glimpse checkpoint folder, a run folder holding {@code checkpoint/}, or a HuggingFace
+   * model folder of a GIT, LLaVA or BLIP-2 model (with its tokenizer.json).
+   */
   public static LoadedModel load(Path path, NDManager parent) {
     Path dir = Checkpoint.resolve(path);
+    if (HfModel.isHfDir(dir)) {
+      return fromHf(dir, parent);
+    }
     JsonObject cfg = Checkpoint.readConfig(dir);
     String where = dir.resolve(Checkpoint.CONFIG).toString();
     if (!cfg.has("model_type") || !cfg.has("model")) {
@@ -61,6 +68,21 @@ public final class LoadedModel implements AutoCloseable {
     } catch (RuntimeException e) {
       tokenizer.close();
       manager.close();
+      throw e;
+    }
+  }
+
+  private static LoadedModel fromHf(Path dir, NDManager parent) {
+    HfModel hf = HfModel.load(dir, parent);
+    try {
+      CaptioningModel model = hf.captioner();
+      if (hf.tokenizer() == null) {
+        throw new GlimpseException(dir + " has no " + HfTokenizer.FILE);
+      }
+      // the HfModel's manager and tokenizer now belong to the LoadedModel, which closes them
+      return new LoadedModel(hf.manager(), hf.store(), model, hf.config(), hf.tokenizer(), hf.transform(), dir);
+    } catch (RuntimeException e) {
+      hf.close();
       throw e;
     }
   }
