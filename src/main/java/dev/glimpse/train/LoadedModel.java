@@ -23,9 +23,16 @@ public final class LoadedModel implements AutoCloseable {
   private final Tokenizer tokenizer;
   private final ImageTransform transform;
   private final Path source;
+  private final JsonObject hfSection; // HF side files of a model that came from HuggingFace, or null
 
   public LoadedModel(NDManager manager, ParameterStore store, CaptioningModel model, ModelConfig config,
       Tokenizer tokenizer, ImageTransform transform, Path source) {
+    this(manager, store, model, config, tokenizer, transform, source, null);
+  }
+
+  /** @param hfSection the HF side files (config.json...) of a model from HuggingFace, kept for export; may be null */
+  public LoadedModel(NDManager manager, ParameterStore store, CaptioningModel model, ModelConfig config,
+      Tokenizer tokenizer, ImageTransform transform, Path source, JsonObject hfSection) {
     this.manager = manager;
     this.store = store;
     this.model = model;
@@ -33,6 +40,7 @@ public final class LoadedModel implements AutoCloseable {
     this.tokenizer = tokenizer;
     this.transform = transform;
     this.source = source;
+    this.hfSection = hfSection;
   }
 
   /**
@@ -64,7 +72,9 @@ public final class LoadedModel implements AutoCloseable {
     try {
       CaptioningModel model = Models.create(config, store.root());
       store.load(dir.resolve(Checkpoint.WEIGHTS));
-      return new LoadedModel(manager, store, model, config, tokenizer, transform, dir);
+      JsonObject hf = cfg.has(HfModel.SECTION) && cfg.get(HfModel.SECTION).isJsonObject()
+          ? cfg.getAsJsonObject(HfModel.SECTION) : null;
+      return new LoadedModel(manager, store, model, config, tokenizer, transform, dir, hf);
     } catch (RuntimeException e) {
       tokenizer.close();
       manager.close();
@@ -80,7 +90,8 @@ public final class LoadedModel implements AutoCloseable {
         throw new GlimpseException(dir + " has no " + HfTokenizer.FILE);
       }
       // the HfModel's manager and tokenizer now belong to the LoadedModel, which closes them
-      return new LoadedModel(hf.manager(), hf.store(), model, hf.config(), hf.tokenizer(), hf.transform(), dir);
+      return new LoadedModel(hf.manager(), hf.store(), model, hf.config(), hf.tokenizer(), hf.transform(), dir,
+          hf.section());
     } catch (RuntimeException e) {
       hf.close();
       throw e;
@@ -121,6 +132,11 @@ public final class LoadedModel implements AutoCloseable {
 
   public Path source() {
     return source;
+  }
+
+  /** HF side files (config.json, generation config...) when the model came from HuggingFace, else null. */
+  public JsonObject hfSection() {
+    return hfSection == null ? null : hfSection.deepCopy();
   }
 
   @Override
