@@ -2,8 +2,6 @@ package dev.glimpse.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.glimpse.connect.LinearProjector;
 import dev.glimpse.connect.QFormer;
 import dev.glimpse.nn.AttentionMask;
@@ -102,19 +100,7 @@ public final class Blip2Model implements CaptioningModel {
    * (index 1 of the table once the offset 2 is added). The image tokens take positions too.
    */
   static NDArray positions(NDArray valid) {
-    float[] v = valid.toType(DataType.FLOAT32, false).toFloatArray();
-    long b = valid.getShape().get(0);
-    int t = (int) valid.getShape().get(1);
-    long[] out = new long[v.length];
-    for (int i = 0; i < b; i++) {
-      long count = 0;
-      for (int j = 0; j < t; j++) {
-        boolean real = v[i * t + j] > 0;
-        count += real ? 1 : 0;
-        out[i * t + j] = real ? count - 1 : -1;
-      }
-    }
-    return valid.getManager().create(out, new Shape(b, t));
+    return ImageTokens.countedPositions(valid, -1);
   }
 
   /** Training forward: logits predicting each next text token, [B, T, V] for ids [B, T]. */

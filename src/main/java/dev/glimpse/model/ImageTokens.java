@@ -107,6 +107,27 @@ final class ImageTokens {
     return ids.getManager().arange(0, t, 1, DataType.INT64).reshape(1, t).repeat(0, b);
   }
 
+  /**
+   * Positions counting real tokens only, as HF computes them from the attention mask: a real token's
+   * position is the number of real tokens before it; padding gets {@code padPosition}. With right
+   * padding this is 0..n-1, with left padding the real tokens still start at 0.
+   */
+  static NDArray countedPositions(NDArray valid, long padPosition) {
+    float[] v = valid.toType(DataType.FLOAT32, false).toFloatArray();
+    long b = valid.getShape().get(0);
+    int t = (int) valid.getShape().get(1);
+    long[] out = new long[v.length];
+    for (int i = 0; i < b; i++) {
+      long count = 0;
+      for (int j = 0; j < t; j++) {
+        boolean real = v[i * t + j] > 0;
+        out[i * t + j] = real ? count : padPosition;
+        count += real ? 1 : 0;
+      }
+    }
+    return valid.getManager().create(out, new Shape(b, t));
+  }
+
   /** Number of real tokens per row (at least one). */
   static long[] lengths(NDArray valid) {
     float[] v = valid.toType(DataType.FLOAT32, false).toFloatArray();

@@ -114,7 +114,10 @@ public final class LlavaModel implements CaptioningModel {
     ImageTokens.Prompt p = ImageTokens.ensure(promptIds, promptValid, config.imageTokenId(), config.imageTokens(), 1);
     NDArray visual = imageFeatures(pixels);
     KvCache cache = useCache ? new KvCache(text.numLayers()) : null;
-    NDArray hidden = decode(embed(p.ids(), visual), ImageTokens.arange(p.ids()), p.valid(), cache, null);
+    // generate() positions: real tokens counted from 0 in each row, padding at 1 (HF LLaMA's
+    // prepare_inputs_for_generation), so left- and right-padded prompts decode alike
+    NDArray positions = ImageTokens.countedPositions(p.valid(), 1);
+    NDArray hidden = decode(embed(p.ids(), visual), positions, p.valid(), cache, null);
     DecodeState state = new DecodeState(visual, p.ids(), p.valid(), ImageTokens.lengths(p.valid()), cache);
     state.setLogits(head.forward(ImageTokens.lastReal(hidden, p.valid())));  // [B, V]
     return state;
@@ -132,7 +135,8 @@ public final class LlavaModel implements CaptioningModel {
       return;
     }
     NDArray tokens = state.tokens(manager);
-    NDArray hidden = decode(embed(tokens, state.visual()), state.positions(manager), state.valid(manager), null, null);
+    NDArray valid = state.valid(manager);
+    NDArray hidden = decode(embed(tokens, state.visual()), ImageTokens.countedPositions(valid, 1), valid, null, null);
     state.setLogits(head.forward(hidden.get(":, -1, :")));
   }
 

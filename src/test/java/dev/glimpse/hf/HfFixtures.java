@@ -8,8 +8,17 @@ final class HfFixtures {
   private HfFixtures() {}
 
   static Path dir(String name) {
+    return resource("/fixtures/hf/" + name);
+  }
+
+  /** Extra fixtures made by {@code fixtures/hf-extra/make_extra.py} (other sizes and options). */
+  static Path extra(String name) {
+    return resource("/fixtures/hf-extra/" + name);
+  }
+
+  static Path resource(String name) {
     try {
-      return Path.of(HfFixtures.class.getResource("/fixtures/hf/" + name).toURI());
+      return Path.of(HfFixtures.class.getResource(name).toURI());
     } catch (URISyntaxException | NullPointerException e) {
       throw new IllegalStateException("missing test fixture " + name, e);
     }

@@ -32,9 +32,10 @@ class HfRoundTripTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"git", "git_video", "clip", "llava", "blip2"})
+  @ValueSource(strings = {"git", "git_video", "clip", "llava", "blip2", "extra:git_wide", "extra:git_video3",
+      "extra:clip_legacy_eos", "extra:llava_gqa3", "extra:blip2_deep_qformer"})
   void importThenExportIsBitIdentical(String name, @TempDir Path tmp) throws Exception {
-    Path original = HfFixtures.dir(name);
+    Path original = name.startsWith("extra:") ? HfFixtures.extra(name.substring(6)) : HfFixtures.dir(name);
     Path checkpoint = tmp.resolve("ckpt");
     Path exported = tmp.resolve("hf");
     try (HfModel m = HfModel.load(original, manager)) {

@@ -40,7 +40,7 @@ class HfTokenizerTest {
     Path dir = tmp.resolve(fixture + "+" + tokenizer);
     Files.createDirectories(dir);
     copyFiles(HfFixtures.dir(fixture), dir);
-    copyFiles(HfFixtures.dir("../hf-tokenizers/" + tokenizer), dir);
+    copyFiles(HfFixtures.resource("/fixtures/hf-tokenizers/" + tokenizer), dir);
     return dir;
   }
 

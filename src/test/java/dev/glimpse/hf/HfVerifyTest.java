@@ -31,7 +31,22 @@ class HfVerifyTest {
   @ParameterizedTest
   @ValueSource(strings = {"git", "git_video", "clip", "llava", "blip2"})
   void fixtureMatchesTransformers(String name) {
-    Path dir = HfFixtures.dir(name);
+    check(name, HfFixtures.dir(name));
+  }
+
+  /**
+   * Other sizes and options (see fixtures/hf-extra/README.md): widths, depths, heads, patch and image
+   * sizes, GQA 3:1, tied LLaMA head with attention biases, feature layer 1 with CLS kept, rope theta
+   * 5e5, a 3-layer Q-Former crossing every 2nd layer, legacy CLIP pooling, left-padded prompts, and
+   * rows ending with EOS (greedy padding, beam hypotheses).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"git_wide", "git_video3", "clip_legacy_eos", "llava_gqa3", "blip2_deep_qformer"})
+  void otherSizesMatchTheIndependentReference(String name) {
+    check(name, HfFixtures.extra(name));
+  }
+
+  private static void check(String name, Path dir) {
     JsonObject report = HfVerify.run(dir, dir.resolve("inputs.safetensors"), dir.resolve("outputs.safetensors"),
         new HfVerify.Options(null, HfVerify.DEFAULT_TOLERANCE), manager);
     for (String line : HfVerify.describe(report)) {
