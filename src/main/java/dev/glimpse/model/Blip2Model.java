@@ -11,6 +11,7 @@ import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.nn.TextEmbedding;
 import dev.glimpse.nn.Transformer;
 import dev.glimpse.nn.VisionTransformer;
+import dev.glimpse.util.GlimpseException;
 import java.util.List;
 
 /**
@@ -110,7 +111,13 @@ public final class Blip2Model implements CaptioningModel {
     ImageTokens.Prompt p = ImageTokens.ensure(ids, valid, config.imageTokenId(), config.imageTokens(), 0);
     NDArray logits = forwardWithVisual(imageFeatures(pixels), p.ids(), p.valid(), null);
     long total = logits.getShape().get(1);
-    return p.inserted() ? logits.get(":, " + (total - t) + ":, :") : logits;
+    if (p.ids() == ids) {
+      return logits;
+    }
+    if (!p.insertedInEveryRow()) {
+      throw new GlimpseException("training prompts must hold all of their image tokens or none of them");
+    }
+    return logits.get(":, " + (total - t) + ":, :");
   }
 
   @Override

@@ -14,52 +14,93 @@ import dev.glimpse.util.GlimpseException;
 final class ImageTokens {
   private ImageTokens() {}
 
-  /** A prompt with its image tokens: ids [B, T] and validity [B, T], and whether they were inserted here. */
-  record Prompt(NDArray ids, NDArray valid, boolean inserted) {}
+  /**
+   * A prompt with its image tokens: ids [B, T] and validity [B, T] (right-padded), and whether every
+   * row got its image tokens inserted here at the same column (then the text keeps its order and the
+   * last columns line up with the original prompt).
+   */
+  record Prompt(NDArray ids, NDArray valid, boolean insertedInEveryRow) {}
 
   /**
-   * Returns the prompt unchanged when every row already holds {@code count} image tokens, or inserts
-   * {@code count} image tokens at column {@code at} of every row when none does.
+   * Gives every row {@code count} image tokens, as the HF processors write prompts: a row that has
+   * them is kept, a single image token is expanded in place (the processor's {@code <image>}
+   * placeholder), and a row without any gets them at column {@code at} (after BOS for LLaVA, in front
+   * for BLIP-2).
    */
   static Prompt ensure(NDArray ids, NDArray valid, int imageTokenId, int count, int at) {
-    long b = ids.getShape().get(0);
+    int b = (int) ids.getShape().get(0);
     int t = (int) ids.getShape().get(1);
     long[] values = ids.toLongArray();
-    int rowsWith = 0;
+    float[] v = valid.toType(DataType.FLOAT32, false).toFloatArray();
+    long[][] rows = new long[b][];
+    float[][] rowValid = new float[b][];
+    boolean changed = false;
+    boolean insertedAll = true;
+    int length = 0;
     for (int i = 0; i < b; i++) {
       int n = 0;
       for (int j = 0; j < t; j++) {
-        n += values[i * t + j] == imageTokenId ? 1 : 0;
+        n += values[i * t + j] == imageTokenId && v[i * t + j] > 0 ? 1 : 0;
       }
-      if (n != 0 && n != count) {
+      long[] row = java.util.Arrays.copyOfRange(values, i * t, (i + 1) * t);
+      float[] rv = java.util.Arrays.copyOfRange(v, i * t, (i + 1) * t);
+      if (n == count) {
+        rows[i] = row;
+        rowValid[i] = rv;
+        insertedAll = false;
+      } else if (n == 0 || n == 1) {
+        int position = at;
+        if (n == 1) {
+          for (int j = 0; j < t; j++) {
+            if (row[j] == imageTokenId && rv[j] > 0) {
+              position = j;
+            }
+          }
+          insertedAll = false;
+        } else if (at > t) {
+          throw new IllegalArgumentException("cannot insert image tokens at column " + at + " of " + t);
+        }
+        int drop = n; // the placeholder is replaced by the full run
+        rows[i] = new long[t - drop + count];
+        rowValid[i] = new float[t - drop + count];
+        for (int j = 0, k = 0; j < t; j++) {
+          if (j == position) {
+            for (int c = 0; c < count; c++) {
+              rows[i][k] = imageTokenId;
+              rowValid[i][k++] = 1;
+            }
+          }
+          if (j == position && drop == 1) {
+            continue;
+          }
+          rows[i][k] = row[j];
+          rowValid[i][k++] = rv[j];
+        }
+        if (position == t) { // insertion after the last column
+          for (int c = 0; c < count; c++) {
+            rows[i][t + c] = imageTokenId;
+            rowValid[i][t + c] = 1;
+          }
+        }
+        changed = true;
+      } else {
         throw new GlimpseException("prompt row " + i + " has " + n + " image tokens (id " + imageTokenId
-            + "), the model needs exactly " + count + " per image");
+            + "); the model needs " + count + " per image, or a single placeholder to expand");
       }
-      rowsWith += n > 0 ? 1 : 0;
+      length = Math.max(length, rows[i].length);
     }
-    if (rowsWith == b) {
+    if (!changed) {
       return new Prompt(ids, valid, false);
     }
-    if (rowsWith != 0) {
-      throw new GlimpseException("some prompt rows have image tokens and others not");
-    }
-    if (at > t) {
-      throw new IllegalArgumentException("cannot insert image tokens at column " + at + " of " + t);
-    }
-    float[] v = valid.toType(DataType.FLOAT32, false).toFloatArray();
-    int length = t + count;
-    long[] newIds = new long[(int) b * length];
-    float[] newValid = new float[(int) b * length];
+    // right-pad rows to one length; a left-padded row keeps its padding in front
+    long[] newIds = new long[b * length];
+    float[] newValid = new float[b * length];
     for (int i = 0; i < b; i++) {
-      for (int j = 0; j < length; j++) {
-        int src = j < at ? j : j - count;
-        boolean image = j >= at && j < at + count;
-        newIds[i * length + j] = image ? imageTokenId : values[i * t + src];
-        newValid[i * length + j] = image ? 1 : v[i * t + src];
-      }
+      System.arraycopy(rows[i], 0, newIds, i * length, rows[i].length);
+      System.arraycopy(rowValid[i], 0, newValid, i * length, rowValid[i].length);
     }
     NDManager m = ids.getManager();
-    return new Prompt(m.create(newIds, new Shape(b, length)), m.create(newValid, new Shape(b, length)), true);
+    return new Prompt(m.create(newIds, new Shape(b, length)), m.create(newValid, new Shape(b, length)), insertedAll);
   }
 
   /**

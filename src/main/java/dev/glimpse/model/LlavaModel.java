@@ -10,6 +10,7 @@ import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.nn.TextEmbedding;
 import dev.glimpse.nn.Transformer;
 import dev.glimpse.nn.VisionTransformer;
+import dev.glimpse.util.GlimpseException;
 import java.util.List;
 
 /**
@@ -106,7 +107,13 @@ public final class LlavaModel implements CaptioningModel {
     NDArray logits = forwardFull(pixels, p.ids(), p.valid(), null);
     long total = logits.getShape().get(1);
     // with inserted image tokens, the token before text token j+1 is the column total - t + j
-    return p.inserted() ? logits.get(":, " + (total - t) + ":, :") : logits;
+    if (p.ids() == ids) {
+      return logits;
+    }
+    if (!p.insertedInEveryRow()) {
+      throw new GlimpseException("training prompts must hold all of their image tokens or none of them");
+    }
+    return logits.get(":, " + (total - t) + ":, :");
   }
 
   @Override

@@ -148,6 +148,14 @@ class HfCliTest {
   }
 
   @Test
+  void llavaQuestionWithAnImagePlaceholderIsExpandedAsTheProcessorDoes() throws IOException {
+    Path dir = hfFolder("llava", "llama-bpe-120");
+    CliRun run = CliRun.of("caption", "--checkpoint", dir.toString(), image.toString(), "--max-tokens", "3",
+        "--question", "a <image> what color is the circle?", "--json");
+    assertEquals(0, run.exitCode(), run.err());
+  }
+
+  @Test
   void foldersThatCannotCaptionSayWhy() throws IOException {
     CliRun clip = CliRun.of("caption", "--checkpoint", hfFolder("clip", "wordpiece-99").toString(), image.toString());
     assertEquals(2, clip.exitCode());
