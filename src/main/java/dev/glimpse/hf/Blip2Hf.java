@@ -53,7 +53,7 @@ final class Blip2Hf implements HfArchitecture {
     double vEps = v.number("layer_norm_eps", 1e-6);
     v.requireBool("qkv_bias", true, true, "the vision attention needs its q/v biases (all released BLIP-2 have them)");
     v.requireInt("num_channels", 3, 3, "the BLIP-2 patch embedding reads 3 channels");
-    v.ignore("tie_word_embeddings");
+    v.ignore("tie_word_embeddings", "projection_dim"); // projection_dim: a leftover in early BLIP-2 configs
     v.finish();
     TransformerConfig vStack = HfConfigs.stack(v, vHidden, vLayers, vHeads, vHeads, vIntermediate, NormType.LAYER_NORM,
         vEps, true, false, vAct, false, true, true, 0);

@@ -25,7 +25,7 @@ final class HfConfigReader {
       "return_dict", "output_attentions", "output_hidden_states", "use_cache", "id2label", "label2id",
       "num_labels", "problem_type", "finetuning_task", "tokenizer_class", "prefix", "task_specific_params",
       "tf_legacy_loss", "chunk_size_feed_forward", "bos_token_id", "eos_token_id", "pad_token_id",
-      "sep_token_id", "decoder_start_token_id", "gradient_checkpointing",
+      "sep_token_id", "decoder_start_token_id", "gradient_checkpointing", "xla_device",
       // generation defaults (they set defaults of generate(), not the model's function)
       "max_length", "min_length", "do_sample", "early_stopping", "num_beams", "num_beam_groups",
       "diversity_penalty", "temperature", "top_k", "top_p", "typical_p", "repetition_penalty",
