@@ -113,7 +113,7 @@ public final class HfModel implements AutoCloseable {
         : HfPreprocessing.defaults(type, config.imageSize());
     Map<String, SafeTensors.Tensor> tensors = readWeights(dir);
     Tokenizer tokenizer = Files.isRegularFile(dir.resolve(HfTokenizer.FILE))
-        ? tokenizer(dir.resolve(HfTokenizer.FILE), specialTokens(arch, section), config.vocabSize())
+        ? tokenizer(dir.resolve(HfTokenizer.FILE), arch, section, config.vocabSize())
         : null;
     NDManager manager = parent.newSubManager();
     try {
@@ -214,9 +214,17 @@ public final class HfModel implements AutoCloseable {
 
   /**
    * Special ids as HF's generate() uses them: {@code generation_config.json} first, then the model
-   * config; a missing pad id falls back to EOS (as generate() does).
+   * config; without a tokenizer a missing pad id falls back to EOS (as generate() does).
    */
   static SpecialTokens specialTokens(HfArchitecture arch, JsonObject section) {
+    HfArchitecture.SpecialIds ids = configIds(arch, section);
+    if (ids.bos() < 0 || ids.eos() < 0) {
+      throw new GlimpseException("the model config sets no " + (ids.bos() < 0 ? "bos_token_id" : "eos_token_id"));
+    }
+    return new SpecialTokens(ids.bos(), ids.eos(), ids.pad() >= 0 ? ids.pad() : ids.eos(), -1);
+  }
+
+  private static HfArchitecture.SpecialIds configIds(HfArchitecture arch, JsonObject section) {
     HfArchitecture.SpecialIds ids = arch.specialIds(section.getAsJsonObject("config"));
     int bos = ids.bos();
     int eos = ids.eos();
@@ -227,13 +235,7 @@ public final class HfModel implements AutoCloseable {
       eos = firstId(g.get("eos_token_id"), eos);
       pad = firstId(g.get("pad_token_id"), pad);
     }
-    if (pad < 0) {
-      pad = eos;
-    }
-    if (bos < 0 || eos < 0) {
-      throw new GlimpseException("the model config sets no " + (bos < 0 ? "bos_token_id" : "eos_token_id"));
-    }
-    return new SpecialTokens(bos, eos, pad, -1);
+    return new HfArchitecture.SpecialIds(bos, eos, pad);
   }
 
   // an id, or the first of a list (generate() stops at any of them; Glimpse uses the first)
@@ -247,20 +249,52 @@ public final class HfModel implements AutoCloseable {
     return e.getAsInt();
   }
 
-  private static Tokenizer tokenizer(Path file, SpecialTokens special, int vocabSize) {
+  /**
+   * The tokenizer with the model's special ids; ids the configs leave unset come from the tokenizer's
+   * own files ({@code special_tokens_map.json}, {@code tokenizer_config.json}, the unknown token of
+   * {@code tokenizer.json}), and a pad id still missing falls back to EOS.
+   */
+  private static Tokenizer tokenizer(Path file, HfArchitecture arch, JsonObject section, int vocabSize) {
     String json = Json.readUtf8(file);
-    HfTokenizer probe = HfTokenizer.fromJson(json, special, file.toString());
-    int unk = unkId(json, probe);
-    if (probe.vocabSize() > vocabSize) {
+    HfArchitecture.SpecialIds ids = configIds(arch, section);
+    HfTokenizer probe = HfTokenizer.fromJson(json, new SpecialTokens(0, 0, 0, -1), file.toString());
+    try {
+      if (probe.vocabSize() > vocabSize) {
+        throw new GlimpseException(file + " has " + probe.vocabSize() + " ids but the model only " + vocabSize);
+      }
+      int bos = ids.bos() >= 0 ? ids.bos() : namedToken(probe, section, "bos_token");
+      int eos = ids.eos() >= 0 ? ids.eos() : namedToken(probe, section, "eos_token");
+      int pad = ids.pad() >= 0 ? ids.pad() : namedToken(probe, section, "pad_token");
+      int unk = unkId(json, probe);
+      if (unk < 0) {
+        unk = namedToken(probe, section, "unk_token");
+      }
+      if (bos < 0 || eos < 0) {
+        throw new GlimpseException("neither the configs nor the tokenizer files of " + file.getParent() + " name the "
+            + (bos < 0 ? "BOS" : "EOS") + " token");
+      }
+      return HfTokenizer.fromJson(json, new SpecialTokens(bos, eos, pad >= 0 ? pad : eos, unk), file.toString());
+    } finally {
       probe.close();
-      throw new GlimpseException(file + " has " + probe.vocabSize() + " ids but the model only " + vocabSize);
     }
-    if (unk < 0) {
-      return probe;
+  }
+
+  // "bos_token": "<s>" or {"content": "<s>", ...} in special_tokens_map.json, else tokenizer_config.json
+  private static int namedToken(HfTokenizer tokenizer, JsonObject section, String key) {
+    for (String file : new String[] {"special_tokens_map", "tokenizer_config"}) {
+      JsonObject o = section.has(file) ? section.getAsJsonObject(file) : null;
+      JsonElement e = o == null ? null : o.get(key);
+      if (e != null && e.isJsonObject() && e.getAsJsonObject().has("content")) {
+        e = e.getAsJsonObject().get("content");
+      }
+      if (e != null && e.isJsonPrimitive()) {
+        int id = tokenizer.tokenId(e.getAsString());
+        if (id >= 0) {
+          return id;
+        }
+      }
     }
-    probe.close();
-    return HfTokenizer.fromJson(json, new SpecialTokens(special.bos(), special.eos(), special.pad(), unk),
-        file.toString());
+    return -1;
   }
 
   private static int unkId(String json, HfTokenizer tokenizer) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.glimpse.tokenize.SpecialTokens;
 import dev.glimpse.tokenize.Tokenizer;
 import java.io.IOException;
@@ -78,6 +80,23 @@ class HfTokenizerTest {
       assertArrayEquals(new int[] {119}, t.encode("<image>"));
       assertEquals("a red circle on the left", t.decode(t.encode("a red circle on the left")));
       assertEquals("left", m.paddingSide());
+    }
+  }
+
+  @Test
+  void idsTheConfigsLeaveOutComeFromTheTokenizerFiles() throws IOException {
+    Path dir = withTokenizer(tmp, "llava", "llama-bpe-120");
+    for (String file : new String[] {"config.json", "generation_config.json"}) {
+      JsonObject o = JsonParser.parseString(Files.readString(dir.resolve(file))).getAsJsonObject();
+      o.remove("pad_token_id");
+      if (o.has("text_config")) {
+        o.getAsJsonObject("text_config").remove("pad_token_id");
+      }
+      Files.writeString(dir.resolve(file), o.toString());
+    }
+    try (HfModel m = HfModel.load(dir, manager)) {
+      // special_tokens_map.json: pad_token "<unk>" (id 0), not the EOS fallback (2)
+      assertEquals(new SpecialTokens(1, 2, 0, 0), m.tokenizer().special());
     }
   }
 
