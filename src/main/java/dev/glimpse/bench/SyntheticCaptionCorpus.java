@@ -13,25 +13,61 @@ import java.util.SplittableRandom;
 /**
  * A deterministic caption corpus for timing the caption metrics: each image is a small random scene
  * (two objects with colours, sizes, an action, a place), described by {@code refsPerImage}
- * references in varied phrasing, case and punctuation, plus one candidate describing the same
- * scene with a few deliberate errors. Same seed, same corpus, on any machine.
+ * references in varied phrasing, case and punctuation, plus one candidate describing the same scene
+ * with a few deliberate errors. Same seed, same corpus, on any machine.
  */
 public final class SyntheticCaptionCorpus {
   private static final String[] OBJECTS = {
-    "dog", "cat", "man", "woman", "child", "horse", "bus", "car", "bicycle", "train", "bird", "cow",
-    "elephant", "giraffe", "pizza", "table", "boat", "kite", "skateboard", "umbrella", "clock", "bench"
+    "dog",
+    "cat",
+    "man",
+    "woman",
+    "child",
+    "horse",
+    "bus",
+    "car",
+    "bicycle",
+    "train",
+    "bird",
+    "cow",
+    "elephant",
+    "giraffe",
+    "pizza",
+    "table",
+    "boat",
+    "kite",
+    "skateboard",
+    "umbrella",
+    "clock",
+    "bench"
   };
   private static final String[] COLORS = {
     "red", "blue", "green", "yellow", "white", "black", "brown", "gray", "orange", "purple", "pink"
   };
   private static final String[] SIZES = {"small", "large", "tall", "little", "big", "old", "young"};
   private static final String[] ACTIONS = {
-    "standing next to", "sitting on", "walking past", "looking at", "running toward", "parked near",
-    "lying beside", "playing with", "waiting behind", "jumping over"
+    "standing next to",
+    "sitting on",
+    "walking past",
+    "looking at",
+    "running toward",
+    "parked near",
+    "lying beside",
+    "playing with",
+    "waiting behind",
+    "jumping over"
   };
   private static final String[] PLACES = {
-    "in a park", "on a busy street", "near the beach", "in a kitchen", "at the station", "on a grassy field",
-    "in front of a building", "by the river", "under a tree", "in the snow"
+    "in a park",
+    "on a busy street",
+    "near the beach",
+    "in a kitchen",
+    "at the station",
+    "on a grassy field",
+    "in front of a building",
+    "by the river",
+    "under a tree",
+    "in the snow"
   };
   private static final String[] COUNTS = {"two", "three", "several", "a few", "2", "3"};
 
@@ -87,11 +123,24 @@ public final class SyntheticCaptionCorpus {
   }
 
   private record Scene(
-      String size, String color, String object, String action, String color2, String object2, String place,
+      String size,
+      String color,
+      String object,
+      String action,
+      String color2,
+      String object2,
+      String place,
       int count) {
     static Scene random(SplittableRandom r) {
-      return new Scene(pick(r, SIZES), pick(r, COLORS), pick(r, OBJECTS), pick(r, ACTIONS), pick(r, COLORS),
-          pick(r, OBJECTS), pick(r, PLACES), r.nextInt(COUNTS.length));
+      return new Scene(
+          pick(r, SIZES),
+          pick(r, COLORS),
+          pick(r, OBJECTS),
+          pick(r, ACTIONS),
+          pick(r, COLORS),
+          pick(r, OBJECTS),
+          pick(r, PLACES),
+          r.nextInt(COUNTS.length));
     }
 
     /** The candidate's view: one or two attributes wrong, as a captioning model gets them. */
@@ -99,10 +148,46 @@ public final class SyntheticCaptionCorpus {
       Scene s = this;
       for (int e = 1 + r.nextInt(2); e > 0; e--) {
         switch (r.nextInt(4)) {
-          case 0 -> s = new Scene(s.size, pick(r, COLORS), s.object, s.action, s.color2, s.object2, s.place, s.count);
-          case 1 -> s = new Scene(s.size, s.color, s.object, pick(r, ACTIONS), s.color2, s.object2, s.place, s.count);
-          case 2 -> s = new Scene(s.size, s.color, s.object, s.action, s.color2, pick(r, OBJECTS), s.place, s.count);
-          default -> s = new Scene(s.size, s.color, s.object, s.action, s.color2, s.object2, pick(r, PLACES), s.count);
+          case 0 -> s =
+              new Scene(
+                  s.size,
+                  pick(r, COLORS),
+                  s.object,
+                  s.action,
+                  s.color2,
+                  s.object2,
+                  s.place,
+                  s.count);
+          case 1 -> s =
+              new Scene(
+                  s.size,
+                  s.color,
+                  s.object,
+                  pick(r, ACTIONS),
+                  s.color2,
+                  s.object2,
+                  s.place,
+                  s.count);
+          case 2 -> s =
+              new Scene(
+                  s.size,
+                  s.color,
+                  s.object,
+                  s.action,
+                  s.color2,
+                  pick(r, OBJECTS),
+                  s.place,
+                  s.count);
+          default -> s =
+              new Scene(
+                  s.size,
+                  s.color,
+                  s.object,
+                  s.action,
+                  s.color2,
+                  s.object2,
+                  pick(r, PLACES),
+                  s.count);
         }
       }
       return s;
@@ -112,17 +197,75 @@ public final class SyntheticCaptionCorpus {
   private static String describe(Scene s, SplittableRandom r) {
     String text =
         switch (r.nextInt(6)) {
-          case 0 -> "a " + s.size() + " " + s.color() + " " + s.object() + " " + s.action() + " a " + s.color2() + " "
-              + s.object2() + " " + s.place() + ".";
-          case 1 -> "The " + s.object() + " is " + s.action() + " the " + s.object2() + ", " + s.place() + ".";
-          case 2 -> "There is a " + s.color() + " " + s.object() + " " + s.place() + " " + s.action() + " a "
-              + s.object2() + ".";
-          case 3 -> "A photo of a " + s.size() + " " + s.object() + " " + s.place() + "; it's " + s.action() + " a "
-              + s.color2() + " " + s.object2();
-          case 4 -> COUNTS[s.count()] + " " + s.object() + "s " + s.action() + " some " + s.object2() + "s "
-              + s.place() + "!";
-          default -> "An image showing a " + s.color() + " " + s.object() + " (" + s.size() + ") " + s.action()
-              + " a " + s.object2() + " " + s.place();
+          case 0 -> "a "
+              + s.size()
+              + " "
+              + s.color()
+              + " "
+              + s.object()
+              + " "
+              + s.action()
+              + " a "
+              + s.color2()
+              + " "
+              + s.object2()
+              + " "
+              + s.place()
+              + ".";
+          case 1 -> "The "
+              + s.object()
+              + " is "
+              + s.action()
+              + " the "
+              + s.object2()
+              + ", "
+              + s.place()
+              + ".";
+          case 2 -> "There is a "
+              + s.color()
+              + " "
+              + s.object()
+              + " "
+              + s.place()
+              + " "
+              + s.action()
+              + " a "
+              + s.object2()
+              + ".";
+          case 3 -> "A photo of a "
+              + s.size()
+              + " "
+              + s.object()
+              + " "
+              + s.place()
+              + "; it's "
+              + s.action()
+              + " a "
+              + s.color2()
+              + " "
+              + s.object2();
+          case 4 -> COUNTS[s.count()]
+              + " "
+              + s.object()
+              + "s "
+              + s.action()
+              + " some "
+              + s.object2()
+              + "s "
+              + s.place()
+              + "!";
+          default -> "An image showing a "
+              + s.color()
+              + " "
+              + s.object()
+              + " ("
+              + s.size()
+              + ") "
+              + s.action()
+              + " a "
+              + s.object2()
+              + " "
+              + s.place();
         };
     return Character.toUpperCase(text.charAt(0)) + text.substring(1);
   }

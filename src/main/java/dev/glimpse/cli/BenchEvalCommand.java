@@ -18,36 +18,53 @@ import picocli.CommandLine.Option;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = {
-      "Times PTB tokenization + BLEU + ROUGE-L + CIDEr (and METEOR separately) on a generated corpus"
-          + " (default 5,000 images x 5 references + 1 candidate).",
+      "Times PTB tokenization + BLEU + ROUGE-L + CIDEr (and METEOR separately) on a generated"
+          + " corpus (default 5,000 images x 5 references + 1 candidate).",
       "--write-corpus writes the same corpus in the COCO formats to time the official toolkit on it"
           + " (scripts/bench/pycocoevalcap_baseline.py); --baseline-seconds then gives the speedup."
     })
 public final class BenchEvalCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--images", defaultValue = "5000", description = "Images in the corpus (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--images",
+      defaultValue = "5000",
+      description = "Images in the corpus (default: ${DEFAULT-VALUE}).")
   int images;
 
-  @Option(names = "--refs", defaultValue = "5", description = "References per image (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--refs",
+      defaultValue = "5",
+      description = "References per image (default: ${DEFAULT-VALUE}).")
   int refs;
 
-  @Option(names = "--seed", defaultValue = "20240101", description = "Corpus seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "20240101",
+      description = "Corpus seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--repeat", defaultValue = "3", description = "Timed runs; the first is cold (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--repeat",
+      defaultValue = "3",
+      description = "Timed runs; the first is cold (default: ${DEFAULT-VALUE}).")
   int repeat;
 
   @Option(names = "--no-meteor", description = "Do not time METEOR.")
   boolean noMeteor;
 
-  @Option(names = "--write-corpus", paramLabel = "DIR", description = "Also write annotations.json and results.json (COCO formats) to DIR.")
+  @Option(
+      names = "--write-corpus",
+      paramLabel = "DIR",
+      description = "Also write annotations.json and results.json (COCO formats) to DIR.")
   Path writeCorpus;
 
   @Option(
       names = "--baseline-seconds",
       paramLabel = "X",
-      description = "The official toolkit's time for tokenization + BLEU + ROUGE-L + CIDEr on the same corpus.")
+      description =
+          "The official toolkit's time for tokenization + BLEU + ROUGE-L + CIDEr on the same"
+              + " corpus.")
   Double baselineSeconds;
 
   @Override
@@ -62,7 +79,11 @@ public final class BenchEvalCommand implements Callable<Integer> {
     SyntheticCaptionCorpus.Corpus corpus = SyntheticCaptionCorpus.generate(images, refs, seed);
     if (writeCorpus != null) {
       SyntheticCaptionCorpus.write(corpus, writeCorpus);
-      out.println("wrote " + writeCorpus.resolve("annotations.json") + " and " + writeCorpus.resolve("results.json"));
+      out.println(
+          "wrote "
+              + writeCorpus.resolve("annotations.json")
+              + " and "
+              + writeCorpus.resolve("results.json"));
     }
     List<CaptionBenchmark.Run> runs = new ArrayList<>();
     for (int i = 0; i < repeat; i++) {
@@ -102,7 +123,8 @@ public final class BenchEvalCommand implements Callable<Integer> {
       json.addProperty("baseline_seconds", baselineSeconds);
       json.addProperty("speedup", baselineSeconds / cold.core());
       json.addProperty("speedup_best_run", baselineSeconds / best.core());
-      out.printf("speedup over the toolkit (%.3f s): %.1fx first run, %.1fx best run%n",
+      out.printf(
+          "speedup over the toolkit (%.3f s): %.1fx first run, %.1fx best run%n",
           baselineSeconds, baselineSeconds / cold.core(), baselineSeconds / best.core());
     }
     common.printJson(json);

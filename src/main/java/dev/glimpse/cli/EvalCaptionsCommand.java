@@ -20,25 +20,38 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Caption metrics as the COCO caption toolkit (pycocoevalcap) computes them: PTB tokenization,"
-          + " Bleu_1..4, METEOR (exact+stem only), ROUGE_L, CIDEr (CIDEr-D). SPICE is not available.",
+          + " Bleu_1..4, METEOR (exact+stem only), ROUGE_L, CIDEr (CIDEr-D). SPICE is not"
+          + " available.",
       "Annotations: {\"images\":[{\"id\"}], \"annotations\":[{\"image_id\",\"caption\"}]};"
           + " results: [{\"image_id\",\"caption\"}], one per image."
     })
 public final class EvalCaptionsCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--annotations", required = true, paramLabel = "FILE", description = "COCO caption annotations (references).")
+  @Option(
+      names = "--annotations",
+      required = true,
+      paramLabel = "FILE",
+      description = "COCO caption annotations (references).")
   Path annotations;
 
-  @Option(names = "--results", required = true, paramLabel = "FILE", description = "Results: one candidate caption per image.")
+  @Option(
+      names = "--results",
+      required = true,
+      paramLabel = "FILE",
+      description = "Results: one candidate caption per image.")
   Path results;
 
-  @Option(names = "--per-image", description = "Also print per-image scores (JSON: under \"per_image\").")
+  @Option(
+      names = "--per-image",
+      description = "Also print per-image scores (JSON: under \"per_image\").")
   boolean perImage;
 
   @Option(
       names = "--subset",
-      description = "Score only the annotated images that have a result (default: a missing result is an error).")
+      description =
+          "Score only the annotated images that have a result (default: a missing result is an"
+              + " error).")
   boolean subset;
 
   @Option(names = "--no-meteor", description = "Skip METEOR (the slowest metric).")
@@ -65,7 +78,9 @@ public final class EvalCaptionsCommand implements Callable<Integer> {
               : "";
       out.printf("%s: %.6f%s%n", e.getKey(), e.getValue(), note);
     }
-    scores.unavailable().forEach((key, reason) -> out.printf("%s: not available (%s)%n", key, reason));
+    scores
+        .unavailable()
+        .forEach((key, reason) -> out.printf("%s: not available (%s)%n", key, reason));
     if (perImage && !common.json) {
       List<String> keys = List.copyOf(scores.perImage().keySet());
       out.println("image_id\t" + String.join("\t", keys));

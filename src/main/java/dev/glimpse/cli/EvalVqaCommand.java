@@ -20,27 +20,44 @@ import picocli.CommandLine.Option;
       "VQA accuracy as the official VQA evaluation computes it (answer normalization,"
           + " min(#humans that said it / 3, 1) over the 10 leave-one-out subsets).",
       "Official formats: questions {\"questions\":[{\"question_id\"}]}, annotations"
-          + " {\"annotations\":[{\"question_id\",\"question_type\",\"answer_type\",\"answers\":[{\"answer\"}]}]},"
+          + " {\"annotations\":[{\"question_id\",\"question_type\",\"answer_type\","
+          + "\"answers\":[{\"answer\"}]}]},"
           + " results [{\"question_id\",\"answer\"}]."
     })
 public final class EvalVqaCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--questions", required = true, paramLabel = "FILE", description = "VQA questions file.")
+  @Option(
+      names = "--questions",
+      required = true,
+      paramLabel = "FILE",
+      description = "VQA questions file.")
   Path questions;
 
-  @Option(names = "--annotations", required = true, paramLabel = "FILE", description = "VQA annotations (human answers).")
+  @Option(
+      names = "--annotations",
+      required = true,
+      paramLabel = "FILE",
+      description = "VQA annotations (human answers).")
   Path annotations;
 
-  @Option(names = "--results", required = true, paramLabel = "FILE", description = "Results: one answer per question.")
+  @Option(
+      names = "--results",
+      required = true,
+      paramLabel = "FILE",
+      description = "Results: one answer per question.")
   Path results;
 
-  @Option(names = "--per-question", description = "Also print per-question accuracy (JSON: under \"per_question\").")
+  @Option(
+      names = "--per-question",
+      description = "Also print per-question accuracy (JSON: under \"per_question\").")
   boolean perQuestion;
 
   @Option(
       names = "--subset",
-      description = "Score only the annotated questions that have an answer (default: a missing answer is an error).")
+      description =
+          "Score only the annotated questions that have an answer (default: a missing answer is an"
+              + " error).")
   boolean subset;
 
   @Override
@@ -61,7 +78,9 @@ public final class EvalVqaCommand implements Callable<Integer> {
     out.println("perAnswerType:");
     result.perAnswerType().forEach((type, acc) -> out.printf("  %s: %.2f%n", type, acc.percent()));
     out.println("perQuestionType:");
-    result.perQuestionType().forEach((type, acc) -> out.printf("  %s: %.2f%n", type, acc.percent()));
+    result
+        .perQuestionType()
+        .forEach((type, acc) -> out.printf("  %s: %.2f%n", type, acc.percent()));
     if (perQuestion && !common.json) {
       out.println("question_id\taccuracy");
       for (Map.Entry<Long, VqaResult.Accuracy> e : result.perQuestion().entrySet()) {

@@ -25,8 +25,11 @@ class EvalCaptionsCommandTest {
 
   @BeforeEach
   void writeCocoFiles() throws IOException {
-    try (InputStream in = getClass().getResourceAsStream("/fixtures/metrics/caption_corpus_small.json")) {
-      fixture = JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+    try (InputStream in =
+        getClass().getResourceAsStream("/fixtures/metrics/caption_corpus_small.json")) {
+      fixture =
+          JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+              .getAsJsonObject();
     }
     JsonArray images = new JsonArray();
     JsonArray anns = new JsonArray();
@@ -67,7 +70,9 @@ class EvalCaptionsCommandTest {
   }
 
   private CliRun run(String... extra) {
-    String[] base = {"eval", "captions", "--annotations", annotations.toString(), "--results", results.toString()};
+    String[] base = {
+      "eval", "captions", "--annotations", annotations.toString(), "--results", results.toString()
+    };
     String[] args = new String[base.length + extra.length];
     System.arraycopy(base, 0, args, 0, base.length);
     System.arraycopy(extra, 0, args, base.length, extra.length);
@@ -118,10 +123,12 @@ class EvalCaptionsCommandTest {
     assertEquals(100, perImage.size());
     for (int i = 0; i < perImage.size(); i++) {
       JsonObject image = perImage.get(i).getAsJsonObject();
-      assertEquals(fixture.getAsJsonObject("expected").getAsJsonArray("image_order").get(i).getAsLong(),
+      assertEquals(
+          fixture.getAsJsonObject("expected").getAsJsonArray("image_order").get(i).getAsLong(),
           image.get("image_id").getAsLong());
       for (String key : expected.keySet()) {
-        assertEquals(expected.getAsJsonArray(key).get(i).getAsDouble(), image.get(key).getAsDouble(), 1e-12);
+        assertEquals(
+            expected.getAsJsonArray(key).get(i).getAsDouble(), image.get(key).getAsDouble(), 1e-12);
       }
     }
     assertTrue(json.get("METEOR").isJsonNull());
@@ -142,7 +149,11 @@ class EvalCaptionsCommandTest {
     JsonArray res = resultsArray();
     res.add(res.get(3).deepCopy());
     write("results.json", res.toString());
-    assertUserError(run(), "results.json", "more than one result", res.get(3).getAsJsonObject().get("image_id").getAsString());
+    assertUserError(
+        run(),
+        "results.json",
+        "more than one result",
+        res.get(3).getAsJsonObject().get("image_id").getAsString());
   }
 
   @Test
@@ -168,7 +179,9 @@ class EvalCaptionsCommandTest {
     write("results.json", res.toString());
     CliRun run = run("--json", "--per-image", "--no-meteor");
     assertEquals(0, run.exitCode(), run.err());
-    assertTrue(run.err().contains("warning: ") && run.err().contains("1 empty candidate captions"), run.err());
+    assertTrue(
+        run.err().contains("warning: ") && run.err().contains("1 empty candidate captions"),
+        run.err());
     JsonObject first = run.json().getAsJsonArray("per_image").get(0).getAsJsonObject();
     assertEquals(0.0, first.get("CIDEr").getAsDouble());
     assertEquals(0.0, first.get("ROUGE_L").getAsDouble());
@@ -176,7 +189,8 @@ class EvalCaptionsCommandTest {
 
   @Test
   void nonUtf8IsAnErrorNamingTheFile() throws IOException {
-    Files.write(results, new byte[] {'[', '{', '"', 'c', '"', ':', '"', (byte) 0xE9, '"', '}', ']'});
+    Files.write(
+        results, new byte[] {'[', '{', '"', 'c', '"', ':', '"', (byte) 0xE9, '"', '}', ']'});
     assertUserError(run(), "not valid UTF-8", "results.json");
   }
 
@@ -208,8 +222,11 @@ class EvalCaptionsCommandTest {
   void annotationProblems() throws IOException {
     write(
         "annotations.json",
-        "{\"images\": [{\"id\": 1}, {\"id\": 2}], \"annotations\": [{\"image_id\": 1, \"caption\": \"a dog\"}]}");
-    write("results.json", "[{\"image_id\": 1, \"caption\": \"a dog\"}, {\"image_id\": 2, \"caption\": \"a cat\"}]");
+        "{\"images\": [{\"id\": 1}, {\"id\": 2}], \"annotations\": [{\"image_id\": 1, \"caption\":"
+            + " \"a dog\"}]}");
+    write(
+        "results.json",
+        "[{\"image_id\": 1, \"caption\": \"a dog\"}, {\"image_id\": 2, \"caption\": \"a cat\"}]");
     assertUserError(run(), "annotations.json", "1 images have no reference caption (ids 2)");
     write("annotations.json", "{\"images\": [{\"id\": 1}, {\"id\": 1}], \"annotations\": []}");
     assertUserError(run(), "images[1].id", "appears more than once");
@@ -219,12 +236,17 @@ class EvalCaptionsCommandTest {
   void captionsForImagesMissingFromImagesAreIgnoredWithAWarning() throws IOException {
     write(
         "annotations.json",
-        "{\"images\": [{\"id\": 1}, {\"id\": 2}], \"annotations\": [{\"image_id\": 1, \"caption\": \"a dog\"},"
-            + " {\"image_id\": 2, \"caption\": \"a cat\"}, {\"image_id\": 3, \"caption\": \"a cow\"}]}");
-    write("results.json", "[{\"image_id\": \"1\", \"caption\": \"a dog\"}, {\"image_id\": 2, \"caption\": \"a cat\"}]");
+        "{\"images\": [{\"id\": 1}, {\"id\": 2}], \"annotations\": [{\"image_id\": 1, \"caption\":"
+            + " \"a dog\"}, {\"image_id\": 2, \"caption\": \"a cat\"}, {\"image_id\": 3,"
+            + " \"caption\": \"a cow\"}]}");
+    write(
+        "results.json",
+        "[{\"image_id\": \"1\", \"caption\": \"a dog\"}, {\"image_id\": 2, \"caption\": \"a"
+            + " cat\"}]");
     CliRun run = run("--json");
     assertEquals(0, run.exitCode(), run.err());
-    assertTrue(run.err().contains("1 captions refer to image ids not in \"images\" (ids 3)"), run.err());
+    assertTrue(
+        run.err().contains("1 captions refer to image ids not in \"images\" (ids 3)"), run.err());
     assertEquals(2, run.json().get("images").getAsInt());
   }
 }

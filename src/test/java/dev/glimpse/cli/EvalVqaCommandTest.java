@@ -27,7 +27,9 @@ class EvalVqaCommandTest {
   @BeforeEach
   void writeOfficialFiles() throws IOException {
     try (InputStream in = getClass().getResourceAsStream("/fixtures/metrics/vqa_small.json")) {
-      fixture = JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+      fixture =
+          JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+              .getAsJsonObject();
     }
     questions = new JsonObject();
     questions.addProperty("task_type", "Open-Ended");
@@ -43,7 +45,15 @@ class EvalVqaCommandTest {
       }
       questions.getAsJsonArray("questions").add(question);
       JsonObject ann = new JsonObject();
-      for (String key : new String[] {"question_id", "image_id", "question_type", "answer_type", "multiple_choice_answer", "answers"}) {
+      for (String key :
+          new String[] {
+            "question_id",
+            "image_id",
+            "question_type",
+            "answer_type",
+            "multiple_choice_answer",
+            "answers"
+          }) {
         ann.add(key, q.get(key));
       }
       annotations.getAsJsonArray("annotations").add(ann);
@@ -111,7 +121,10 @@ class EvalVqaCommandTest {
         1e-9);
     JsonObject evalQa = fixture.getAsJsonObject("expected").getAsJsonObject("evalQA");
     for (String id : evalQa.keySet()) {
-      assertEquals(evalQa.get(id).getAsDouble(), json.getAsJsonObject("per_question").get(id).getAsDouble(), 0.0);
+      assertEquals(
+          evalQa.get(id).getAsDouble(),
+          json.getAsJsonObject("per_question").get(id).getAsDouble(),
+          0.0);
     }
     assertEquals(53, json.get("questions").getAsInt());
     // the fixture has one empty prediction: scored, with a warning
@@ -124,7 +137,8 @@ class EvalVqaCommandTest {
     CliRun run = run();
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("overall: 79.25"), run.out());
-    assertTrue(run.out().contains("perAnswerType:") && run.out().contains("yes/no: 59.09"), run.out());
+    assertTrue(
+        run.out().contains("perAnswerType:") && run.out().contains("yes/no: 59.09"), run.out());
     assertTrue(run.out().contains("perQuestionType:"), run.out());
   }
 
@@ -132,7 +146,8 @@ class EvalVqaCommandTest {
   void resultForUnknownQuestionIsAnError() throws IOException {
     results.add(result(123L, "yes"));
     writeAll();
-    assertUserError(run(), "results.json", "1 result question ids are not in", "questions.json", "(ids 123)");
+    assertUserError(
+        run(), "results.json", "1 result question ids are not in", "questions.json", "(ids 123)");
   }
 
   @Test
@@ -146,7 +161,8 @@ class EvalVqaCommandTest {
   void missingAnswersAreAnErrorUnlessSubset() throws IOException {
     results.remove(0);
     writeAll();
-    assertUserError(run(), "no answer for 1 of the 53 annotated questions (ids 9000000)", "--subset");
+    assertUserError(
+        run(), "no answer for 1 of the 53 annotated questions (ids 9000000)", "--subset");
     CliRun subset = run("--subset", "--json");
     assertEquals(0, subset.exitCode(), subset.err());
     assertEquals(52, subset.json().get("questions").getAsInt());
@@ -171,7 +187,8 @@ class EvalVqaCommandTest {
   void annotationForUnknownQuestionIsAnError() throws IOException {
     questions.getAsJsonArray("questions").remove(0);
     writeAll();
-    assertUserError(run(), "annotations.json", "1 annotated question ids are not in", "(ids 9000000)");
+    assertUserError(
+        run(), "annotations.json", "1 annotated question ids are not in", "(ids 9000000)");
   }
 
   @Test
@@ -180,9 +197,14 @@ class EvalVqaCommandTest {
     writeAll();
     assertUserError(run(), "results.json: [0].answer: expected a string, got a number (2)");
     writeOfficialFiles();
-    annotations.getAsJsonArray("annotations").get(1).getAsJsonObject().add("answers", new JsonArray());
+    annotations
+        .getAsJsonArray("annotations")
+        .get(1)
+        .getAsJsonObject()
+        .add("answers", new JsonArray());
     writeAll();
-    assertUserError(run(), "annotations.json: annotations[1].answers: question 9000001 has no human answers");
+    assertUserError(
+        run(), "annotations.json: annotations[1].answers: question 9000001 has no human answers");
     writeOfficialFiles();
     annotations.getAsJsonArray("annotations").get(2).getAsJsonObject().remove("answer_type");
     writeAll();

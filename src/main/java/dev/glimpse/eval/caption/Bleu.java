@@ -8,12 +8,12 @@ import java.util.List;
  * 'closest')}).
  *
  * <p>Corpus BLEU-n pools clipped n-gram matches over all images; the reference length of an image
- * is the reference length closest to the candidate's (ties: the shorter). The toolkit's {@code
- * tiny = 1e-15} and {@code small = 1e-9} terms are kept, so a perfect match scores about {@code 1 -
+ * is the reference length closest to the candidate's (ties: the shorter). The toolkit's {@code tiny
+ * = 1e-15} and {@code small = 1e-9} terms are kept, so a perfect match scores about {@code 1 -
  * 3e-10}, not 1. The per-image values ({@code bleu_list}) apply a per-sentence brevity penalty.
  *
- * <p>Inputs are PTB-tokenized strings ({@link PtbTokenizer}); {@code refs.get(i)} are the references
- * of the image whose candidate is {@code candidates.get(i)}.
+ * <p>Inputs are PTB-tokenized strings ({@link PtbTokenizer}); {@code refs.get(i)} are the
+ * references of the image whose candidate is {@code candidates.get(i)}.
  */
 public final class Bleu {
   private static final double TINY = 1e-15;

@@ -17,14 +17,21 @@ public final class CaptionBenchmark {
    * compared with the toolkit); {@code meteor} is NaN when skipped.
    */
   public record Timings(
-      double tokenize, double ngrams, double bleu, double rouge, double cider, double meteor, double core) {}
+      double tokenize,
+      double ngrams,
+      double bleu,
+      double rouge,
+      double cider,
+      double meteor,
+      double core) {}
 
   /** Timings plus the corpus scores computed while timing (to compare with the toolkit's). */
   public record Run(Timings seconds, Map<String, Double> scores) {}
 
   private CaptionBenchmark() {}
 
-  public static Run run(Map<String, List<String>> refs, Map<String, String> candidates, boolean withMeteor) {
+  public static Run run(
+      Map<String, List<String>> refs, Map<String, String> candidates, boolean withMeteor) {
     Map<String, Double> scores = new LinkedHashMap<>();
     long t0 = System.nanoTime();
     List<String> flat = new ArrayList<>();

@@ -33,7 +33,8 @@ public final class CaptionMetrics {
   private CaptionMetrics() {}
 
   /** All metrics (METEOR included). */
-  public static CaptionScores evaluate(Map<String, List<String>> refs, Map<String, String> candidates) {
+  public static CaptionScores evaluate(
+      Map<String, List<String>> refs, Map<String, String> candidates) {
     return evaluate(refs, candidates, true);
   }
 
@@ -67,10 +68,7 @@ public final class CaptionMetrics {
 
   /** Scores already PTB-tokenized captions ({@code refs.get(i)} for {@code candidates.get(i)}). */
   public static CaptionScores score(
-      List<String> imageIds,
-      List<List<String>> refs,
-      List<String> candidates,
-      boolean withMeteor) {
+      List<String> imageIds, List<List<String>> refs, List<String> candidates, boolean withMeteor) {
     Checks.aligned(refs, candidates);
     CorpusGrams grams = CorpusGrams.of(refs, candidates);
     Map<String, Double> corpus = new LinkedHashMap<>();

@@ -31,18 +31,19 @@ public record CaptionScores(
   public double get(String key) {
     Double value = corpus.get(key);
     if (value == null) {
-      throw new IllegalArgumentException("no corpus score " + key + " (have " + corpus.keySet() + ")");
+      throw new IllegalArgumentException(
+          "no corpus score " + key + " (have " + corpus.keySet() + ")");
     }
     return value;
   }
 
-  private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,18}");
+  private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]{0,17})");
 
   /**
    * The pycocoevalcap keys with their corpus values ({@code null} for unavailable ones), {@code
    * METEOR_variant}, {@code unavailable} (key to reason), {@code images}, {@code bleu_stats}, and
    * with {@code includePerImage} a {@code per_image} list shaped like the toolkit's {@code
-   * evalImgs}: {@code [{"image_id", "Bleu_1", ...}]} (integer ids printed as numbers).
+   * evalImgs}: {@code [{"image_id", "Bleu_1", ...}]} (ids that are integers printed as numbers).
    */
   public JsonObject toJson(boolean includePerImage) {
     JsonObject out = new JsonObject();

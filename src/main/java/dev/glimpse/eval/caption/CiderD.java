@@ -8,7 +8,8 @@ import java.util.List;
  * changes): tf-idf vectors of 1..4-grams, idf from the references of exactly the images scored
  * together ({@code log(N) - log(max(1, df))}), cosine similarity with the candidate's weights
  * clipped by the reference's, a gaussian penalty {@code e^(-delta^2 / (2 sigma^2))} with {@code
- * sigma = 6}, mean over n, mean over references, times 10. The corpus value is the mean over images.
+ * sigma = 6}, mean over n, mean over references, times 10. The corpus value is the mean over
+ * images.
  *
  * <p>Quirks kept: {@code delta} is the difference in <em>bigram</em> counts (the toolkit counts the
  * length in its n = 2 loop), and a one-image corpus scores 0 (every idf is {@code log 1 = 0}).
@@ -39,7 +40,8 @@ public final class CiderD {
     return new CorpusScore(NumpySum.mean(perImage), perImage);
   }
 
-  private static double imageScore(NGrams candidate, List<NGrams> refs, double[] idf, double[] refWeights) {
+  private static double imageScore(
+      NGrams candidate, List<NGrams> refs, double[] idf, double[] refWeights) {
     TfIdf hypothesis = new TfIdf(candidate, idf);
     double[] sum = new double[NGrams.MAX_N];
     for (NGrams ref : refs) {

@@ -22,16 +22,17 @@ import java.util.Set;
  * <p>Errors (the toolkit would crash, or silently mis-score): a file that is not UTF-8 or not JSON;
  * a missing or mistyped field; a repeated image id in {@code images}; an image without reference
  * captions; a result for an image not in the annotations; two results for one image; no results;
- * annotation images without a result (unless {@code subset}, which scores only the images that
- * have results, as the toolkit's example does with {@code params['image_id']}). Warnings: captions
- * for image ids missing from {@code images} (ignored, as the toolkit ignores them), empty reference
- * or candidate captions (scored as empty strings, as the toolkit scores them), and with {@code
- * subset} the number of images left out.
+ * annotation images without a result (unless {@code subset}, which scores only the images that have
+ * results, as the toolkit's example does with {@code params['image_id']}). Warnings: captions for
+ * image ids missing from {@code images} (ignored, as the toolkit ignores them), empty reference or
+ * candidate captions (scored as empty strings, as the toolkit scores them), and with {@code subset}
+ * the number of images left out.
  */
 public final class CocoCaptionFiles {
 
   /** Validated inputs, with warnings for the user. */
-  public record Corpus(Map<String, List<String>> refs, Map<String, String> candidates, List<String> warnings) {}
+  public record Corpus(
+      Map<String, List<String>> refs, Map<String, String> candidates, List<String> warnings) {}
 
   private CocoCaptionFiles() {}
 
@@ -66,11 +67,12 @@ public final class CocoCaptionFiles {
       refs.keySet().removeAll(missing);
     }
     List<String> emptyCandidates = new ArrayList<>();
-    candidates.forEach((id, c) -> {
-      if (c.isBlank()) {
-        emptyCandidates.add(id);
-      }
-    });
+    candidates.forEach(
+        (id, c) -> {
+          if (c.isBlank()) {
+            emptyCandidates.add(id);
+          }
+        });
     if (!emptyCandidates.isEmpty()) {
       warnings.add(
           resultsFile
@@ -126,17 +128,25 @@ public final class CocoCaptionFiles {
               + "); ignored, as the toolkit ignores them");
     }
     if (empty > 0) {
-      warnings.add(file + ": " + empty + " empty reference captions; scored as empty strings, as the toolkit does");
+      warnings.add(
+          file
+              + ": "
+              + empty
+              + " empty reference captions; scored as empty strings, as the toolkit does");
     }
     List<String> withoutRefs = new ArrayList<>();
-    refs.forEach((id, list) -> {
-      if (list.isEmpty()) {
-        withoutRefs.add(id);
-      }
-    });
+    refs.forEach(
+        (id, list) -> {
+          if (list.isEmpty()) {
+            withoutRefs.add(id);
+          }
+        });
     if (!withoutRefs.isEmpty()) {
       throw in.error(
-          withoutRefs.size() + " images have no reference caption (ids " + JsonInput.firstFew(withoutRefs) + ")");
+          withoutRefs.size()
+              + " images have no reference caption (ids "
+              + JsonInput.firstFew(withoutRefs)
+              + ")");
     }
     return refs;
   }

@@ -3,7 +3,10 @@ package dev.glimpse.eval.caption;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The n-grams of a whole corpus, interned by one {@link NGrams.Vocabulary}: shared by BLEU and CIDEr. */
+/**
+ * The n-grams of a whole corpus, interned by one {@link NGrams.Vocabulary}: shared by BLEU and
+ * CIDEr.
+ */
 final class CorpusGrams {
   final List<List<NGrams>> refs;
   final List<NGrams> candidates;

@@ -14,7 +14,10 @@ final class LongIntMap {
     Arrays.fill(keys, EMPTY);
   }
 
-  /** The value of {@code key}, or {@code valueIfAbsent} after storing it. Key must not be Long.MIN_VALUE. */
+  /**
+   * The value of {@code key}, or {@code valueIfAbsent} after storing it. Key must not be
+   * Long.MIN_VALUE.
+   */
   int getOrPut(long key, int valueIfAbsent) {
     int mask = keys.length - 1;
     int slot = mix(key) & mask;

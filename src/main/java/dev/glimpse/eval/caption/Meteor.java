@@ -20,11 +20,11 @@ import java.util.StringTokenizer;
  * captions) and are labelled with {@link #VARIANT}.
  *
  * <p>Everything else follows METEOR 1.5 for English: normalization ({@link MeteorNormalizer}),
- * alignment ({@link MeteorAligner}), function words weighted by {@code 1 - delta}, parameters
- * alpha 0.85, beta 0.2, gamma 0.6, delta 0.75, module weights exact 1.0 and stem 0.6, the best
- * reference per image, and a corpus score computed from the statistics pooled over all images (as
- * the toolkit's {@code EVAL} line), not the mean of the per-image scores. Checked against METEOR
- * 1.5 compiled from source with the same two modules ({@code meteor_exact_stem.json}).
+ * alignment ({@link MeteorAligner}), function words weighted by {@code 1 - delta}, parameters alpha
+ * 0.85, beta 0.2, gamma 0.6, delta 0.75, module weights exact 1.0 and stem 0.6, the best reference
+ * per image, and a corpus score computed from the statistics pooled over all images (as the
+ * toolkit's {@code EVAL} line), not the mean of the per-image scores. Checked against METEOR 1.5
+ * compiled from source with the same two modules ({@code meteor_exact_stem.json}).
  */
 public final class Meteor {
   /** What this METEOR is, for labels in output. */
@@ -126,8 +126,8 @@ public final class Meteor {
           }
           continue;
         }
-        (candidateFunction[m.candidateIndex()] ? s.testFunctionMatches : s.testContentMatches)[
-                m.stage()] +=
+        (candidateFunction[m.candidateIndex()] ? s.testFunctionMatches : s.testContentMatches)
+                [m.stage()] +=
             1;
         (refFunction[m.refIndex()] ? s.refFunctionMatches : s.refContentMatches)[m.stage()] += 1;
         if (lastMatchEnd != -1 && m.candidateIndex() != lastMatchEnd) {

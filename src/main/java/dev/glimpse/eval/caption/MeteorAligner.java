@@ -3,7 +3,9 @@ package dev.glimpse.eval.caption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.tartarus.snowball.ext.englishStemmer;
 
 /**
@@ -12,10 +14,10 @@ import org.tartarus.snowball.ext.englishStemmer;
  * unambiguous one-to-one matches are fixed, the rest is resolved by METEOR's left-to-right beam
  * search (beam 40) that prefers more matched words, then fewer chunks, then a smaller distance.
  *
- * <p>The search keeps METEOR's quirks, since they decide ties: the running match total is an
- * {@code int} that adds {@code length * weight} with weights 1.0 (exact) and 0.5 (stem) and so
- * truncates stem matches away, and the distance of a newly extended path is added to the path it
- * branched from.
+ * <p>The search keeps METEOR's quirks, since they decide ties: the running match total is an {@code
+ * int} that adds {@code length * weight} with weights 1.0 (exact) and 0.5 (stem) and so truncates
+ * stem matches away, and the distance of a newly extended path is added to the path it branched
+ * from.
  *
  * <p>Not thread-safe (the Snowball stemmer keeps state); {@link Meteor} makes one per call.
  */
@@ -32,6 +34,7 @@ final class MeteorAligner {
           .thenComparingInt(p -> p.distance);
 
   private final englishStemmer stemmer = new englishStemmer();
+  private final Map<String, String> stemCache = new HashMap<>();
 
   /** One word of the candidate (line 1) matched to one word of the reference (line 2). */
   record Match(int stage, int refIndex, int candidateIndex) {}
@@ -65,7 +68,11 @@ final class MeteorAligner {
   }
 
   private static void addExactMatches(
-      List<String> candidate, List<String> reference, List<List<Match>> options, int[] cc, int[] rc) {
+      List<String> candidate,
+      List<String> reference,
+      List<List<Match>> options,
+      int[] cc,
+      int[] rc) {
     for (int j = 0; j < reference.size(); j++) {
       for (int i = 0; i < candidate.size(); i++) {
         if (candidate.get(i).equals(reference.get(j))) {
@@ -78,7 +85,11 @@ final class MeteorAligner {
   }
 
   private void addStemMatches(
-      List<String> candidate, List<String> reference, List<List<Match>> options, int[] cc, int[] rc) {
+      List<String> candidate,
+      List<String> reference,
+      List<List<Match>> options,
+      int[] cc,
+      int[] rc) {
     String[] candidateStems = stems(candidate);
     String[] refStems = stems(reference);
     for (int j = 0; j < reference.size(); j++) {
@@ -95,11 +106,15 @@ final class MeteorAligner {
   private String[] stems(List<String> words) {
     String[] out = new String[words.size()];
     for (int i = 0; i < out.length; i++) {
-      stemmer.setCurrent(words.get(i));
-      stemmer.stem();
-      out[i] = stemmer.getCurrent();
+      out[i] = stemCache.computeIfAbsent(words.get(i), this::stem);
     }
     return out;
+  }
+
+  private String stem(String word) {
+    stemmer.setCurrent(word);
+    stemmer.stem();
+    return stemmer.getCurrent();
   }
 
   /** Beam search over the reference positions, left to right (METEOR's {@code resolve}). */

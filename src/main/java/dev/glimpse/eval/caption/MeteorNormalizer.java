@@ -30,18 +30,24 @@ final class MeteorNormalizer {
       Pattern.compile("([^" + ALNUM + "\\s\\.\\'\\`\\,\\-\\\u2018\\\u2019])");
   private static final Pattern MULTI_DOT = Pattern.compile("\\.([\\.]+)");
   private static final Pattern MULTI_DOT_NEXT = Pattern.compile("DOTMULTI\\.([^\\.])");
-  private static final Pattern COMMA_NON_DIGITS = Pattern.compile("([^\\p{Digit}])[,]([^\\p{Digit}])");
-  private static final Pattern COMMA_AFTER_DIGIT = Pattern.compile("([\\p{Digit}])[,]([^\\p{Digit}])");
-  private static final Pattern COMMA_BEFORE_DIGIT = Pattern.compile("([^\\p{Digit}])[,]([\\p{Digit}])");
+  private static final Pattern COMMA_NON_DIGITS =
+      Pattern.compile("([^\\p{Digit}])[,]([^\\p{Digit}])");
+  private static final Pattern COMMA_AFTER_DIGIT =
+      Pattern.compile("([\\p{Digit}])[,]([^\\p{Digit}])");
+  private static final Pattern COMMA_BEFORE_DIGIT =
+      Pattern.compile("([^\\p{Digit}])[,]([\\p{Digit}])");
   private static final Pattern SINGLE_QUOTES = Pattern.compile("([`\u2018\u2019])");
   private static final Pattern DOUBLE_QUOTES = Pattern.compile("([\u201C\u201D]|'')");
   private static final Pattern DASH_BETWEEN_WORDS =
       Pattern.compile("([" + ALNUM + "\\.])[\\-]([" + ALNUM + "])");
-  private static final Pattern APOSTROPHE_ALONE = Pattern.compile("([^" + ALPHA + "])[']([^" + ALPHA + "])");
+  private static final Pattern APOSTROPHE_ALONE =
+      Pattern.compile("([^" + ALPHA + "])[']([^" + ALPHA + "])");
   private static final Pattern APOSTROPHE_BEFORE_WORD =
       Pattern.compile("([^" + ALPHA + "\\p{Digit}])[']([" + ALPHA + "])");
-  private static final Pattern APOSTROPHE_AFTER_WORD = Pattern.compile("([" + ALPHA + "])[']([^" + ALPHA + "])");
-  private static final Pattern APOSTROPHE_INSIDE_WORD = Pattern.compile("([" + ALPHA + "])[']([" + ALPHA + "])");
+  private static final Pattern APOSTROPHE_AFTER_WORD =
+      Pattern.compile("([" + ALPHA + "])[']([^" + ALPHA + "])");
+  private static final Pattern APOSTROPHE_INSIDE_WORD =
+      Pattern.compile("([" + ALPHA + "])[']([" + ALPHA + "])");
   private static final Pattern APOSTROPHE_S_AFTER_DIGIT = Pattern.compile("([\\p{Digit}])[']([s])");
   private static final Pattern HAS_LETTER = Pattern.compile("[" + ALPHA + "]");
   private static final Pattern STARTS_LOWER = Pattern.compile("^[\\p{Lower}]");
@@ -55,6 +61,11 @@ final class MeteorNormalizer {
   private MeteorNormalizer() {}
 
   static String normalize(String line) {
+    if (isPlain(line)) {
+      // Letters, digits and spaces only (most PTB output): every rule below is a no-op but the
+      // whitespace collapse and lower-casing.
+      return String.join(" ", line.trim().split(" +")).toLowerCase(Locale.ROOT);
+    }
     String s = " " + line + " ";
     s = SEPARATE_SYMBOLS.matcher(s).replaceAll(" $1 ");
     // Runs of dots are escaped so that the dot splitting below leaves them alone.
@@ -82,6 +93,19 @@ final class MeteorNormalizer {
     s = s.replace("DOTMULTI", ".");
     s = WHITESPACE.matcher(s).replaceAll(" ").trim();
     return s.toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean isPlain(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (!((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == ' ')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A word ending in a dot loses it unless it is an abbreviation (U.S. -> US) or nonbreaking. */

@@ -15,19 +15,20 @@ import java.util.regex.Pattern;
  * in-process.
  *
  * <p>The toolkit joins all captions of one call with newlines, runs {@code java
- * edu.stanford.nlp.process.PTBTokenizer -preserveLines -lowerCase} (CoreNLP 3.4.1) over them, splits
- * the output into lines and drops the punctuation tokens in {@link #PUNCTUATIONS}. This class runs
- * the same CoreNLP lexer with the same options, so the output is identical. Call {@link #tokenize}
- * once for all references and once for all candidates, as the toolkit does: the lexer looks ahead
- * across line ends (e.g. after "etc."), so a caption's tokens can depend on the next caption.
+ * edu.stanford.nlp.process.PTBTokenizer -preserveLines -lowerCase} (CoreNLP 3.4.1) over them,
+ * splits the output into lines and drops the punctuation tokens in {@link #PUNCTUATIONS}. This
+ * class runs the same CoreNLP lexer with the same options, so the output is identical. Call {@link
+ * #tokenize} once for all references and once for all candidates, as the toolkit does: the lexer
+ * looks ahead across line ends (e.g. after "etc."), so a caption's tokens can depend on the next
+ * caption.
  *
  * <p>Long lists are cut into chunks tokenized in parallel; each chunk is lexed together with the
  * following captions up to the second non-blank one (the lexer's look-ahead never reaches past the
  * first word of the next non-blank line) and only its own lines are kept, so the result equals one
  * pass over the whole text.
  *
- * <p>One deliberate difference: the toolkit only replaces {@code \n} inside a caption by a space, so
- * a caption holding another line break the lexer knows ({@code \r}, U+2028, U+2029, U+000B,
+ * <p>One deliberate difference: the toolkit only replaces {@code \n} inside a caption by a space,
+ * so a caption holding another line break the lexer knows ({@code \r}, U+2028, U+2029, U+000B,
  * U+000C, U+0085) shifts every later caption onto the wrong image there. Here they all become
  * spaces.
  */
@@ -39,7 +40,8 @@ public final class PtbTokenizer {
           "--", "...", ";");
 
   // Line breaks of PTBLexer 3.4.1 ({NEWLINE} in PTBLexer.flex); \n is the caption separator.
-  private static final Pattern LINE_BREAKS = Pattern.compile("\r\n|[\n\r\u2028\u2029\u000B\u000C\u0085]");
+  private static final Pattern LINE_BREAKS =
+      Pattern.compile("\r\n|[\n\r\u2028\u2029\u000B\u000C\u0085]");
   // -preserveLines adds tokenizeNLs; noneDelete drops untokenizable characters as the default
   // (firstDelete) does, without logging a warning.
   private static final String OPTIONS = "tokenizeNLs,untokenizable=noneDelete";
@@ -74,29 +76,36 @@ public final class PtbTokenizer {
         1,
         (first, last) -> {
           for (int c = first; c < last; c++) {
-            tokenizeChunk(captions, (int) ((long) c * chunkSize), (int) Math.min(n, (c + 1L) * chunkSize), lines);
+            tokenizeChunk(
+                captions,
+                (int) ((long) c * chunkSize),
+                (int) Math.min(n, (c + 1L) * chunkSize),
+                lines);
           }
         });
     return List.of(lines);
   }
 
-  /** Tokenizes captions {@code from..to-1} into {@code lines}, with look-ahead context after them. */
+  /**
+   * Tokenizes captions {@code from..to-1} into {@code lines}, with look-ahead context after them.
+   */
   private static void tokenizeChunk(List<String> captions, int from, int to, String[] lines) {
     StringBuilder text = new StringBuilder();
     for (int i = from; i < to; i++) {
       if (i > from) {
         text.append('\n');
       }
-      text.append(LINE_BREAKS.matcher(captions.get(i)).replaceAll(" "));
+      text.append(lineBreaksToSpaces(captions.get(i)));
     }
     for (int i = to, nonBlank = 0; i < captions.size() && nonBlank < 2; i++) {
-      String caption = LINE_BREAKS.matcher(captions.get(i)).replaceAll(" ");
+      String caption = lineBreaksToSpaces(captions.get(i));
       text.append('\n').append(caption);
       nonBlank += caption.isBlank() ? 0 : 1;
     }
     StringBuilder line = new StringBuilder();
     int index = from;
-    PTBTokenizer<Word> lexer = new PTBTokenizer<>(new StringReader(text.toString()), new WordTokenFactory(), OPTIONS);
+    PTBTokenizer<Word> lexer =
+        new PTBTokenizer<>(new StringReader(text.toString()), new WordTokenFactory(), OPTIONS);
     while (lexer.hasNext() && index < to) {
       String token = lexer.next().word();
       if (NEWLINE_TOKEN.equals(token)) {
@@ -113,8 +122,25 @@ public final class PtbTokenizer {
       lines[index++] = filterPunctuation(line.toString());
     }
     if (index != to) {
-      throw new IllegalStateException("PTB tokenizer returned " + (index - from) + " lines for " + (to - from) + " captions");
+      throw new IllegalStateException(
+          "PTB tokenizer returned " + (index - from) + " lines for " + (to - from) + " captions");
     }
+  }
+
+  private static String lineBreaksToSpaces(String caption) {
+    for (int i = 0; i < caption.length(); i++) {
+      char c = caption.charAt(i);
+      if (c == '\n'
+          || c == '\r'
+          || c == '\u2028'
+          || c == '\u2029'
+          || c == '\u000B'
+          || c == '\u000C'
+          || c == '\u0085') {
+        return LINE_BREAKS.matcher(caption).replaceAll(" ");
+      }
+    }
+    return caption;
   }
 
   /** {@code ' '.join(w for w in line.rstrip().split(' ') if w not in PUNCTUATIONS)}. */

@@ -14,8 +14,24 @@ final class PythonStrings {
   /** {@code c.isspace()} in Python 3. */
   static boolean isSpace(char c) {
     switch (c) {
-      case '\t', '\n', '\u000B', '\u000C', '\r', '\u001C', '\u001D', '\u001E', '\u001F', ' ',
-          '\u0085', '\u00A0', '\u1680', '\u2028', '\u2029', '\u202F', '\u205F', '\u3000':
+      case '\t',
+          '\n',
+          '\u000B',
+          '\u000C',
+          '\r',
+          '\u001C',
+          '\u001D',
+          '\u001E',
+          '\u001F',
+          ' ',
+          '\u0085',
+          '\u00A0',
+          '\u1680',
+          '\u2028',
+          '\u2029',
+          '\u202F',
+          '\u205F',
+          '\u3000':
         return true;
       default:
         return c >= '\u2000' && c <= '\u200A';

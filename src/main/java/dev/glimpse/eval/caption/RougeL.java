@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * ROUGE-L exactly as pycocoevalcap's {@code Rouge()}: per image, the longest common subsequence
- * with each reference gives precision and recall; the maxima over references (taken separately)
- * are combined as an F-measure with {@code beta = 1.2}; the corpus value is the mean over images.
+ * with each reference gives precision and recall; the maxima over references (taken separately) are
+ * combined as an F-measure with {@code beta = 1.2}; the corpus value is the mean over images.
  *
  * <p>Sentences are split on single spaces as the toolkit does ({@code s.split(" ")}), so an empty
  * candidate is one empty token and matches an empty reference.
@@ -53,7 +53,8 @@ public final class RougeL {
     int[] current = new int[b.length + 1];
     for (String x : a) {
       for (int j = 1; j <= b.length; j++) {
-        current[j] = x.equals(b[j - 1]) ? previous[j - 1] + 1 : Math.max(previous[j], current[j - 1]);
+        current[j] =
+            x.equals(b[j - 1]) ? previous[j - 1] + 1 : Math.max(previous[j], current[j - 1]);
       }
       int[] swap = previous;
       previous = current;

@@ -88,7 +88,8 @@ public final class RetrievalMetrics {
    */
   public static ZeroShot zeroShot(float[][] logits, int[] labels) {
     if (logits.length != labels.length) {
-      throw new IllegalArgumentException(logits.length + " rows of logits for " + labels.length + " labels");
+      throw new IllegalArgumentException(
+          logits.length + " rows of logits for " + labels.length + " labels");
     }
     if (labels.length == 0) {
       throw new IllegalArgumentException("no samples");
@@ -98,7 +99,8 @@ public final class RetrievalMetrics {
     int[] ranks = new int[labels.length];
     for (int s = 0; s < labels.length; s++) {
       if (labels[s] < 0 || labels[s] >= classes) {
-        throw new IllegalArgumentException("label " + labels[s] + " of sample " + s + " outside 0.." + (classes - 1));
+        throw new IllegalArgumentException(
+            "label " + labels[s] + " of sample " + s + " outside 0.." + (classes - 1));
       }
       float own = logits[s][labels[s]];
       int rank = 1;
@@ -118,7 +120,11 @@ public final class RetrievalMetrics {
       sum += r;
     }
     return new Direction(
-        recallAt(ranks, 1), recallAt(ranks, 5), recallAt(ranks, 10), sum / ranks.length, median(ranks));
+        recallAt(ranks, 1),
+        recallAt(ranks, 5),
+        recallAt(ranks, 10),
+        sum / ranks.length,
+        median(ranks));
   }
 
   private static double recallAt(int[] ranks, int k) {

@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  * run under Python 2), quirks included:
  *
  * <ul>
- *   <li>{@link #processPunctuation}: each punctuation character is deleted when the ORIGINAL
- *       string has it next to a space or contains digit,digit anywhere, else replaced by a space;
- *       then at most 32 periods not followed by a digit are deleted ({@code re.UNICODE} = 32 is
- *       passed as the count). {@code % : ' & *} are not punctuation.
+ *   <li>{@link #processPunctuation}: each punctuation character is deleted when the ORIGINAL string
+ *       has it next to a space or contains digit,digit anywhere, else replaced by a space; then at
+ *       most 32 periods not followed by a digit are deleted ({@code re.UNICODE} = 32 is passed as
+ *       the count). {@code % : ' & *} are not punctuation.
  *   <li>{@link #processDigitArticle}: lower-case, split on whitespace, map {@code none, zero,
  *       one..ten} to digits (nothing else), drop {@code a an the}, expand the contraction table
  *       (whose key {@code Im} is capitalised and never matches).
@@ -49,8 +49,8 @@ public final class VqaAnswerNormalizer {
   private VqaAnswerNormalizer() {}
 
   /**
-   * The full normalization {@code evaluate()} applies to an answer when the ground-truth answers
-   * of a question disagree: newlines and tabs to spaces, strip, {@link #processPunctuation}, {@link
+   * The full normalization {@code evaluate()} applies to an answer when the ground-truth answers of
+   * a question disagree: newlines and tabs to spaces, strip, {@link #processPunctuation}, {@link
    * #processDigitArticle}. Use it for exact-match scoring of generated answers.
    */
   public static String normalize(String answer) {
@@ -132,8 +132,25 @@ public final class VqaAnswerNormalizer {
   /** {@code unicode.isspace()} in Python 2.7 (Unicode 5.2: includes U+180E). */
   static boolean isPython2Space(char c) {
     switch (c) {
-      case '\t', '\n', '\u000B', '\u000C', '\r', '\u001C', '\u001D', '\u001E', '\u001F', ' ',
-          '\u0085', '\u00A0', '\u1680', '\u180E', '\u2028', '\u2029', '\u202F', '\u205F', '\u3000':
+      case '\t',
+          '\n',
+          '\u000B',
+          '\u000C',
+          '\r',
+          '\u001C',
+          '\u001D',
+          '\u001E',
+          '\u001F',
+          ' ',
+          '\u0085',
+          '\u00A0',
+          '\u1680',
+          '\u180E',
+          '\u2028',
+          '\u2029',
+          '\u202F',
+          '\u205F',
+          '\u3000':
         return true;
       default:
         return c >= '\u2000' && c <= '\u200A';

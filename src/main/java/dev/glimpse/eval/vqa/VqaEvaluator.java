@@ -72,7 +72,9 @@ public final class VqaEvaluator {
     String predicted = VqaAnswerNormalizer.strip(prediction);
     if (distinct.size() > 1) {
       answers.replaceAll(
-          a -> new VqaQuestion.Answer(VqaAnswerNormalizer.normalize(a.answer()), a.confidence(), a.answerId()));
+          a ->
+              new VqaQuestion.Answer(
+                  VqaAnswerNormalizer.normalize(a.answer()), a.confidence(), a.answerId()));
       predicted = VqaAnswerNormalizer.normalize(predicted);
     }
     double sum = 0;

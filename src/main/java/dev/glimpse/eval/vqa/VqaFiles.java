@@ -31,15 +31,18 @@ import java.util.Set;
 public final class VqaFiles {
 
   /** Validated inputs, with warnings for the user. */
-  public record Inputs(List<VqaQuestion> questions, Map<Long, String> predictions, List<String> warnings) {}
+  public record Inputs(
+      List<VqaQuestion> questions, Map<Long, String> predictions, List<String> warnings) {}
 
   private VqaFiles() {}
 
-  public static Inputs load(Path questionsFile, Path annotationsFile, Path resultsFile, boolean subset) {
+  public static Inputs load(
+      Path questionsFile, Path annotationsFile, Path resultsFile, boolean subset) {
     List<String> warnings = new ArrayList<>();
     Map<Long, List<String>> choices = new LinkedHashMap<>();
     boolean multipleChoice = readQuestions(questionsFile, choices);
-    Map<Long, VqaQuestion> annotated = readAnnotations(annotationsFile, choices.keySet(), questionsFile);
+    Map<Long, VqaQuestion> annotated =
+        readAnnotations(annotationsFile, choices.keySet(), questionsFile);
     Set<Long> unannotated = new LinkedHashSet<>(choices.keySet());
     unannotated.removeAll(annotated.keySet());
     if (!unannotated.isEmpty()) {
@@ -54,7 +57,8 @@ public final class VqaFiles {
               + "); not scored");
     }
     Map<Long, String> predictions =
-        readResults(resultsFile, choices, annotated, multipleChoice, questionsFile, annotationsFile);
+        readResults(
+            resultsFile, choices, annotated, multipleChoice, questionsFile, annotationsFile);
     Set<Long> missing = new LinkedHashSet<>(annotated.keySet());
     missing.removeAll(predictions.keySet());
     if (!missing.isEmpty()) {
@@ -80,24 +84,33 @@ public final class VqaFiles {
       annotated.keySet().removeAll(missing);
     }
     List<Long> empty = new ArrayList<>();
-    predictions.forEach((id, answer) -> {
-      if (VqaAnswerNormalizer.strip(answer).isEmpty()) {
-        empty.add(id);
-      }
-    });
+    predictions.forEach(
+        (id, answer) -> {
+          if (VqaAnswerNormalizer.strip(answer).isEmpty()) {
+            empty.add(id);
+          }
+        });
     if (!empty.isEmpty()) {
       warnings.add(
-          resultsFile + ": " + empty.size() + " empty answers (questions " + JsonInput.firstFew(empty)
+          resultsFile
+              + ": "
+              + empty.size()
+              + " empty answers (questions "
+              + JsonInput.firstFew(empty)
               + "); scored as given, as the official evaluation does");
     }
     return new Inputs(new ArrayList<>(annotated.values()), predictions, warnings);
   }
 
-  /** Question ids (with their multiple choices, if any); returns whether the task is multiple choice. */
+  /**
+   * Question ids (with their multiple choices, if any); returns whether the task is multiple
+   * choice.
+   */
   private static boolean readQuestions(Path file, Map<Long, List<String>> choices) {
     JsonInput in = JsonInput.of(file);
     JsonObject root = in.object(in.parse(), "top level");
-    boolean multipleChoice = "Multiple Choice".equals(in.optionalString(root, "task_type", "top level"));
+    boolean multipleChoice =
+        "Multiple Choice".equals(in.optionalString(root, "task_type", "top level"));
     JsonArray questions = in.array(in.field(root, "questions", "top level"), "questions");
     for (int i = 0; i < questions.size(); i++) {
       String where = "questions[" + i + "]";
@@ -105,7 +118,8 @@ public final class VqaFiles {
       long id = in.longId(q, "question_id", where);
       List<String> options = new ArrayList<>();
       if (multipleChoice) {
-        JsonArray list = in.array(in.field(q, "multiple_choices", where), where + ".multiple_choices");
+        JsonArray list =
+            in.array(in.field(q, "multiple_choices", where), where + ".multiple_choices");
         for (int c = 0; c < list.size(); c++) {
           if (!list.get(c).isJsonPrimitive() || !list.get(c).getAsJsonPrimitive().isString()) {
             throw in.error(where + ".multiple_choices[" + c + "]", "expected a string");
@@ -120,7 +134,8 @@ public final class VqaFiles {
     return multipleChoice;
   }
 
-  private static Map<Long, VqaQuestion> readAnnotations(Path file, Set<Long> questionIds, Path questionsFile) {
+  private static Map<Long, VqaQuestion> readAnnotations(
+      Path file, Set<Long> questionIds, Path questionsFile) {
     JsonInput in = JsonInput.of(file);
     JsonObject root = in.object(in.parse(), "top level");
     JsonArray annotations = in.array(in.field(root, "annotations", "top level"), "annotations");
@@ -141,12 +156,16 @@ public final class VqaFiles {
         Long answerId = ans.has("answer_id") ? in.longId(ans, "answer_id", at) : null;
         list.add(
             new VqaQuestion.Answer(
-                in.string(ans, "answer", at), in.optionalString(ans, "answer_confidence", at), answerId));
+                in.string(ans, "answer", at),
+                in.optionalString(ans, "answer_confidence", at),
+                answerId));
       }
       VqaQuestion q =
-          new VqaQuestion(id, in.string(a, "question_type", where), in.string(a, "answer_type", where), list);
+          new VqaQuestion(
+              id, in.string(a, "question_type", where), in.string(a, "answer_type", where), list);
       if (out.put(id, q) != null) {
-        throw in.error(where + ".question_id", "question id " + id + " is annotated more than once");
+        throw in.error(
+            where + ".question_id", "question id " + id + " is annotated more than once");
       }
       if (!questionIds.contains(id)) {
         unknown.add(id);
@@ -154,8 +173,12 @@ public final class VqaFiles {
     }
     if (!unknown.isEmpty()) {
       throw in.error(
-          unknown.size() + " annotated question ids are not in " + questionsFile + " (ids "
-              + JsonInput.firstFew(unknown) + "); are the files from the same split?");
+          unknown.size()
+              + " annotated question ids are not in "
+              + questionsFile
+              + " (ids "
+              + JsonInput.firstFew(unknown)
+              + "); are the files from the same split?");
     }
     return out;
   }
@@ -194,20 +217,36 @@ public final class VqaFiles {
       }
     }
     if (!notQuestions.isEmpty()) {
-      throw in.error(notQuestions.size() + " result question ids are not in " + questionsFile
-          + " (ids " + JsonInput.firstFew(notQuestions) + ")");
+      throw in.error(
+          notQuestions.size()
+              + " result question ids are not in "
+              + questionsFile
+              + " (ids "
+              + JsonInput.firstFew(notQuestions)
+              + ")");
     }
     if (!notAnnotated.isEmpty()) {
-      throw in.error(notAnnotated.size() + " result question ids have no annotation in " + annotationsFile
-          + " (ids " + JsonInput.firstFew(notAnnotated) + ")");
+      throw in.error(
+          notAnnotated.size()
+              + " result question ids have no annotation in "
+              + annotationsFile
+              + " (ids "
+              + JsonInput.firstFew(notAnnotated)
+              + ")");
     }
     if (!duplicates.isEmpty()) {
-      throw in.error(duplicates.size() + " questions have more than one answer (ids "
-          + JsonInput.firstFew(duplicates) + ")");
+      throw in.error(
+          duplicates.size()
+              + " questions have more than one answer (ids "
+              + JsonInput.firstFew(duplicates)
+              + ")");
     }
     if (!notAChoice.isEmpty()) {
-      throw in.error(notAChoice.size() + " answers are not one of their question's multiple_choices (ids "
-          + JsonInput.firstFew(notAChoice) + ")");
+      throw in.error(
+          notAChoice.size()
+              + " answers are not one of their question's multiple_choices (ids "
+              + JsonInput.firstFew(notAChoice)
+              + ")");
     }
     return predictions;
   }

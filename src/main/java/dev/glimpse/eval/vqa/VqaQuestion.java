@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param answers the (usually 10) human answers, raw
  */
-public record VqaQuestion(long questionId, String questionType, String answerType, List<Answer> answers) {
+public record VqaQuestion(
+    long questionId, String questionType, String answerType, List<Answer> answers) {
 
   /**
    * One human answer. The official code removes an answer from its leave-one-out set by dict
@@ -27,7 +28,8 @@ public record VqaQuestion(long questionId, String questionType, String answerTyp
   }
 
   /** Answers given as plain strings, numbered 1..n (as in the official annotation files). */
-  public static VqaQuestion of(long questionId, String questionType, String answerType, List<String> answers) {
+  public static VqaQuestion of(
+      long questionId, String questionType, String answerType, List<String> answers) {
     List<Answer> list = new ArrayList<>(answers.size());
     for (int i = 0; i < answers.size(); i++) {
       list.add(new Answer(answers.get(i), null, (long) (i + 1)));

@@ -29,7 +29,8 @@ record CaptionFixture(
 
   static CaptionFixture load(String name) {
     JsonObject root = resource("/fixtures/metrics/" + name).getAsJsonObject();
-    JsonArray items = root.has("cases") ? root.getAsJsonArray("cases") : root.getAsJsonArray("images");
+    JsonArray items =
+        root.has("cases") ? root.getAsJsonArray("cases") : root.getAsJsonArray("images");
     List<JsonObject> images = new ArrayList<>();
     List<List<String>> refs = new ArrayList<>();
     List<String> candidates = new ArrayList<>();
@@ -44,7 +45,12 @@ record CaptionFixture(
       candidatesTokenized.add(o.get("candidate_tokenized").getAsString());
     }
     return new CaptionFixture(
-        images, refs, candidates, refsTokenized, candidatesTokenized, root.getAsJsonObject("expected"));
+        images,
+        refs,
+        candidates,
+        refsTokenized,
+        candidatesTokenized,
+        root.getAsJsonObject("expected"));
   }
 
   /** Raw references keyed by image id, in fixture order. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
@@ -25,7 +26,10 @@ class CaptionMetricsTest {
     for (String key : CaptionFixture.METRICS) {
       assertEquals(corpus.get(key).getAsDouble(), scores.get(key), TOLERANCE, key);
       assertArrayEquals(
-          CaptionFixture.doubles(perImage.getAsJsonArray(key)), scores.perImage().get(key), TOLERANCE, key);
+          CaptionFixture.doubles(perImage.getAsJsonArray(key)),
+          scores.perImage().get(key),
+          TOLERANCE,
+          key);
     }
     List<String> order = new ArrayList<>();
     f.expected().getAsJsonArray("image_order").forEach(e -> order.add(e.getAsString()));
@@ -66,12 +70,41 @@ class CaptionMetricsTest {
   void mismatchedImagesAreRejected() {
     Map<String, List<String>> refs = new LinkedHashMap<>();
     refs.put("1", List.of("a dog"));
-    assertThrows(IllegalArgumentException.class, () -> CaptionMetrics.evaluate(refs, Map.of("2", "a dog")));
+    assertThrows(
+        IllegalArgumentException.class, () -> CaptionMetrics.evaluate(refs, Map.of("2", "a dog")));
     assertThrows(
         IllegalArgumentException.class,
         () -> CaptionMetrics.evaluate(refs, Map.of("1", "a dog", "2", "a cat")));
     assertThrows(
         IllegalArgumentException.class,
         () -> CaptionMetrics.evaluate(Map.of("1", List.of()), Map.of("1", "a dog")));
+  }
+
+  @Test
+  void jsonHasNullSpiceAndKeepsStringIds() {
+    Map<String, List<String>> refs = new LinkedHashMap<>();
+    refs.put("007", List.of("a dog on grass"));
+    refs.put("12", List.of("a cat on a sofa"));
+    JsonObject json =
+        CaptionMetrics.evaluate(refs, Map.of("007", "a dog", "12", "a cat"), false).toJson(true);
+    assertTrue(json.get("SPICE").isJsonNull());
+    assertTrue(json.get("METEOR").isJsonNull());
+    assertEquals(
+        "007",
+        json.getAsJsonArray("per_image").get(0).getAsJsonObject().get("image_id").getAsString());
+    assertTrue(
+        json.getAsJsonArray("per_image")
+            .get(0)
+            .getAsJsonObject()
+            .get("image_id")
+            .getAsJsonPrimitive()
+            .isString());
+    assertTrue(
+        json.getAsJsonArray("per_image")
+            .get(1)
+            .getAsJsonObject()
+            .get("image_id")
+            .getAsJsonPrimitive()
+            .isNumber());
   }
 }

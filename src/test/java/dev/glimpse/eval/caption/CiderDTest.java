@@ -13,7 +13,9 @@ class CiderDTest {
   private static void assertMatches(CaptionFixture f) {
     CorpusScore score = CiderD.score(f.refsTokenized(), f.candidatesTokenized());
     assertEquals(
-        f.expected().getAsJsonObject("corpus").get("CIDEr").getAsDouble(), score.corpus(), TOLERANCE);
+        f.expected().getAsJsonObject("corpus").get("CIDEr").getAsDouble(),
+        score.corpus(),
+        TOLERANCE);
     assertArrayEquals(
         CaptionFixture.doubles(f.expected().getAsJsonObject("per_image").getAsJsonArray("CIDEr")),
         score.perImage(),
@@ -38,7 +40,10 @@ class CiderDTest {
       CorpusScore score =
           CiderD.score(List.of(f.refsTokenized().get(i)), List.of(f.candidatesTokenized().get(i)));
       assertEquals(
-          alone.getAsJsonObject("scores").get("CIDEr").getAsDouble(), score.corpus(), TOLERANCE, f.id(i));
+          alone.getAsJsonObject("scores").get("CIDEr").getAsDouble(),
+          score.corpus(),
+          TOLERANCE,
+          f.id(i));
     }
   }
 

@@ -19,7 +19,8 @@ class MeteorTest {
 
   @Test
   void matchesMeteorExactStemOnAllFixtureSets() {
-    JsonObject root = CaptionFixture.resource("/fixtures/metrics/meteor_exact_stem.json").getAsJsonObject();
+    JsonObject root =
+        CaptionFixture.resource("/fixtures/metrics/meteor_exact_stem.json").getAsJsonObject();
     for (JsonElement e : root.getAsJsonArray("sets")) {
       JsonObject set = e.getAsJsonObject();
       List<List<String>> refs = new ArrayList<>();
@@ -32,14 +33,18 @@ class MeteorTest {
       JsonObject expected = set.getAsJsonObject("exact_stem");
       String name = set.get("name").getAsString();
       assertArrayEquals(
-          CaptionFixture.doubles(expected.getAsJsonArray("per_image")), score.perImage(), TOLERANCE, name);
+          CaptionFixture.doubles(expected.getAsJsonArray("per_image")),
+          score.perImage(),
+          TOLERANCE,
+          name);
       assertEquals(expected.get("corpus").getAsDouble(), score.corpus(), TOLERANCE, name);
     }
   }
 
   @Test
   void identicalCaptionScoresOneAndStemsMatch() {
-    assertEquals(1.0, Meteor.score(List.of(List.of("a dog on grass")), List.of("a dog on grass")).corpus());
+    assertEquals(
+        1.0, Meteor.score(List.of(List.of("a dog on grass")), List.of("a dog on grass")).corpus());
     double stemmed = Meteor.score(List.of(List.of("dogs running")), List.of("dog runs")).corpus();
     assertTrue(stemmed > 0 && stemmed < 1, "stem matches count with weight 0.6: " + stemmed);
   }
@@ -52,9 +57,11 @@ class MeteorTest {
     assertEquals("does n 't", MeteorNormalizer.normalize("does n't"));
     assertEquals("black / white & $ 5", MeteorNormalizer.normalize("black/white &$5"));
     assertEquals(
-        "mr. smith went home . then ...", MeteorNormalizer.normalize("Mr. Smith went home. Then..."));
+        "mr. smith went home . then ...",
+        MeteorNormalizer.normalize("Mr. Smith went home. Then..."));
     assertEquals(
-        "it 's 1990 's rock 'n'roll - ok", MeteorNormalizer.normalize("it's 1990's rock'n'roll -- ok"));
+        "it 's 1990 's rock 'n'roll - ok",
+        MeteorNormalizer.normalize("it's 1990's rock'n'roll -- ok"));
     assertEquals(
         "\" quoted \" ' single ' - dash",
         MeteorNormalizer.normalize("\u201Cquoted\u201D \u2018single\u2019 \u2013 dash"));

@@ -58,8 +58,10 @@ class PtbTokenizerTest {
     for (int chunk : new int[] {1, 2, 7}) {
       assertEquals(expected, PtbTokenizer.tokenize(captions, chunk), "chunks of " + chunk);
     }
-    List<String> lineEnds = List.of("He left at 5 p.m.", "The U.S.", "It is 3 etc.", "", "  ", "The end.", "A dog.");
-    assertEquals(PtbTokenizer.tokenize(lineEnds, Integer.MAX_VALUE), PtbTokenizer.tokenize(lineEnds, 1));
+    List<String> lineEnds =
+        List.of("He left at 5 p.m.", "The U.S.", "It is 3 etc.", "", "  ", "The end.", "A dog.");
+    assertEquals(
+        PtbTokenizer.tokenize(lineEnds, Integer.MAX_VALUE), PtbTokenizer.tokenize(lineEnds, 1));
   }
 
   @Test

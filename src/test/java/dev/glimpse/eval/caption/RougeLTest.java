@@ -13,7 +13,9 @@ class RougeLTest {
   private static void assertMatches(CaptionFixture f) {
     CorpusScore score = RougeL.score(f.refsTokenized(), f.candidatesTokenized());
     assertEquals(
-        f.expected().getAsJsonObject("corpus").get("ROUGE_L").getAsDouble(), score.corpus(), TOLERANCE);
+        f.expected().getAsJsonObject("corpus").get("ROUGE_L").getAsDouble(),
+        score.corpus(),
+        TOLERANCE);
     assertArrayEquals(
         CaptionFixture.doubles(f.expected().getAsJsonObject("per_image").getAsJsonArray("ROUGE_L")),
         score.perImage(),
@@ -38,7 +40,10 @@ class RougeLTest {
       CorpusScore score =
           RougeL.score(List.of(f.refsTokenized().get(i)), List.of(f.candidatesTokenized().get(i)));
       assertEquals(
-          alone.getAsJsonObject("scores").get("ROUGE_L").getAsDouble(), score.corpus(), TOLERANCE, f.id(i));
+          alone.getAsJsonObject("scores").get("ROUGE_L").getAsDouble(),
+          score.corpus(),
+          TOLERANCE,
+          f.id(i));
     }
   }
 

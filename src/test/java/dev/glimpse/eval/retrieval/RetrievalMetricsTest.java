@@ -68,13 +68,16 @@ class RetrievalMetricsTest {
         IllegalArgumentException.class,
         () -> RetrievalMetrics.retrieval(new float[][] {{1, 2}, {3}}, new int[] {0, 1}));
     assertThrows(
-        IllegalArgumentException.class, () -> RetrievalMetrics.retrieval(new float[2][2], new int[] {0, 2}));
+        IllegalArgumentException.class,
+        () -> RetrievalMetrics.retrieval(new float[2][2], new int[] {0, 2}));
     assertThrows(
-        IllegalArgumentException.class, () -> RetrievalMetrics.retrieval(new float[2][2], new int[] {0, 0}));
+        IllegalArgumentException.class,
+        () -> RetrievalMetrics.retrieval(new float[2][2], new int[] {0, 0}));
     assertThrows(
         IllegalArgumentException.class,
         () -> RetrievalMetrics.retrieval(new float[][] {{Float.NaN}}, new int[] {0}));
     assertThrows(
-        IllegalArgumentException.class, () -> RetrievalMetrics.zeroShot(new float[][] {{1, 2}}, new int[] {2}));
+        IllegalArgumentException.class,
+        () -> RetrievalMetrics.zeroShot(new float[][] {{1, 2}}, new int[] {2}));
   }
 }

@@ -23,13 +23,15 @@ class VqaAnswerNormalizerTest {
           x.get("after_processDigitArticle").getAsString(),
           VqaAnswerNormalizer.processDigitArticle(punct),
           input);
-      assertEquals(x.get("after_processDigitArticle").getAsString(), VqaEvaluator.normalizeAnswer(input));
+      assertEquals(
+          x.get("after_processDigitArticle").getAsString(), VqaEvaluator.normalizeAnswer(input));
     }
   }
 
   @Test
   void quirksOfTheOfficialCode() {
-    assertEquals("im not sure", VqaAnswerNormalizer.normalize("Im not sure")); // key "Im" never matches
+    assertEquals(
+        "im not sure", VqaAnswerNormalizer.normalize("Im not sure")); // key "Im" never matches
     assertEquals("don't know", VqaAnswerNormalizer.normalize("dont know"));
     assertEquals("11", VqaAnswerNormalizer.normalize("11"));
     assertEquals("eleven", VqaAnswerNormalizer.normalize("eleven")); // only none/zero/one..ten

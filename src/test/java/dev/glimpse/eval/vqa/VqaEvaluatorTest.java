@@ -50,13 +50,18 @@ class VqaEvaluatorTest {
     for (String type : rounded.keySet()) {
       assertEquals(rounded.get(type).getAsDouble(), actual.get(type).percent(), 0.0, type);
       assertEquals(
-          unrounded.get(type).getAsDouble(), 100 * actual.get(type).fraction(), UNROUNDED_TOLERANCE, type);
+          unrounded.get(type).getAsDouble(),
+          100 * actual.get(type).fraction(),
+          UNROUNDED_TOLERANCE,
+          type);
     }
   }
 
   @Test
   void leaveOneOutGivesThirtyPercentSteps() {
-    List<String> answers = List.of("blue", "blue", "blue", "green", "green", "green", "green", "green", "green", "green");
+    List<String> answers =
+        List.of(
+            "blue", "blue", "blue", "green", "green", "green", "green", "green", "green", "green");
     VqaQuestion q = VqaQuestion.of(1, "what color", "other", answers);
     assertEquals(0.9, VqaEvaluator.accuracy(q, "blue"), 1e-15);
     assertEquals(1.0, VqaEvaluator.accuracy(q, "Green"));

@@ -20,8 +20,11 @@ final class VqaFixture {
   final Map<Long, String> predictions = new LinkedHashMap<>();
 
   VqaFixture() {
-    try (InputStream in = VqaFixture.class.getResourceAsStream("/fixtures/metrics/vqa_small.json")) {
-      root = JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+    try (InputStream in =
+        VqaFixture.class.getResourceAsStream("/fixtures/metrics/vqa_small.json")) {
+      root =
+          JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+              .getAsJsonObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -39,7 +42,11 @@ final class VqaFixture {
       }
       long id = q.get("question_id").getAsLong();
       questions.add(
-          new VqaQuestion(id, q.get("question_type").getAsString(), q.get("answer_type").getAsString(), answers));
+          new VqaQuestion(
+              id,
+              q.get("question_type").getAsString(),
+              q.get("answer_type").getAsString(),
+              answers));
       predictions.put(id, q.get("prediction").getAsString());
     }
   }
