@@ -26,11 +26,14 @@ import dev.glimpse.train.Trainer;
 import dev.glimpse.train.TrainerState;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.Json;
+import dev.glimpse.util.SafeTensors;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One training run of a recipe, start to finish: tokenizer, model, trainer, checkpoints, loss plot and
@@ -47,8 +50,6 @@ public final class TrainRun {
    * @param stopAfter stop after this many steps in total (as if interrupted); Long.MAX_VALUE for all
    * @param evaluate run the held-out evaluation when training is complete
    * @param quiet no progress output
-   */
-  /**
    * @param init start from this model (a checkpoint or a HuggingFace folder): its config, weights,
    *     tokenizer and image preprocessing replace the recipe's model and tokenizer; null for a fresh model
    */
@@ -165,8 +166,8 @@ public final class TrainRun {
 
   // The init model's weights into the run's store; the init copies are freed at once (large models).
   private static void copyWeights(LoadedModel init, ParameterStore store) {
-    java.util.Map<String, dev.glimpse.util.SafeTensors.Tensor> tensors = new java.util.HashMap<>();
-    for (dev.glimpse.util.SafeTensors.Tensor t : init.store().toTensors()) {
+    Map<String, SafeTensors.Tensor> tensors = new HashMap<>();
+    for (SafeTensors.Tensor t : init.store().toTensors()) {
       tensors.put(t.name(), t);
     }
     store.load(tensors, init.source().toString());
