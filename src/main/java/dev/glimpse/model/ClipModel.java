@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import dev.glimpse.nn.AttentionMask;
 import dev.glimpse.nn.Init;
 import dev.glimpse.nn.Linear;
-import dev.glimpse.nn.Norm;
 import dev.glimpse.nn.Parameter;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.nn.TextEmbedding;
