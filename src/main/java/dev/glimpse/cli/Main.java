@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       RecipesCommand.class,
       DataCommand.class,
+      ImportCommand.class,
+      ExportCommand.class,
+      HfCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

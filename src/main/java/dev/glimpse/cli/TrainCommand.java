@@ -51,6 +51,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-eval", description = "Skip the held-out evaluation at the end.")
   boolean noEval;
 
+  @Option(names = "--init", paramLabel = "DIR",
+      description = {"Fine-tune: start from this checkpoint or HuggingFace model folder (GIT, LLaVA, BLIP-2); its",
+          "model, weights, tokenizer and image preprocessing replace the recipe's model and tokenizer."})
+  Path init;
+
   @Override
   public Integer call() {
     Recipe recipe = null;
@@ -70,8 +75,11 @@ public final class TrainCommand implements Callable<Integer> {
     if (stopAfter != null && stopAfter <= 0) {
       throw new GlimpseException("--stop-after must be > 0, got " + stopAfter);
     }
+    if (init != null && resume) {
+      throw new GlimpseException("--init starts a new run; --resume continues one (the run already holds its model)");
+    }
     JsonObject summary = TrainRun.run(recipe, new TrainRun.Options(out, resume,
-        stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info()));
+        stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info(), init));
     Summaries.print(common, "training summary", summary, "recipe", "steps", "final_loss", "train_seconds", "tokens_per_s",
         "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",
         "attribute_accuracy.count", "attribute_accuracy.relation", "attribute_accuracy.position",

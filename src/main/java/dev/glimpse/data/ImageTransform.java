@@ -3,21 +3,44 @@ package dev.glimpse.data;
 import java.awt.image.BufferedImage;
 
 /**
- * Image to model input: fit inside a {@code height x width} canvas keeping the aspect ratio
- * (area-averaging when shrinking, bilinear when enlarging), fill the rest with the image's mean
- * border colour, then scale to {@code (v/255 - mean) / std} per channel in CHW order.
- *
- * <p>Resampling is done here in plain Java rather than with Java2D, whose bilinear downscaling
- * skips pixels and aliases thin shapes.
+ * Image to model input, {@code height x width}, then scaled to {@code (v/255 - mean) / std} per
+ * channel in CHW order. How the image is brought to that size is {@code resize}:
+ * <ul>
+ *   <li>{@code fit} (default): fit inside the canvas keeping the aspect ratio, fill the rest with the
+ *       image's mean border colour;
+ *   <li>{@code crop}: scale the shorter side to {@code resizeTo} (0: the larger of height and width),
+ *       then take the centre (HF CLIPImageProcessor: {@code size.shortest_edge} + {@code crop_size});
+ *   <li>{@code stretch}: scale each axis to the target, ignoring the aspect ratio (HF BlipImageProcessor).
+ * </ul>
+ * Resampling averages areas when shrinking and is bilinear when enlarging, done in plain Java rather
+ * than with Java2D, whose bilinear downscaling skips pixels and aliases thin shapes.
  */
-public record ImageTransform(int height, int width, float[] mean, float[] std) {
+public record ImageTransform(int height, int width, float[] mean, float[] std, String resize, int resizeTo) {
+  public static final String FIT = "fit";
+  public static final String CROP = "crop";
+  public static final String STRETCH = "stretch";
+
   public ImageTransform {
     if (height <= 0 || width <= 0) {
       throw new IllegalArgumentException("image size must be > 0, got " + height + "x" + width);
     }
-    if (mean.length != 3 || std.length != 3) {
+    if (mean == null || std == null || mean.length != 3 || std.length != 3) {
       throw new IllegalArgumentException("mean and std need 3 values");
     }
+    if (resize == null) {
+      resize = FIT; // configs written before resize modes existed
+    }
+    if (!resize.equals(FIT) && !resize.equals(CROP) && !resize.equals(STRETCH)) {
+      throw new IllegalArgumentException("resize must be fit, crop or stretch, got '" + resize + "'");
+    }
+    if (resizeTo < 0) {
+      throw new IllegalArgumentException("resizeTo must be >= 0, got " + resizeTo);
+    }
+  }
+
+  /** Fit mode (the default). */
+  public ImageTransform(int height, int width, float[] mean, float[] std) {
+    this(height, width, mean, std, FIT, 0);
   }
 
   /** Square input, pixels scaled to [-1, 1]. */
@@ -36,9 +59,18 @@ public record ImageTransform(int height, int width, float[] mean, float[] std) {
     return 3 * height * width;
   }
 
+  /** The same normalisation with another resize mode. */
+  public ImageTransform withResize(String mode, int shortestEdge) {
+    return new ImageTransform(height, width, mean, std, mode, shortestEdge);
+  }
+
   /** Writes the normalised CHW pixels of {@code image} into {@code out} at {@code offset}. */
   public void apply(BufferedImage image, float[] out, int offset) {
-    float[] rgb = fitted(image); // [H, W, 3] in 0..255
+    float[] rgb = switch (resize) {  // [H, W, 3] in 0..255
+      case CROP -> cropped(image);
+      case STRETCH -> resize(rgb(image), image.getHeight(), image.getWidth(), height, width);
+      default -> fitted(image);
+    };
     int plane = height * width;
     for (int c = 0; c < 3; c++) {
       float scale = 1f / (255f * std[c]);
@@ -78,6 +110,36 @@ public record ImageTransform(int height, int width, float[] mean, float[] std) {
       System.arraycopy(resized, y * newW * 3, canvas, ((top + y) * width + left) * 3, newW * 3);
     }
     return canvas;
+  }
+
+  // Shorter side to resizeTo (longer side truncated as HF does), then the centre height x width.
+  float[] cropped(BufferedImage image) {
+    int srcW = image.getWidth();
+    int srcH = image.getHeight();
+    int shortest = resizeTo > 0 ? resizeTo : Math.max(height, width);
+    int newW;
+    int newH;
+    if (srcW <= srcH) {
+      newW = shortest;
+      newH = (int) ((long) shortest * srcH / srcW);
+    } else {
+      newH = shortest;
+      newW = (int) ((long) shortest * srcW / srcH);
+    }
+    float[] resized = resize(rgb(image), srcH, srcW, newH, newW);
+    float[] out = new float[height * width * 3];
+    int top = (newH - height) / 2;
+    int left = (newW - width) / 2;
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        int sy = y + top;
+        int sx = x + left;
+        if (sy >= 0 && sy < newH && sx >= 0 && sx < newW) { // a crop larger than the image pads with 0
+          System.arraycopy(resized, (sy * newW + sx) * 3, out, (y * width + x) * 3, 3);
+        }
+      }
+    }
+    return out;
   }
 
   private static float[] rgb(BufferedImage image) {

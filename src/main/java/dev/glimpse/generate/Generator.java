@@ -167,7 +167,9 @@ public final class Generator {
     boolean[] rowDone = new boolean[batch];
     int candidates = 2 * beams;
     for (int t = 0; t < cfg.maxNewTokens(); t++) {
-      int generatedLength = t; // tokens generated before this step
+      // HF BeamSearchScorer.process: cur_len counts the token being chosen, so a hypothesis ending
+      // here has generated_len = t + 1 (its EOS included) and is_done divides by t + 1 as well
+      int generatedLength = t + 1;
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         float[] logProbs = state.logits().logSoftmax(-1).toFloatArray(); // [B*nb*V]
@@ -213,7 +215,7 @@ public final class Generator {
             }
           }
           float bestNext = flat[top[0]];
-          rowDone[i] = isDone(hypotheses.get(i), bestNext, generatedLength + 1, cfg);
+          rowDone[i] = isDone(hypotheses.get(i), bestNext, generatedLength, cfg);
         }
         beamScores = nextScores;
         int[][] reordered = new int[batch * beams][];
@@ -243,7 +245,13 @@ public final class Generator {
           addHypothesisFinal(hyps, sequences[r], beamScores[r], sequences[r].length, cfg);
         }
       }
-      Hypothesis best = hyps.stream().max(Comparator.comparingDouble(Hypothesis::score)).orElseThrow();
+      // HF sorts by score (stable) and pops the last: among equal scores the one added last wins
+      Hypothesis best = hyps.get(0);
+      for (Hypothesis h : hyps) {
+        if (h.score >= best.score) {
+          best = h;
+        }
+      }
       out.add(new Generated(best.tokens, best.finished, best.score));
     }
     return out;
@@ -278,7 +286,9 @@ public final class Generator {
     }
   }
 
-  private static boolean isDone(List<Hypothesis> hyps, float bestSumLogProbs, int length, GenerationConfig cfg) {
+  // HF BeamHypotheses.is_done (early_stopping False): no running beam can still beat the worst kept one
+  private static boolean isDone(List<Hypothesis> hyps, float bestSumLogProbs, int generatedLength,
+      GenerationConfig cfg) {
     if (hyps.size() < cfg.numBeams()) {
       return false;
     }
@@ -286,7 +296,7 @@ public final class Generator {
       return true;
     }
     double worst = hyps.stream().mapToDouble(Hypothesis::score).min().orElseThrow();
-    double best = bestSumLogProbs / Math.pow(Math.max(length - 1, 1), cfg.lengthPenalty());
+    double best = bestSumLogProbs / Math.pow(generatedLength, cfg.lengthPenalty());
     return worst >= best;
   }
 

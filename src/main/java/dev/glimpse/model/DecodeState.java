@@ -79,6 +79,11 @@ public final class DecodeState implements AutoCloseable {
     return nextPositions.clone();
   }
 
+  /** Whether some prompt column is padding (then attention needs a key mask). */
+  public boolean padded() {
+    return padded;
+  }
+
   /** Null when decoding without a cache (every step recomputes the whole sequence). */
   public KvCache cache() {
     return cache;

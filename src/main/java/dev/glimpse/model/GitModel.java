@@ -91,6 +91,11 @@ public final class GitModel implements CaptioningModel {
     return perFrame.reshape(b, frames, n, dv).add(temporal).reshape(b, frames * n, dv); // [B, F*N, Dv]
   }
 
+  /** Text token embeddings at positions 0..T-1 (plus the embedding norm, if any): [B, T] -> [B, T, D]. */
+  public NDArray embedText(NDArray ids) {
+    return textEmbedding.forward(ids, positionsFor(ids));
+  }
+
   /**
    * Training forward: logits of the text positions.
    *

@@ -11,18 +11,22 @@ import java.util.function.BiFunction;
 /** The registry of model designs: type name -> config record and constructor. */
 public final class Models {
   private record Entry(Class<? extends ModelConfig> configClass,
-      BiFunction<ParameterStore.Scope, ModelConfig, CaptioningModel> builder) {}
+      BiFunction<ParameterStore.Scope, ModelConfig, ?> builder) {}
 
   private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
 
   static {
     register(GitConfig.TYPE, GitConfig.class, (scope, cfg) -> new GitModel(scope, (GitConfig) cfg));
+    register(LlavaConfig.TYPE, LlavaConfig.class, (scope, cfg) -> new LlavaModel(scope, (LlavaConfig) cfg));
+    register(Blip2Config.TYPE, Blip2Config.class, (scope, cfg) -> new Blip2Model(scope, (Blip2Config) cfg));
+    register(ClipConfig.TYPE, ClipConfig.class, (scope, cfg) -> new ClipModel(scope, (ClipConfig) cfg));
   }
 
   private Models() {}
 
+  /** Registers a design; its builder returns a {@link CaptioningModel} or another model class (CLIP). */
   public static void register(String type, Class<? extends ModelConfig> configClass,
-      BiFunction<ParameterStore.Scope, ModelConfig, CaptioningModel> builder) {
+      BiFunction<ParameterStore.Scope, ModelConfig, ?> builder) {
     REGISTRY.put(type, new Entry(configClass, builder));
   }
 
@@ -30,7 +34,18 @@ public final class Models {
     return REGISTRY.keySet();
   }
 
+  /** Builds a captioning model; a design that cannot write text (CLIP) is a user error. */
   public static CaptioningModel create(ModelConfig config, ParameterStore.Scope scope) {
+    Object model = build(config, scope);
+    if (!(model instanceof CaptioningModel captioner)) {
+      throw new GlimpseException("model type '" + config.modelType() + "' does not generate text (it is "
+          + model.getClass().getSimpleName() + "); it cannot caption, answer or be trained on text targets");
+    }
+    return captioner;
+  }
+
+  /** Builds the model of any registered design (a {@link CaptioningModel}, a {@link ClipModel}, ...). */
+  public static Object build(ModelConfig config, ParameterStore.Scope scope) {
     return entry(config.modelType()).builder.apply(scope, config);
   }
 

@@ -58,9 +58,14 @@ public final class AttentionMask {
     return manager.create(values, new Shape(1, 1, n, n));
   }
 
-  /** The pattern plus key padding: keyValid [B, L] (nonzero = real token) -> [B, 1, L, L]. */
+  /**
+   * The pattern with key padding: keyValid [B, L] (nonzero = real token) -> [B, 1, L, L]. A position
+   * blocked for either reason gets {@link #BLOCKED} once (not twice), as HF builds its masks: a row
+   * that sees no real key at all (a left-padding query) then attends uniformly to every key, exactly
+   * as in transformers, instead of favouring the keys blocked for one reason only.
+   */
   public NDArray toArray(NDManager manager, NDArray keyValid) {
-    return toArray(manager).add(keyPadding(keyValid));
+    return toArray(manager).minimum(keyPadding(keyValid));
   }
 
   /** Additive key-padding mask: keyValid [B, S] (nonzero = real) -> [B, 1, 1, S]. */

@@ -30,7 +30,22 @@ public final class TextEmbedding {
    * @return [B, T, D]
    */
   public NDArray forward(NDArray ids, NDArray positionIds) {
-    NDArray x = ai.djl.nn.core.Embedding.embedding(ids, tokens.array(), SparseFormat.DENSE).singletonOrThrow();
+    return withPositions(embedTokens(ids), positionIds);
+  }
+
+  /** Token embeddings alone: [B, T] -> [B, T, D]. */
+  public NDArray embedTokens(NDArray ids) {
+    return ai.djl.nn.core.Embedding.embedding(ids, tokens.array(), SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /**
+   * Adds the position embeddings (and the norm) to token embeddings that a model may have edited
+   * first, e.g. with visual tokens at image-token positions (BLIP-2's OPT adds positions after that).
+   *
+   * @param x [B, T, D]
+   * @param positionIds [B, T] int64, or null without a position table
+   */
+  public NDArray withPositions(NDArray x, NDArray positionIds) {
     if (positions != null) {
       NDArray index = positionOffset == 0 ? positionIds : positionIds.add(positionOffset);
       x = x.add(ai.djl.nn.core.Embedding.embedding(index, positions.array(), SparseFormat.DENSE).singletonOrThrow());

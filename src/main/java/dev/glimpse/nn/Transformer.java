@@ -17,9 +17,22 @@ public final class Transformer {
 
   /** @param memoryWidth width of a cross-attention memory every block attends to, 0 for none */
   public Transformer(ParameterStore.Scope scope, TransformerConfig config, long memoryWidth) {
+    this(scope, config, memoryWidth, 1);
+  }
+
+  /**
+   * @param memoryWidth width of the cross-attention memory, 0 for none
+   * @param crossAttentionEvery only blocks whose index is a multiple of this attend to the memory
+   *     (BLIP-2's Q-Former: {@code cross_attention_frequency})
+   */
+  public Transformer(ParameterStore.Scope scope, TransformerConfig config, long memoryWidth, int crossAttentionEvery) {
+    if (crossAttentionEvery <= 0) {
+      throw new IllegalArgumentException("crossAttentionEvery must be > 0, got " + crossAttentionEvery);
+    }
     this.config = config;
     for (int i = 0; i < config.layers(); i++) {
-      blocks.add(new TransformerBlock(scope.sub("layers", i), config, memoryWidth));
+      long width = i % crossAttentionEvery == 0 ? memoryWidth : 0;
+      blocks.add(new TransformerBlock(scope.sub("layers", i), config, width));
     }
     this.finalNorm = config.finalNorm()
         ? new Norm(scope.sub("final_norm"), config.norm(), config.width(), config.normEps())
@@ -55,6 +68,25 @@ public final class Transformer {
       hiddenStates.add(x);
     }
     return finalNorm == null ? x : finalNorm.forward(x);
+  }
+
+  /**
+   * Runs only the first {@code count} blocks (no final norm): features from an inner layer, as
+   * LLaVA takes them from the vision tower. x: [B, T, D] -> [B, T, D].
+   */
+  public NDArray forwardBlocks(NDArray x, NDArray mask, int count) {
+    if (count < 0 || count > blocks.size()) {
+      throw new IllegalArgumentException("count must be in [0, " + blocks.size() + "], got " + count);
+    }
+    for (int i = 0; i < count; i++) {
+      x = blocks.get(i).forward(x, mask, null, null, null, null, null);
+    }
+    return x;
+  }
+
+  /** The final norm (null when the stack has none). */
+  public Norm finalNorm() {
+    return finalNorm;
   }
 
   public TransformerConfig config() {

@@ -10,8 +10,9 @@ package dev.glimpse.nn;
  * @param classToken prepend a learned CLS token (CLIP, GIT, BLIP-2)
  * @param patchBias the patch convolution has a bias (BLIP-2 yes, CLIP no)
  * @param preNorm a LayerNorm on the embeddings before the first block (CLIP "pre_layrnorm")
- * @param postNorm a LayerNorm applied to all output tokens (GIT); for pre-LN stacks with a final
- *     norm this is usually false
+ * @param postNorm a LayerNorm after the encoder: {@link VisionTransformer#forward} applies it to all
+ *     output tokens (GIT, BLIP-2); CLIP applies it to the pooled CLS token only and LLaVA not at all
+ *     (both use {@link VisionTransformer#encode}); for pre-LN stacks with a final norm usually false
  */
 public record VisionConfig(
     int imageSize,

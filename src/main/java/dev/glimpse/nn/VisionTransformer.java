@@ -50,6 +50,35 @@ public final class VisionTransformer {
     return finish(encoder.forward(embed(images), null, null, null, null, hiddenStates));
   }
 
+  /**
+   * Embeddings and encoder without the post-norm: CLIP's {@code last_hidden_state} (CLIP applies its
+   * post-norm to the pooled CLS token only, LLaVA not at all). images [B, C, H, W] -> [B, N, D].
+   *
+   * @param hiddenStates if not null, receives the embeddings and each block's output
+   */
+  public NDArray encode(NDArray images, List<NDArray> hiddenStates) {
+    return encoder.forward(embed(images), null, null, null, null, hiddenStates);
+  }
+
+  /**
+   * One entry of HuggingFace's {@code hidden_states}: index 0 is the embeddings, i the output of
+   * block i-1, negative indices count from the end (LLaVA's {@code vision_feature_layer = -2} is the
+   * output of the second-to-last block). Only the needed blocks run.
+   */
+  public NDArray hiddenState(NDArray images, int index) {
+    return encoder.forwardBlocks(embed(images), null, blocksFor(index));
+  }
+
+  /** Blocks to run for hidden-state {@code index} (see {@link #hiddenState}). */
+  public int blocksFor(int index) {
+    int layers = encoder.numLayers();
+    int blocks = index < 0 ? layers + 1 + index : index;
+    if (blocks < 0 || blocks > layers) {
+      throw new IllegalArgumentException("hidden state " + index + " does not exist in a " + layers + "-layer encoder");
+    }
+    return blocks;
+  }
+
   /** Patch + CLS + position embeddings (+ pre-norm): [B, N, D]. */
   public NDArray embed(NDArray images) {
     long batch = images.getShape().get(0);
@@ -84,6 +113,11 @@ public final class VisionTransformer {
         .interpolation(new long[] {gridH, gridW}, 1, false)           // bilinear -> [1, D, gh, gw]
         .squeeze(0).transpose(1, 2, 0).reshape((long) gridH * gridW, width);
     return offset == 0 ? resized : table.get(":1").concat(resized, 0);
+  }
+
+  /** The post-norm (null when the config has none). */
+  public Norm postNorm() {
+    return postNorm;
   }
 
   public VisionConfig config() {

@@ -7,6 +7,7 @@ import dev.glimpse.data.Example;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.data.LmBatch;
 import dev.glimpse.data.LmBatcher;
+import dev.glimpse.hf.HfModel;
 import dev.glimpse.model.CaptioningModel;
 import dev.glimpse.model.ModelConfig;
 import dev.glimpse.model.Models;
@@ -25,11 +26,14 @@ import dev.glimpse.train.Trainer;
 import dev.glimpse.train.TrainerState;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.Json;
+import dev.glimpse.util.SafeTensors;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One training run of a recipe, start to finish: tokenizer, model, trainer, checkpoints, loss plot and
@@ -46,8 +50,15 @@ public final class TrainRun {
    * @param stopAfter stop after this many steps in total (as if interrupted); Long.MAX_VALUE for all
    * @param evaluate run the held-out evaluation when training is complete
    * @param quiet no progress output
+   * @param init start from this model (a checkpoint or a HuggingFace folder): its config, weights,
+   *     tokenizer and image preprocessing replace the recipe's model and tokenizer; null for a fresh model
    */
-  public record Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info) {}
+  public record Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info,
+      Path init) {
+    public Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info) {
+      this(out, resume, stopAfter, evaluate, quiet, info, null);
+    }
+  }
 
   private TrainRun() {}
 
@@ -72,17 +83,33 @@ public final class TrainRun {
     o.info().printf("recipe %s: %s%n", recipe.name(), recipe.description());
 
     Dataset train = task.trainData(recipe);
+    boolean fromInit = o.init() != null && !o.resume();
     try (NDManager manager = NDManager.newBaseManager();
-        Tokenizer tokenizer = o.resume() ? HfTokenizer.load(checkpointDir) : tokenizer(recipe, train, o.info())) {
-      ModelConfig modelConfig = recipe.model().withVocabSize(tokenizer.vocabSize());
+        LoadedModel init = fromInit ? LoadedModel.load(o.init(), manager) : null;
+        Tokenizer ownTokenizer = fromInit ? null
+            : o.resume() ? HfTokenizer.load(checkpointDir) : tokenizer(recipe, train, o.info())) {
+      Tokenizer tokenizer = fromInit ? init.tokenizer() : ownTokenizer;
+      ModelConfig modelConfig = fromInit ? init.config() : recipe.model().withVocabSize(tokenizer.vocabSize());
+      JsonObject saved = o.resume() ? Checkpoint.readConfig(checkpointDir) : null;
       if (o.resume()) {
-        modelConfig = Models.parse(modelConfig.modelType(), Checkpoint.readConfig(checkpointDir).get("model"),
-            checkpointDir.toString());
+        modelConfig = Models.parse(saved.get("model_type").getAsString(), saved.get("model"), checkpointDir.toString());
       }
       ParameterStore store = new ParameterStore(manager, recipe.train().seed());
       CaptioningModel model = Models.create(modelConfig, store.root());
-      ImageTransform transform = ImageTransform.square(modelConfig.imageSize());
+      ImageTransform transform = fromInit ? init.transform()
+          : saved != null && saved.has("image") ? Json.GSON.fromJson(saved.get("image"), ImageTransform.class)
+          : ImageTransform.square(modelConfig.imageSize());
       JsonObject checkpointConfig = checkpointConfig(recipe, modelConfig, transform);
+      if (fromInit) {
+        copyWeights(init, store);
+        o.info().printf("starting from %s: model %s and its tokenizer (the recipe's model and tokenizer are not used)%n",
+            o.init(), modelConfig.modelType());
+      }
+      JsonObject hf = fromInit ? init.hfSection() : saved != null && saved.has(HfModel.SECTION)
+          ? saved.getAsJsonObject(HfModel.SECTION) : null;
+      if (hf != null) {
+        checkpointConfig.add(HfModel.SECTION, hf); // so that 'export hf' writes the original side files back
+      }
       TrainerState start = TrainerState.start();
       try (AdamW optimizer = AdamW.of(store, recipe.train()); RunLog log = new RunLog(out)) {
         if (o.resume()) {
@@ -136,6 +163,16 @@ public final class TrainRun {
         return summary;
       }
     }
+  }
+
+  // The init model's weights into the run's store; the init copies are freed at once (large models).
+  private static void copyWeights(LoadedModel init, ParameterStore store) {
+    Map<String, SafeTensors.Tensor> tensors = new HashMap<>();
+    for (SafeTensors.Tensor t : init.store().toTensors()) {
+      tensors.put(t.name(), t);
+    }
+    store.load(tensors, init.source().toString());
+    init.store().close();
   }
 
   /** The config.json of the run's checkpoints. */

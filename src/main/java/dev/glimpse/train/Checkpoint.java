@@ -1,6 +1,7 @@
 package dev.glimpse.train;
 
 import com.google.gson.JsonObject;
+import dev.glimpse.hf.HfModel;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.tokenize.HfTokenizer;
 import dev.glimpse.tokenize.Tokenizer;
@@ -30,7 +31,10 @@ public final class Checkpoint {
 
   private Checkpoint() {}
 
-  /** Writes a complete checkpoint to {@code dir} atomically. Optimizer and state may be null. */
+  /**
+   * Writes a complete checkpoint to {@code dir} atomically. Optimizer and state may be null; so may the
+   * tokenizer (an imported model without one can be exported and verified but not used for text).
+   */
   public static void write(Path dir, JsonObject config, ParameterStore params, Tokenizer tokenizer, AdamW optimizer,
       TrainerState state) {
     Path parent = dir.toAbsolutePath().getParent();
@@ -38,9 +42,11 @@ public final class Checkpoint {
         + System.nanoTime());
     try {
       Files.createDirectories(staged);
-      Json.write(staged.resolve(CONFIG), config);
+      Json.writeTree(staged.resolve(CONFIG), config); // keeps the explicit nulls of an imported HF config
       params.save(staged.resolve(WEIGHTS), Map.of("format", "pt", "producer", "glimpse"));
-      tokenizer.save(staged);
+      if (tokenizer != null) {
+        tokenizer.save(staged);
+      }
       if (optimizer != null) {
         SafeTensors.write(staged.resolve(OPTIMIZER), optimizer.stateTensors(), Map.of("format", "glimpse-adamw"));
       }
@@ -58,12 +64,26 @@ public final class Checkpoint {
   }
 
   /**
-   * The checkpoint folder for a user-given path: a checkpoint folder itself, or a run folder holding
-   * {@code checkpoint/}. Checks that the needed files are there.
+   * The checkpoint folder for a user-given path: a checkpoint folder itself, a run folder holding
+   * {@code checkpoint/}, or a HuggingFace model folder ({@link HfModel#isHfDir}). Checks that the
+   * needed files are there.
    */
   public static Path resolve(Path path) {
     if (!Files.exists(path)) {
       throw new GlimpseException("checkpoint not found: " + path);
+    }
+    if (HfModel.isHfDir(path)) {
+      List<String> missing = new ArrayList<>();
+      if (!Files.isRegularFile(path.resolve(HfModel.WEIGHTS)) && !Files.isRegularFile(path.resolve(HfModel.WEIGHTS_INDEX))) {
+        missing.add(HfModel.WEIGHTS);
+      }
+      if (!Files.isRegularFile(path.resolve(HfTokenizer.FILE))) {
+        missing.add(HfTokenizer.FILE + " (Glimpse needs the model's tokenizer to read and write text)");
+      }
+      if (!missing.isEmpty()) {
+        throw new GlimpseException("incomplete HuggingFace model folder " + path + ": missing " + String.join(", ", missing));
+      }
+      return path;
     }
     Path dir = path;
     if (Files.isDirectory(path) && !Files.exists(path.resolve(CONFIG)) && Files.isDirectory(path.resolve(RUN_CHECKPOINT))) {

@@ -3,6 +3,7 @@ package dev.glimpse.train;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.ImageTransform;
+import dev.glimpse.hf.HfModel;
 import dev.glimpse.model.CaptioningModel;
 import dev.glimpse.model.ModelConfig;
 import dev.glimpse.model.Models;
@@ -22,9 +23,16 @@ public final class LoadedModel implements AutoCloseable {
   private final Tokenizer tokenizer;
   private final ImageTransform transform;
   private final Path source;
+  private final JsonObject hfSection; // HF side files of a model that came from HuggingFace, or null
 
   public LoadedModel(NDManager manager, ParameterStore store, CaptioningModel model, ModelConfig config,
       Tokenizer tokenizer, ImageTransform transform, Path source) {
+    this(manager, store, model, config, tokenizer, transform, source, null);
+  }
+
+  /** @param hfSection the HF side files (config.json...) of a model from HuggingFace, kept for export; may be null */
+  public LoadedModel(NDManager manager, ParameterStore store, CaptioningModel model, ModelConfig config,
+      Tokenizer tokenizer, ImageTransform transform, Path source, JsonObject hfSection) {
     this.manager = manager;
     this.store = store;
     this.model = model;
@@ -32,11 +40,18 @@ public final class LoadedModel implements AutoCloseable {
     this.tokenizer = tokenizer;
     this.transform = transform;
     this.source = source;
+    this.hfSection = hfSection;
   }
 
-  /** Loads a Glimpse checkpoint folder (or a run folder holding {@code checkpoint/}). */
+  /**
+   * Loads a Glimpse checkpoint folder, a run folder holding {@code checkpoint/}, or a HuggingFace
+   * model folder of a GIT, LLaVA or BLIP-2 model (with its tokenizer.json).
+   */
   public static LoadedModel load(Path path, NDManager parent) {
     Path dir = Checkpoint.resolve(path);
+    if (HfModel.isHfDir(dir)) {
+      return fromHf(dir, parent);
+    }
     JsonObject cfg = Checkpoint.readConfig(dir);
     String where = dir.resolve(Checkpoint.CONFIG).toString();
     if (!cfg.has("model_type") || !cfg.has("model")) {
@@ -57,10 +72,28 @@ public final class LoadedModel implements AutoCloseable {
     try {
       CaptioningModel model = Models.create(config, store.root());
       store.load(dir.resolve(Checkpoint.WEIGHTS));
-      return new LoadedModel(manager, store, model, config, tokenizer, transform, dir);
+      JsonObject hf = cfg.has(HfModel.SECTION) && cfg.get(HfModel.SECTION).isJsonObject()
+          ? cfg.getAsJsonObject(HfModel.SECTION) : null;
+      return new LoadedModel(manager, store, model, config, tokenizer, transform, dir, hf);
     } catch (RuntimeException e) {
       tokenizer.close();
       manager.close();
+      throw e;
+    }
+  }
+
+  private static LoadedModel fromHf(Path dir, NDManager parent) {
+    HfModel hf = HfModel.load(dir, parent);
+    try {
+      CaptioningModel model = hf.captioner();
+      if (hf.tokenizer() == null) {
+        throw new GlimpseException(dir + " has no " + HfTokenizer.FILE);
+      }
+      // the HfModel's manager and tokenizer now belong to the LoadedModel, which closes them
+      return new LoadedModel(hf.manager(), hf.store(), model, hf.config(), hf.tokenizer(), hf.transform(), dir,
+          hf.section());
+    } catch (RuntimeException e) {
+      hf.close();
       throw e;
     }
   }
@@ -99,6 +132,11 @@ public final class LoadedModel implements AutoCloseable {
 
   public Path source() {
     return source;
+  }
+
+  /** HF side files (config.json, generation config...) when the model came from HuggingFace, else null. */
+  public JsonObject hfSection() {
+    return hfSection == null ? null : hfSection.deepCopy();
   }
 
   @Override

@@ -83,6 +83,13 @@ public final class Json {
     AtomicFiles.writeString(file, GSON.toJson(value) + "\n");
   }
 
+  /** Writes a JSON tree keeping its explicit nulls (HF configs mean something by "key": null). */
+  public static void writeTree(Path file, JsonElement tree) {
+    AtomicFiles.writeString(file, WITH_NULLS.toJson(tree) + "\n");
+  }
+
+  private static final Gson WITH_NULLS = GSON.newBuilder().serializeNulls().create();
+
   /**
    * Fails with a message naming {@code path.key} when the JSON object has a key that is not a
    * component of the record type (recursively for nested records): a typo in a config file must

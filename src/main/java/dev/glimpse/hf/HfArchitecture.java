@@ -1,0 +1,54 @@
+package dev.glimpse.hf;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import dev.glimpse.model.ModelConfig;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One HuggingFace architecture: its {@code config.json} to and from our config record, its state-dict
+ * names to and from ours (one {@link TensorMap}), and what {@code hf verify} computes for it.
+ */
+interface HfArchitecture {
+  /** HF {@code model_type}. */
+  String hfType();
+
+  /** Our registered model type ({@link dev.glimpse.model.Models}). */
+  String glimpseType();
+
+  /** Maps an HF config; unsupported options are errors naming the option. */
+  ModelConfig readConfig(JsonObject config, String source);
+
+  /** The HF config.json of our config; an error lists what HF's class cannot express. */
+  JsonObject writeConfig(ModelConfig config);
+
+  /** Tensor names both ways for this config. */
+  TensorMap tensors(ModelConfig config);
+
+  /** BOS/EOS/PAD ids as HF's generate() takes them from the model config (-1: not set). */
+  SpecialIds specialIds(JsonObject config);
+
+  /**
+   * Computes the fixture-named float tensors of this architecture that are in {@code wanted}
+   * (vision hidden states, projections, logits...), into {@code out}.
+   */
+  void trace(Object model, VerifyInputs in, Set<String> wanted, Map<String, NDArray> out);
+
+  /** How HF's generate() is prompted and what it returns before the new tokens; null if it cannot generate. */
+  Prompting prompting(VerifyInputs in, SpecialIds ids, NDManager manager);
+
+  /** BOS/EOS/PAD ids; -1 when the config sets none. */
+  record SpecialIds(int bos, int eos, int pad) {}
+
+  /** The tensors of a verify run: pixel_values (float), input_ids and attention_mask (int64; may be null). */
+  record VerifyInputs(NDArray pixels, NDArray inputIds, NDArray attentionMask) {}
+
+  /**
+   * @param promptIds [B, T] the prompt generate() starts from
+   * @param promptValid [B, T] its attention mask
+   * @param outputPrefix per row, the ids HF's returned sequence holds before the new tokens
+   */
+  record Prompting(NDArray promptIds, NDArray promptValid, long[][] outputPrefix) {}
+}

@@ -1,0 +1,39 @@
+package dev.glimpse.hf;
+
+import dev.glimpse.util.GlimpseException;
+import java.util.List;
+
+/** The supported HuggingFace architectures, by HF {@code model_type} and by our model type. */
+final class HfArchitectures {
+  private static final List<HfArchitecture> ALL = List.of(new GitHf(), new ClipHf(), new LlavaHf(), new Blip2Hf());
+
+  private HfArchitectures() {}
+
+  static List<String> hfTypes() {
+    return ALL.stream().map(HfArchitecture::hfType).toList();
+  }
+
+  static boolean supports(String hfType) {
+    return ALL.stream().anyMatch(a -> a.hfType().equals(hfType));
+  }
+
+  static HfArchitecture byHfType(String hfType, String source) {
+    for (HfArchitecture a : ALL) {
+      if (a.hfType().equals(hfType)) {
+        return a;
+      }
+    }
+    throw new GlimpseException(source + ": unsupported value '" + hfType + "' for option 'model_type' (supported: "
+        + String.join(", ", hfTypes()) + ")");
+  }
+
+  static HfArchitecture byGlimpseType(String type) {
+    for (HfArchitecture a : ALL) {
+      if (a.glimpseType().equals(type)) {
+        return a;
+      }
+    }
+    throw new GlimpseException("model type '" + type + "' has no HuggingFace counterpart (supported: git, clip, "
+        + "llava, blip-2)");
+  }
+}

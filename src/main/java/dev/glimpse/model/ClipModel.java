@@ -1,0 +1,142 @@
+package dev.glimpse.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.glimpse.nn.AttentionMask;
+import dev.glimpse.nn.Init;
+import dev.glimpse.nn.Linear;
+import dev.glimpse.nn.Parameter;
+import dev.glimpse.nn.ParameterStore;
+import dev.glimpse.nn.TextEmbedding;
+import dev.glimpse.nn.Transformer;
+import dev.glimpse.nn.VisionTransformer;
+import java.util.List;
+
+/**
+ * CLIP: image and text embeddings in one space and their scaled cosine similarities. Not a captioner:
+ * it scores image-text pairs (retrieval, zero-shot classification) and serves as a vision tower.
+ */
+public final class ClipModel {
+  private final ClipConfig config;
+  private final VisionTransformer vision;
+  private final Linear visualProjection;
+  private final TextEmbedding textEmbedding;
+  private final Transformer text;
+  private final Linear textProjection;
+  private final Parameter logitScale; // [1], log of the inverse temperature
+
+  public ClipModel(ParameterStore.Scope scope, ClipConfig config) {
+    this.config = config;
+    double std = config.text().initStd();
+    int textWidth = config.text().width();
+    this.vision = new VisionTransformer(scope.sub("vision"), config.vision());
+    this.visualProjection = new Linear(scope.sub("visual_projection"), config.vision().width(),
+        config.projectionDim(), false, std);
+    this.textEmbedding = new TextEmbedding(scope.sub("text_embedding"), config.vocabSize(), textWidth,
+        config.maxTextPositions(), 0, null, config.text().normEps(), std);
+    this.text = new Transformer(scope.sub("text"), config.text());
+    this.textProjection = new Linear(scope.sub("text_projection"), textWidth, config.projectionDim(), false, std);
+    this.logitScale = scope.token("logit_scale", Init.constant(Math.log(1 / 0.07)), 1);
+  }
+
+  public ClipConfig config() {
+    return config;
+  }
+
+  /** Image tower output before the post-norm (HF {@code vision_model(...).last_hidden_state}): [B, N, D]. */
+  public NDArray imageHidden(NDArray pixels, List<NDArray> hiddenStates) {
+    return vision.encode(pixels, hiddenStates);
+  }
+
+  /** The post-normed CLS token (HF {@code pooler_output}): [B, N, D] -> [B, D]. */
+  public NDArray imagePooled(NDArray imageHidden) {
+    return vision.postNorm().forward(imageHidden.get(":, 0, :"));
+  }
+
+  /** Unnormalised image embeddings (HF {@code get_image_features}): pixels [B, 3, H, W] -> [B, P]. */
+  public NDArray imageFeatures(NDArray pixels) {
+    return visualProjection.forward(imagePooled(imageHidden(pixels, null)));
+  }
+
+  /** Projects pooled image tokens into the joint space: [B, Dv] -> [B, P]. */
+  public NDArray projectImage(NDArray pooled) {
+    return visualProjection.forward(pooled);
+  }
+
+  /** Projects pooled text tokens into the joint space: [B, Dt] -> [B, P]. */
+  public NDArray projectText(NDArray pooled) {
+    return textProjection.forward(pooled);
+  }
+
+  /**
+   * Text tower output after the final norm: [B, T, D].
+   *
+   * @param ids [B, T] int64
+   * @param valid [B, T] nonzero for real tokens (padding is masked as a key)
+   * @param hiddenStates if not null, receives the embeddings and each block's output (before the final norm)
+   */
+  public NDArray textHidden(NDArray ids, NDArray valid, List<NDArray> hiddenStates) {
+    int t = (int) ids.getShape().get(1);
+    NDManager manager = ids.getManager();
+    long b = ids.getShape().get(0);
+    NDArray positions = manager.arange(0, t, 1, DataType.INT64).reshape(1, t).repeat(0, b);
+    NDArray x = textEmbedding.forward(ids, positions);                          // [B, T, D]
+    NDArray mask = AttentionMask.builder().segment("text", t, true).build().toArray(manager, valid); // [B, 1, T, T]
+    return text.forward(x, mask, null, null, null, hiddenStates);
+  }
+
+  /** The end-of-text token of each row (HF {@code text_model(...).pooler_output}): [B, T, D] -> [B, D]. */
+  public NDArray textPooled(NDArray ids, NDArray textHidden) {
+    long[] values = ids.toLongArray();
+    int b = (int) ids.getShape().get(0);
+    int t = (int) ids.getShape().get(1);
+    long[] index = new long[b];
+    for (int i = 0; i < b; i++) {
+      index[i] = poolingPosition(values, i * t, t);
+    }
+    long d = textHidden.getShape().get(2);
+    NDArray idx = ids.getManager().create(index).reshape(-1, 1, 1).repeat(2, d);  // [B, 1, D]
+    return textHidden.gather(idx, 1).squeeze(1);
+  }
+
+  // HF: argmax(input_ids) for the legacy configs, else the first end-of-text position (0 if none).
+  private int poolingPosition(long[] ids, int offset, int length) {
+    int best = 0;
+    for (int j = 0; j < length; j++) {
+      long id = ids[offset + j];
+      if (config.poolAtHighestId()) {
+        if (id > ids[offset + best]) {
+          best = j;
+        }
+      } else if (id == config.eosTokenId()) {
+        return j;
+      }
+    }
+    return best;
+  }
+
+  /** Unnormalised text embeddings (HF {@code get_text_features}): [B, T] -> [B, P]. */
+  public NDArray textFeatures(NDArray ids, NDArray valid) {
+    return textProjection.forward(textPooled(ids, textHidden(ids, valid, null)));
+  }
+
+  /** L2-normalised rows. */
+  public static NDArray normalize(NDArray embeddings) {
+    return embeddings.div(embeddings.norm(new int[] {-1}, true));
+  }
+
+  /** exp(logit_scale) * cos(image, text): [I, P] x [T, P] -> [I, T] (HF {@code logits_per_image}). */
+  public NDArray logitsPerImage(NDArray imageEmbeds, NDArray textEmbeds) {
+    NDArray scale = logitScale.array().exp();                                    // [1]
+    return normalize(imageEmbeds).matMul(normalize(textEmbeds).transpose()).mul(scale);
+  }
+
+  public VisionTransformer vision() {
+    return vision;
+  }
+
+  public Transformer text() {
+    return text;
+  }
+}
