@@ -2,6 +2,7 @@ package dev.glimpse.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.glimpse.nn.Scalars;
 
 /**
  * Next-token cross-entropy with label smoothing and a per-token weight mask (0 for padding and for
@@ -30,7 +31,7 @@ public final class LmLoss {
         .squeeze(-1).neg();                                                       // [B, T]
     NDArray perToken = labelSmoothing == 0
         ? nll
-        : nll.mul(1 - labelSmoothing).add(logProbs.mean(new int[] {-1}).neg().mul(labelSmoothing));
+        : Scalars.mul(nll, 1 - labelSmoothing).add(Scalars.mul(logProbs.mean(new int[] {-1}).neg(), labelSmoothing));
     NDArray w = weights.toType(DataType.FLOAT32, false);
     return perToken.mul(w).sum().div(w.sum().maximum(1f));
   }

@@ -19,10 +19,10 @@ public enum ActivationType {
       case GELU -> ai.djl.nn.Activation.gelu(x);
       case GELU_TANH -> {
         // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) Math.sqrt(2 / Math.PI)).tanh();
-        yield x.mul(inner.add(1f)).mul(0.5f);
+        NDArray inner = Scalars.mul(Scalars.mul(Scalars.pow(x, 3), 0.044715).add(x), Math.sqrt(2 / Math.PI)).tanh();
+        yield Scalars.mul(x.mul(Scalars.add(inner, 1)), 0.5);
       }
-      case QUICK_GELU -> x.mul(ai.djl.nn.Activation.sigmoid(x.mul(1.702f)));
+      case QUICK_GELU -> x.mul(ai.djl.nn.Activation.sigmoid(Scalars.mul(x, 1.702)));
       case RELU -> ai.djl.nn.Activation.relu(x);
       case SILU -> x.mul(ai.djl.nn.Activation.sigmoid(x));
     };

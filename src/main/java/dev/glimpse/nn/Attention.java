@@ -99,7 +99,7 @@ public final class Attention {
       k = k.repeat(1, heads / kvHeads);
       v = v.repeat(1, heads / kvHeads);
     }
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul((float) (1.0 / Math.sqrt(headDim))); // [B, H, T, S]
+    NDArray scores = Scalars.mul(q.matMul(k.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(headDim)); // [B, H, T, S]
     if (mask != null) {
       scores = scores.add(mask);
     }

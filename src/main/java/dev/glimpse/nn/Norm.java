@@ -26,7 +26,7 @@ public final class Norm {
           .singletonOrThrow();
     }
     NDArray meanSquare = x.square().mean(new int[] {-1}, true);
-    return x.mul(meanSquare.add(eps).sqrt().pow(-1)).mul(weight.array());
+    return x.div(Scalars.add(meanSquare, eps).sqrt()).mul(weight.array());
   }
 
   public Parameter weight() {
