@@ -33,7 +33,7 @@ public final class LmLoss {
         ? nll
         : Scalars.mul(nll, 1 - labelSmoothing).add(Scalars.mul(logProbs.mean(new int[] {-1}).neg(), labelSmoothing));
     NDArray w = weights.toType(DataType.FLOAT32, false);
-    return perToken.mul(w).sum().div(w.sum().maximum(1f));
+    return perToken.mul(w).sum().div(w.sum().maximum(Scalars.constant(w, 1)));
   }
 
   public double labelSmoothing() {

@@ -110,6 +110,15 @@ public record GitConfig(
     return macs;
   }
 
+  /**
+   * The same model with initial weights of standard deviation {@code std} in both stacks (and the
+   * embeddings, projection and temporal embeddings, which follow the decoder's value).
+   */
+  public GitConfig withInitStd(double std) {
+    return new GitConfig(vision.withEncoder(vision.encoder().withInitStd(std)), decoder.withInitStd(std), vocabSize,
+        maxTextPositions, textEmbeddingNorm, projectionNorm, tieWordEmbeddings, headBias, numTemporalEmbeddings);
+  }
+
   public GitConfig withTemporalEmbeddings(int frames) {
     return new GitConfig(vision, decoder, vocabSize, maxTextPositions, textEmbeddingNorm, projectionNorm,
         tieWordEmbeddings, headBias, frames);

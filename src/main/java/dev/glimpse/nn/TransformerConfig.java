@@ -83,6 +83,12 @@ public record TransformerConfig(
         activation, gatedMlp, attentionBias, mlpBias, ropeTheta, initStd);
   }
 
+  /** The same stack with initial weight matrices of standard deviation {@code std}. */
+  public TransformerConfig withInitStd(double std) {
+    return new TransformerConfig(width, layers, heads, kvHeads, mlpHidden, norm, normEps, preNorm, finalNorm,
+        activation, gatedMlp, attentionBias, mlpBias, ropeTheta, std);
+  }
+
   /** Multiply-accumulates per token in the linear layers of the whole stack (attention scores excluded). */
   public long matmulParamsPerToken() {
     long kvWidth = (long) kvHeads * headDim();

@@ -34,6 +34,11 @@ public record VisionConfig(
     }
   }
 
+  /** The same encoder with another transformer stack. */
+  public VisionConfig withEncoder(TransformerConfig stack) {
+    return new VisionConfig(imageSize, patchSize, channels, stack, classToken, patchBias, preNorm, postNorm);
+  }
+
   public int gridSize() {
     return imageSize / patchSize;
   }

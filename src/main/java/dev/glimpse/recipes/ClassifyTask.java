@@ -1,5 +1,6 @@
 package dev.glimpse.recipes;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
@@ -56,10 +57,17 @@ public final class ClassifyTask implements Task {
     List<String> open = TaskSupport.generate(model, examples, eval, null);
     int hits = 0;
     int openHits = 0;
+    JsonArray results = new JsonArray();
     for (int i = 0; i < examples.size(); i++) {
       String truth = normalise(examples.get(i).targets().get(0));
       hits += normalise(constrained.get(i)).equals(truth) ? 1 : 0;
       openHits += normalise(open.get(i)).equals(truth) ? 1 : 0;
+      JsonObject r = new JsonObject();
+      r.addProperty("id", examples.get(i).id());
+      r.addProperty("label", examples.get(i).targets().get(0));
+      r.addProperty("prediction", constrained.get(i));
+      r.addProperty("open_prediction", open.get(i));
+      results.add(r);
     }
     JsonObject out = new JsonObject();
     out.addProperty("top1", TaskSupport.fraction(hits, examples.size()));
@@ -67,6 +75,7 @@ public final class ClassifyTask implements Task {
     out.addProperty("classes", labels.size());
     out.add("samples", TaskSupport.samples(examples, constrained, 8));
     if (outDir != null) {
+      Json.write(outDir.resolve("classify_results.json"), results);
       Json.write(outDir.resolve("metrics.json"), out);
     }
     return out;

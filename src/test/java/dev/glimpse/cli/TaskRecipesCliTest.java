@@ -1,0 +1,64 @@
+package dev.glimpse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Each task's quick recipe, shrunk to a few steps of a very small model, trains and evaluates through
+ * the CLI: the final JSON holds the task's headline figure (a fraction) and the standard metrics,
+ * the official-format result files are written, and {@code eval --checkpoint} reproduces the figure.
+ */
+class TaskRecipesCliTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @CsvSource({
+      "vqa-quick, vqa_accuracy, eval/vqa_results.json",
+      "ocr-quick, exact_match, eval/ocr_results.json",
+      "video-quick, motion_accuracy, eval/captions_results.json",
+      "classify-quick, top1, eval/classify_results.json"})
+  void quickRecipeTrainsAndReportsItsHeadline(String recipe, String headline, String resultFile) throws Exception {
+    Path config = dir.resolve(recipe + ".json");
+    Files.writeString(config, """
+        {"recipe": "%s",
+         "train": {"steps": 3, "batchSize": 4, "logEvery": 1, "warmupSteps": 1, "checkpointEvery": 3},
+         "data": {"trainSize": 60, "testSize": 5},
+         "tokenizer": {"sampleExamples": 60},
+         "eval": {"batchSize": 5},
+         "model": {"config": {
+           "vision": {"imageSize": 32, "encoder": {"width": 32, "layers": 1, "heads": 4, "kvHeads": 4, "mlpHidden": 64}},
+           "decoder": {"width": 32, "layers": 1, "heads": 4, "kvHeads": 4, "mlpHidden": 64}}}}
+        """.formatted(recipe));
+    Path run = dir.resolve(recipe);
+    CliRun train = CliRun.of("train", "--config", config.toString(), "--out", run.toString(), "--json");
+    assertEquals(0, train.exitCode(), train.err());
+    JsonObject summary = train.json();
+    assertEquals(3, summary.get("steps").getAsInt());
+    assertTrue(summary.has(headline), summary.toString());
+    double value = summary.get(headline).getAsDouble();
+    assertTrue(value >= 0 && value <= 1, headline + " = " + value);
+    assertTrue(Files.exists(run.resolve(resultFile)), resultFile);
+
+    CliRun eval = CliRun.of("eval", "--checkpoint", run.toString(), "--out", dir.resolve(recipe + "-eval").toString(),
+        "--json");
+    assertEquals(0, eval.exitCode(), eval.err());
+    assertEquals(value, eval.json().get(headline).getAsDouble(), 1e-9, eval.out());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"vqa-quick, vqa", "ocr-quick, ocr", "video-quick, video", "classify-quick, classify",
+      "vqa-tiny, vqa", "ocr-tiny, ocr", "video-tiny, video", "classify-tiny, classify"})
+  void recipesListsEveryTaskRecipe(String recipe, String task) {
+    CliRun list = CliRun.of("recipes");
+    assertEquals(0, list.exitCode(), list.err());
+    assertTrue(list.out().lines().anyMatch(l -> l.startsWith(recipe + " ") && l.contains(" " + task + " ")),
+        list.out());
+  }
+}
