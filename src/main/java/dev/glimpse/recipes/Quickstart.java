@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The quickstart: train the {@code quickstart} recipe (or resume / reuse the run already in the
@@ -68,8 +69,9 @@ public final class Quickstart {
         entries.add(new ContactSheet.Entry(examples.get(i).id(), images.get(i), captions.get(i).text(),
             examples.get(i).targets().get(0)));
       }
-      if (Files.isDirectory(ExternalShapes.BUNDLED)) {
-        List<ExternalShapes.Item> items = ExternalShapes.load(ExternalShapes.BUNDLED);
+      Optional<Path> externalDir = ExternalShapes.locate();
+      if (externalDir.isPresent()) {
+        List<ExternalShapes.Item> items = ExternalShapes.load(externalDir.get());
         List<BufferedImage> external = new ArrayList<>();
         for (ExternalShapes.Item item : items) {
           external.add(Images.read(item.image()));

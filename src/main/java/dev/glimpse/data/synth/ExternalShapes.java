@@ -4,10 +4,14 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.Json;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Images drawn by another program, with ground truth in this package's vocabulary, so a captioner
@@ -26,6 +30,30 @@ import java.util.List;
 public final class ExternalShapes {
   /** The bundled set, relative to the project root. */
   public static final Path BUNDLED = Path.of("src", "test", "resources", "external-shapes");
+
+  /**
+   * The bundled set as seen from the working directory or, when Glimpse runs from elsewhere, from
+   * the checkout that holds the running jar ({@code target/glimpse.jar}); empty when neither has it.
+   */
+  public static Optional<Path> locate() {
+    if (Files.isDirectory(BUNDLED)) {
+      return Optional.of(BUNDLED);
+    }
+    try {
+      CodeSource source = ExternalShapes.class.getProtectionDomain().getCodeSource();
+      if (source != null) {
+        Path jar = Path.of(source.getLocation().toURI()).toAbsolutePath();
+        for (Path dir = jar.getParent(); dir != null; dir = dir.getParent()) {
+          if (Files.isDirectory(dir.resolve(BUNDLED))) {
+            return Optional.of(dir.resolve(BUNDLED));
+          }
+        }
+      }
+    } catch (URISyntaxException | SecurityException | FileSystemNotFoundException e) {
+      // not a file location: fall through
+    }
+    return Optional.empty();
+  }
 
   private ExternalShapes() {}
 
