@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code glimpse quickstart}: the main job on the embedded synthetic data. */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
     description = "Train a tiny GIT captioner on synthetic scenes, caption held-out images into an HTML contact "
-        + "sheet, evaluate, and print a summary (about 10 minutes on 2 CPU cores).")
+        + "sheet, evaluate, and print a summary (about 12 minutes on 2 CPU cores).")
 public final class QuickstartCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 

@@ -114,10 +114,10 @@ public final class Recipes {
   /**
    * Video captioning (GIT section 3.2): each frame encoded alone, a learned temporal embedding per
    * frame, all frame tokens before the text. Quick: 6 frames of 48x48 (9 tokens each, 54 in all),
-   * about 13 minutes on 2 cores; tiny: 8 frames of 64x64.
+   * 3000 steps of 16, about 13 minutes on 2 cores; tiny: 8 frames of 64x64.
    */
   public static Recipe video(boolean quick) {
-    int steps = quick ? 1500 : 6000;
+    int steps = quick ? 3000 : 6000;
     GitConfig model = quick ? quickModel(48, 16, 24).withTemporalEmbeddings(6) : quickModel(64, 16, 24).withTemporalEmbeddings(8);
     return new Recipe(quick ? "video-quick" : "video-tiny",
         (quick ? "Video captioning, small GIT (6 frames of 48x48, temporal embeddings) on synthetic clips; ~13 min on 2 cores."
@@ -130,12 +130,12 @@ public final class Recipes {
   /**
    * Generative classification (GIT section 4.5): the class name ("red circle", 32 classes) is the
    * caption; evaluation constrains decoding to the label set with a prefix trie (top1) and also
-   * decodes freely (top1_open). Quick: about 10 minutes on 2 cores.
+   * decodes freely (top1_open). Quick: 5000 steps, about 13 minutes on 2 cores.
    */
   public static Recipe classify(boolean quick) {
-    int steps = quick ? 4000 : 12_000;
+    int steps = quick ? 5000 : 12_000;
     return new Recipe(quick ? "classify-quick" : "classify-tiny",
-        (quick ? "Generative classification (32 color-shape classes), small GIT (64x64, 16x16 patches); ~10 min on 2 cores."
+        (quick ? "Generative classification (32 color-shape classes), small GIT (64x64, 16x16 patches); ~13 min on 2 cores."
             : "Generative classification, small GIT, 12k steps; ~30 min on 2 cores."),
         ClassifyTask.NAME, quickModel(64, 16, 8), quickTrain(steps, 32, 8), DataConfig.synthetic(400_000, quick ? 1000 : 3000),
         TokenizerConfig.bpe(512), EvalConfig.greedy(6));
