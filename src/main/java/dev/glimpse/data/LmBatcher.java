@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * Turns examples into {@link LmBatch}es: images through the {@link ImageTransform}, text as
  * {@code [BOS] prompt target [EOS]}, with the loss counted on the target and EOS only.
  */
-public final class LmBatcher {
+public final class LmBatcher implements ExampleBatcher<LmBatch> {
   private final Tokenizer tokenizer;
   private final ImageTransform transform;
   private final int maxTokens;
@@ -37,6 +37,38 @@ public final class LmBatcher {
     this.frames = frames;
   }
 
+  /**
+   * One example's text: {@code [BOS] prompt target [EOS]} truncated to the longest sequence, and how
+   * many leading ids (BOS + prompt) carry no loss.
+   */
+  public record Tokens(int[] sequence, int promptLength) {}
+
+  /** The example's text; its target is drawn from its references with {@code random}. */
+  public Tokens tokens(Example ex, SplittableRandom random) {
+    SpecialTokens special = tokenizer.special();
+    String target = "";
+    if (!ex.targets().isEmpty()) {
+      boolean first = firstTargetProbability > 0 && random.nextDouble() < firstTargetProbability;
+      target = ex.targets().get(first ? 0 : random.nextInt(ex.targets().size()));
+    }
+    int[] prompt = ex.prompt().isEmpty() ? new int[0] : tokenizer.encode(ex.prompt());
+    int[] answer = tokenizer.encode(target);
+    int[] seq = new int[1 + prompt.length + answer.length + 1];
+    seq[0] = special.bos();
+    System.arraycopy(prompt, 0, seq, 1, prompt.length);
+    System.arraycopy(answer, 0, seq, 1 + prompt.length, answer.length);
+    seq[seq.length - 1] = special.eos();
+    if (seq.length > maxTokens) {
+      seq = java.util.Arrays.copyOf(seq, maxTokens);
+    }
+    return new Tokens(seq, 1 + prompt.length);
+  }
+
+  /** The padding id of the tokenizer. */
+  public int padId() {
+    return tokenizer.special().pad();
+  }
+
   public ImageTransform transform() {
     return transform;
   }
@@ -45,6 +77,7 @@ public final class LmBatcher {
    * Builds a batch; each example's target is drawn from its references with {@code random}
    * (deterministic for a seeded generator).
    */
+  @Override
   public LmBatch batch(List<Example> examples, SplittableRandom random) {
     int b = examples.size();
     SpecialTokens special = tokenizer.special();
@@ -52,25 +85,10 @@ public final class LmBatcher {
     int[] promptLengths = new int[b];
     int length = 0;
     for (int i = 0; i < b; i++) {
-      Example ex = examples.get(i);
-      String target = "";
-      if (!ex.targets().isEmpty()) {
-        boolean first = firstTargetProbability > 0 && random.nextDouble() < firstTargetProbability;
-        target = ex.targets().get(first ? 0 : random.nextInt(ex.targets().size()));
-      }
-      int[] prompt = ex.prompt().isEmpty() ? new int[0] : tokenizer.encode(ex.prompt());
-      int[] answer = tokenizer.encode(target);
-      int[] seq = new int[1 + prompt.length + answer.length + 1];
-      seq[0] = special.bos();
-      System.arraycopy(prompt, 0, seq, 1, prompt.length);
-      System.arraycopy(answer, 0, seq, 1 + prompt.length, answer.length);
-      seq[seq.length - 1] = special.eos();
-      if (seq.length > maxTokens) {
-        seq = java.util.Arrays.copyOf(seq, maxTokens);
-      }
-      sequences[i] = seq;
-      promptLengths[i] = 1 + prompt.length;
-      length = Math.max(length, seq.length - 1);
+      Tokens tokens = tokens(examples.get(i), random);
+      sequences[i] = tokens.sequence();
+      promptLengths[i] = tokens.promptLength();
+      length = Math.max(length, tokens.sequence().length - 1);
     }
     long[] inputIds = new long[b * length];
     long[] targetIds = new long[b * length];

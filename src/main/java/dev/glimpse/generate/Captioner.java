@@ -6,7 +6,10 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.CaptioningModel;
+import dev.glimpse.data.NativeImage;
+import dev.glimpse.data.NativeResolution;
 import dev.glimpse.model.DecodeState;
+import dev.glimpse.model.NativeResolutionModel;
 import dev.glimpse.tokenize.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -55,7 +58,6 @@ public final class Captioner {
       int end = Math.min(clips.size(), start + batchSize);
       try (NDScope scope = new NDScope(); NDManager batchManager = manager.newSubManager()) {
         scope.suppressNotUsedWarning();
-        NDArray pixels = pixels(clips.subList(start, end), batchManager);
         NDArray[] prompt = prompts(prompts.subList(start, end), batchManager);
         // the text position table bounds prompt + generated tokens
         int room = model.maxTextLength() - (int) prompt[0].getShape().get(1);
@@ -64,7 +66,7 @@ public final class Captioner {
               + model.maxTextLength() + " text tokens)");
         }
         GenerationConfig bounded = cfg.withMaxNewTokens(Math.min(cfg.maxNewTokens(), room));
-        try (DecodeState state = model.prefill(pixels, prompt[0], prompt[1], bounded.useCache())) {
+        try (DecodeState state = prefill(clips.subList(start, end), batchManager, prompt, bounded.useCache())) {
           final int offset = start;
           LogitsProcessor shifted = processor == null ? null
               : (row, generated, scores) -> processor.process(offset + row, generated, scores);
@@ -75,6 +77,19 @@ public final class Captioner {
       }
     }
     return out;
+  }
+
+  // Native-resolution models get each image at its own patch grid; the others one resized tensor.
+  private DecodeState prefill(List<List<BufferedImage>> clips, NDManager m, NDArray[] prompt, boolean useCache) {
+    if (model instanceof NativeResolutionModel n && n.nativeResolution() != null) {
+      NativeResolution resolution = n.nativeResolution();
+      List<NativeImage> images = new ArrayList<>();
+      for (List<BufferedImage> clip : clips) {
+        images.add(resolution.apply(clip.get(0), transform));
+      }
+      return n.prefillNative(images, prompt[0], prompt[1], useCache);
+    }
+    return model.prefill(pixels(clips, m), prompt[0], prompt[1], useCache);
   }
 
   private NDArray pixels(List<List<BufferedImage>> clips, NDManager m) {

@@ -24,6 +24,11 @@ public final class DecodeState implements AutoCloseable {
   private long[][] positions;  // [B][T] text position of every column
   private long[] nextPositions; // per row: text position of the next token
   private boolean padded;      // some prompt column is padding
+  // Variable-size visual prefixes (GenLIP at native resolution), else null: which of the N visual
+  // columns are real per row, and each one's 2D position.
+  private boolean[][] visualValid;
+  private long[][] visualRows;
+  private long[][] visualColumns;
   private final KvCache cache;
 
   /**
@@ -65,6 +70,43 @@ public final class DecodeState implements AutoCloseable {
 
   public NDArray visual() {
     return visual;
+  }
+
+  /**
+   * Records, per row, which visual columns are real (rows with fewer visual tokens are padded at the
+   * end of the prefix) and their 2D grid positions; rows follow beam reordering.
+   */
+  public void setVisualLayout(boolean[][] valid, long[][] rows, long[][] columns) {
+    visualValid = valid;
+    visualRows = rows;
+    visualColumns = columns;
+  }
+
+  /** [B][N] real visual columns, or null when every row's prefix is complete. */
+  public boolean[][] visualValid() {
+    return visualValid;
+  }
+
+  public long[][] visualRows() {
+    return visualRows;
+  }
+
+  public long[][] visualColumns() {
+    return visualColumns;
+  }
+
+  private boolean visualPadded() {
+    if (visualValid == null) {
+      return false;
+    }
+    for (boolean[] row : visualValid) {
+      for (boolean v : row) {
+        if (!v) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   public NDArray logits() {
@@ -128,7 +170,7 @@ public final class DecodeState implements AutoCloseable {
    * position is padding (then no key mask is needed at all).
    */
   public NDArray keyValid(NDManager manager) {
-    if (!padded) {
+    if (!padded && !visualPadded()) {
       return null;
     }
     int n = visual == null ? 0 : (int) visual.getShape().get(1);
@@ -136,7 +178,8 @@ public final class DecodeState implements AutoCloseable {
     float[] out = new float[tokens.length * (n + t)];
     for (int i = 0; i < tokens.length; i++) {
       for (int j = 0; j < n + t; j++) {
-        out[i * (n + t) + j] = j < n || valid[i][j - n] ? 1 : 0;
+        boolean real = j < n ? visualValid == null || visualValid[i][j] : valid[i][j - n];
+        out[i * (n + t) + j] = real ? 1 : 0;
       }
     }
     return manager.create(out, new Shape(tokens.length, n + t));
@@ -183,6 +226,19 @@ public final class DecodeState implements AutoCloseable {
       newValid[i] = valid[r].clone();
       newPositions[i] = positions[r].clone();
       newNext[i] = nextPositions[r];
+    }
+    if (visualValid != null) {
+      boolean[][] vv = new boolean[rows.length][];
+      long[][] vr = new long[rows.length][];
+      long[][] vc = new long[rows.length][];
+      for (int i = 0; i < rows.length; i++) {
+        vv[i] = visualValid[(int) rows[i]];
+        vr[i] = visualRows[(int) rows[i]];
+        vc[i] = visualColumns[(int) rows[i]];
+      }
+      visualValid = vv;
+      visualRows = vr;
+      visualColumns = vc;
     }
     tokens = newTokens;
     valid = newValid;

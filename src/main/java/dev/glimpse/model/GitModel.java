@@ -203,7 +203,7 @@ public final class GitModel implements CaptioningModel {
     state.setLogits(head.forward(hidden.get(":, " + (length - 1) + ", :")));  // [B, V]
   }
 
-  private static long[] lengths(NDArray valid) {
+  static long[] lengths(NDArray valid) {
     float[] v = valid.toType(DataType.FLOAT32, false).toFloatArray();
     long b = valid.getShape().get(0);
     int t = (int) valid.getShape().get(1);
@@ -220,7 +220,7 @@ public final class GitModel implements CaptioningModel {
   }
 
   // hidden [B, L, D], one index per row -> [B, D]
-  private static NDArray lastPositions(NDArray hidden, long[] index) {
+  static NDArray lastPositions(NDArray hidden, long[] index) {
     NDManager manager = hidden.getManager();
     long d = hidden.getShape().get(2);
     NDArray idx = manager.create(index).reshape(-1, 1, 1).repeat(2, d);   // [B, 1, D]

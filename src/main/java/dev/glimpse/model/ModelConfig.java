@@ -21,4 +21,13 @@ public interface ModelConfig {
 
   /** Longest text sequence. */
   int maxTextLength();
+
+  /**
+   * The config a run trains under when it starts from this model's weights ({@code train --init}) with
+   * a recipe whose model is {@code recipeModel}: by default this model's own. GenLIP stage 2 keeps the
+   * architecture and takes the recipe's native-resolution settings.
+   */
+  default ModelConfig continuedUnder(ModelConfig recipeModel) {
+    return this;
+  }
 }

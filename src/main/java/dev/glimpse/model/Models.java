@@ -19,6 +19,7 @@ public final class Models {
     register(GitConfig.TYPE, GitConfig.class, (scope, cfg) -> new GitModel(scope, (GitConfig) cfg));
     register(LlavaConfig.TYPE, LlavaConfig.class, (scope, cfg) -> new LlavaModel(scope, (LlavaConfig) cfg));
     register(Blip2Config.TYPE, Blip2Config.class, (scope, cfg) -> new Blip2Model(scope, (Blip2Config) cfg));
+    register(GenLipConfig.TYPE, GenLipConfig.class, (scope, cfg) -> new GenLipModel(scope, (GenLipConfig) cfg));
     register(ClipConfig.TYPE, ClipConfig.class, (scope, cfg) -> new ClipModel(scope, (ClipConfig) cfg));
   }
 

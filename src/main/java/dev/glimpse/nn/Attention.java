@@ -45,17 +45,18 @@ public final class Attention {
    * @param x [B, T, D]
    * @param mask additive mask broadcastable to [B, H, T, S] (0 = attend, large negative = blocked), or null
    * @param cache this layer's cache, or null (then S = T)
-   * @param rope cos/sin tables from {@link RotaryEmbedding#tables} for the T new positions, or null
+   * @param rope cos/sin tables from {@link RotaryEmbedding#tables} or {@link Rotary2d#tables} for the T new
+   *     positions, or null (required when the config has rotary positions)
    * @return [B, T, D]
    */
   public NDArray forward(NDArray x, NDArray mask, KvCache.Layer cache, NDArray[] rope) {
     NDArray q = splitHeads(query.forward(x), heads);      // [B, H, T, hd]
     NDArray k = splitHeads(key.forward(x), kvHeads);      // [B, Hkv, T, hd]
     NDArray v = splitHeads(value.forward(x), kvHeads);    // [B, Hkv, T, hd]
-    if (rotary != null) {
-      if (rope == null) {
-        throw new IllegalArgumentException("rotary attention needs position tables");
-      }
+    if (rotary != null && rope == null) {
+      throw new IllegalArgumentException("rotary attention needs position tables");
+    }
+    if (rope != null) { // 1D tables from the stack's RotaryEmbedding, or 2D ones (Rotary2d) from the model
       q = RotaryEmbedding.apply(q, rope[0], rope[1]);
       k = RotaryEmbedding.apply(k, rope[0], rope[1]);
     }

@@ -99,6 +99,14 @@ public final class AttentionMask {
       return this;
     }
 
+    /**
+     * A prefix-LM sequence (GIT's seq2seq mask, GenLIP): {@code prefixTokens} visual tokens that see
+     * each other and no text, then {@code textTokens} causal text tokens that see the whole prefix.
+     */
+    public Builder prefixLm(int prefixTokens, int textTokens) {
+      return segment("prefix", prefixTokens, false).segment("text", textTokens, true).see("text", "prefix");
+    }
+
     /** Lets every token of segment {@code query} attend to every token of segment {@code key}. */
     public Builder see(String query, String key) {
       links.add(query + "\u0000" + key);

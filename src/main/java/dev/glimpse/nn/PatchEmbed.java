@@ -30,6 +30,46 @@ public final class PatchEmbed {
     return grid.flatten(2, 3).transpose(0, 2, 1);
   }
 
+  /**
+   * Patches flattened on the host, in the weight's (channel, row, column) order, to tokens: the same
+   * product as {@link #forward} for images whose patches do not share one grid (native aspect ratio,
+   * packed sequences). patches [B, L, C*p*p] -> [B, L, D].
+   */
+  public NDArray forwardPatches(NDArray patches) {
+    long d = weight.shape().get(0);
+    NDArray w = weight.array().reshape(d, -1);                            // [D, C*p*p]
+    return bias == null
+        ? ai.djl.nn.core.Linear.linear(patches, w).singletonOrThrow()
+        : ai.djl.nn.core.Linear.linear(patches, w, bias.array()).singletonOrThrow();
+  }
+
+  /**
+   * Cuts a CHW image (floats, height and width multiples of {@code patchSize}) into row-major patches,
+   * each flattened as (channel, row, column): [gh*gw, C*p*p] as one float array.
+   */
+  public static float[] patchify(float[] chw, int channels, int height, int width, int patchSize) {
+    if (height % patchSize != 0 || width % patchSize != 0 || chw.length != channels * height * width) {
+      throw new IllegalArgumentException("image " + channels + "x" + height + "x" + width
+          + " does not split into " + patchSize + "x" + patchSize + " patches");
+    }
+    int gh = height / patchSize;
+    int gw = width / patchSize;
+    int per = channels * patchSize * patchSize;
+    float[] out = new float[gh * gw * per];
+    for (int gy = 0; gy < gh; gy++) {
+      for (int gx = 0; gx < gw; gx++) {
+        int base = (gy * gw + gx) * per;
+        for (int c = 0; c < channels; c++) {
+          for (int y = 0; y < patchSize; y++) {
+            int src = c * height * width + (gy * patchSize + y) * width + gx * patchSize;
+            System.arraycopy(chw, src, out, base + (c * patchSize + y) * patchSize, patchSize);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   public int patchSize() {
     return patchSize;
   }

@@ -71,6 +71,25 @@ public final class Transformer {
   }
 
   /**
+   * Self-attention with rotary tables the caller built (e.g. 2D positions of a patch grid, see
+   * {@link Rotary2d}), used by every block whatever the config's {@code ropeTheta}.
+   *
+   * @param rope cos/sin tables [B, 1, T, head_dim]
+   */
+  public NDArray forwardWithRope(NDArray x, NDArray mask, KvCache cache, NDArray[] rope, List<NDArray> hiddenStates) {
+    for (int i = 0; i < blocks.size(); i++) {
+      if (hiddenStates != null) {
+        hiddenStates.add(x);
+      }
+      x = blocks.get(i).forward(x, mask, cache == null ? null : cache.layer(i), rope, null, null, null);
+    }
+    if (hiddenStates != null) {
+      hiddenStates.add(x);
+    }
+    return finalNorm == null ? x : finalNorm.forward(x);
+  }
+
+  /**
    * Runs only the first {@code count} blocks (no final norm): features from an inner layer, as
    * LLaVA takes them from the vision tower. x: [B, T, D] -> [B, T, D].
    */

@@ -17,7 +17,8 @@ public final class Tasks {
       case OcrTask.NAME -> new OcrTask();
       case VideoTask.NAME -> new VideoTask();
       case ClassifyTask.NAME -> new ClassifyTask();
-      default -> throw new GlimpseException("unknown task '" + task + "' (known: captions, vqa, ocr, video, classify)");
+      case SceneTextTask.NAME -> new SceneTextTask();
+      default -> throw new GlimpseException("unknown task '" + task + "' (known: captions, vqa, ocr, video, classify, scenetext)");
     };
   }
 }

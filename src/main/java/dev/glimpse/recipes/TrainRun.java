@@ -5,10 +5,13 @@ import com.google.gson.JsonObject;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
 import dev.glimpse.data.ImageTransform;
-import dev.glimpse.data.LmBatch;
+import dev.glimpse.data.PackedBatch;
+import dev.glimpse.data.PackedBatcher;
 import dev.glimpse.data.LmBatcher;
 import dev.glimpse.hf.HfModel;
 import dev.glimpse.model.CaptioningModel;
+import dev.glimpse.model.GenLipConfig;
+import dev.glimpse.model.GenLipModel;
 import dev.glimpse.model.ModelConfig;
 import dev.glimpse.model.Models;
 import dev.glimpse.nn.ParameterStore;
@@ -17,7 +20,9 @@ import dev.glimpse.tokenize.HfTokenizer;
 import dev.glimpse.tokenize.Tokenizer;
 import dev.glimpse.train.AdamW;
 import dev.glimpse.train.Checkpoint;
+import dev.glimpse.train.ExampleBatchSource;
 import dev.glimpse.train.LmBatchSource;
+import dev.glimpse.train.PackedLmObjective;
 import dev.glimpse.train.LmObjective;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.train.LossPlot;
@@ -89,7 +94,8 @@ public final class TrainRun {
         Tokenizer ownTokenizer = fromInit ? null
             : o.resume() ? HfTokenizer.load(checkpointDir) : tokenizer(recipe, train, o.info())) {
       Tokenizer tokenizer = fromInit ? init.tokenizer() : ownTokenizer;
-      ModelConfig modelConfig = fromInit ? init.config() : recipe.model().withVocabSize(tokenizer.vocabSize());
+      ModelConfig modelConfig = fromInit ? init.config().continuedUnder(recipe.model())
+          : recipe.model().withVocabSize(tokenizer.vocabSize());
       JsonObject saved = o.resume() ? Checkpoint.readConfig(checkpointDir) : null;
       if (o.resume()) {
         modelConfig = Models.parse(saved.get("model_type").getAsString(), saved.get("model"), checkpointDir.toString());
@@ -123,12 +129,26 @@ public final class TrainRun {
             store.count(), tokenizer.vocabSize(), train.name());
         LmBatcher batcher = new LmBatcher(tokenizer, transform, recipe.train().maxTextTokens(), modelConfig.frames(),
             recipe.data().firstTargetProbability());
-        LmBatchSource batches = new LmBatchSource(train, batcher, recipe.train().batchSize(),
-            recipe.train().gradAccumulation(), recipe.train().seed());
-        Trainer<LmBatch> trainer = new Trainer<>(recipe.train(), store, new LmObjective(model,
-            recipe.train().labelSmoothing()), batches, optimizer, log,
-            state -> Checkpoint.write(checkpointDir, checkpointConfig, store, tokenizer, optimizer, state),
-            o.quiet());
+        Trainer.Checkpointer checkpointer =
+            state -> Checkpoint.write(checkpointDir, checkpointConfig, store, tokenizer, optimizer, state);
+        ExampleBatchSource<?> batches;
+        Trainer<?> trainer;
+        if (model instanceof GenLipModel genlip && genlip.config().isNative()) {
+          // native aspect ratio: variable-length sequences packed into rows (GenLIP stage 2)
+          GenLipConfig g = genlip.config();
+          ExampleBatchSource<PackedBatch> packed = new ExampleBatchSource<>(train,
+              new PackedBatcher(batcher, g.patchSize(), g.budgets(), g.textPositionStart(), g.rowTokens()),
+              recipe.train().batchSize(), recipe.train().gradAccumulation(), recipe.train().seed());
+          batches = packed;
+          trainer = new Trainer<>(recipe.train(), store, new PackedLmObjective(genlip, recipe.train().labelSmoothing()),
+              packed, optimizer, log, checkpointer, o.quiet());
+        } else {
+          LmBatchSource padded = new LmBatchSource(train, batcher, recipe.train().batchSize(),
+              recipe.train().gradAccumulation(), recipe.train().seed());
+          batches = padded;
+          trainer = new Trainer<>(recipe.train(), store, new LmObjective(model, recipe.train().labelSmoothing()),
+              padded, optimizer, log, checkpointer, o.quiet());
+        }
         Trainer.Result result = trainer.run(start, o.stopAfter());
         LossPlot.write(out.resolve(LOSS_PLOT), recipe.name() + " training loss", log.losses());
         if (batches.skipped() > 0) {

@@ -44,12 +44,51 @@ public final class SceneTextGenerator {
   private static final double NARROW_FONT_ASPECT = 0.56;
   private static final double MIN_TEXT_PX = 8;
 
+  /**
+   * Canvas shapes and text sizes.
+   *
+   * @param squareProbability fraction of square images; the rest are wide or tall in equal parts
+   * @param minAspect smallest long/short side ratio of non-square images
+   * @param maxAspect largest ratio
+   * @param minTextFraction smallest text height as a fraction of the shorter side (at least 8 px)
+   * @param maxTextFraction largest
+   */
+  public record Layout(double squareProbability, double minAspect, double maxAspect, double minTextFraction,
+      double maxTextFraction) {
+    /** The default mix: 40% square, aspect 1.2–2, text 8–28% of the shorter side. */
+    public static final Layout DEFAULT = new Layout(0.4, 1.2, 2.0, 0.08, 0.28);
+    /**
+     * Only wide and tall images (aspect 2–3) with small text (8–16% of the shorter side): detail that a
+     * square, letterboxed input shrinks away (GenLIP native-resolution comparison).
+     */
+    public static final Layout WIDE_TALL_SMALL_TEXT = new Layout(0, 2.0, 3.0, 0.08, 0.16);
+
+    public Layout {
+      if (squareProbability < 0 || squareProbability > 1) {
+        throw new IllegalArgumentException("squareProbability must be in [0, 1], got " + squareProbability);
+      }
+      if (!(minAspect >= 1 && maxAspect >= minAspect)) {
+        throw new IllegalArgumentException("need 1 <= minAspect <= maxAspect, got " + minAspect + ", " + maxAspect);
+      }
+      if (!(minTextFraction > 0 && maxTextFraction >= minTextFraction && maxTextFraction < 1)) {
+        throw new IllegalArgumentException("need 0 < minTextFraction <= maxTextFraction < 1, got " + minTextFraction
+            + ", " + maxTextFraction);
+      }
+    }
+  }
+
   private final SceneConfig config;
   private final SceneGenerator scenes;
+  private final Layout layout;
 
   public SceneTextGenerator(SceneConfig config) {
+    this(config, Layout.DEFAULT);
+  }
+
+  public SceneTextGenerator(SceneConfig config, Layout layout) {
     this.config = config;
     this.scenes = new SceneGenerator(config);
+    this.layout = layout;
   }
 
   public SceneConfig config() {
@@ -75,9 +114,10 @@ public final class SceneTextGenerator {
     int width = longSide;
     int height = longSide;
     double shape = random.nextDouble();
-    if (shape >= 0.4) {
-      int shortSide = Math.max(config.minSide(), (int) Math.round(longSide / random.uniform(1.2, 2.0)));
-      if (shape < 0.7) {
+    if (shape >= layout.squareProbability()) {
+      int shortSide = Math.max(config.minSide(),
+          (int) Math.round(longSide / random.uniform(layout.minAspect(), layout.maxAspect())));
+      if (shape < layout.squareProbability() + (1 - layout.squareProbability()) / 2) {
         height = shortSide;
       } else {
         width = shortSide;
@@ -95,7 +135,7 @@ public final class SceneTextGenerator {
     double letterAspect = wide ? WIDE_FONT_ASPECT : NARROW_FONT_ASPECT;
     int shorter = Math.min(width, height);
     double margin = Math.max(2, SceneGenerator.MARGIN * shorter);
-    double textHeight = Math.max(MIN_TEXT_PX, random.uniform(0.08, 0.28) * shorter);
+    double textHeight = Math.max(MIN_TEXT_PX, random.uniform(layout.minTextFraction(), layout.maxTextFraction()) * shorter);
     double padding = 0.35 * textHeight;
     // Shrink until the rotated sign fits.
     double cos = Math.abs(StrictMath.cos(StrictMath.toRadians(rotation)));
