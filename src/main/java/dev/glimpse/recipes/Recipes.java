@@ -97,7 +97,7 @@ public final class Recipes {
   public static Recipe vqa(boolean quick) {
     int steps = quick ? 1500 : 8000;
     return new Recipe(quick ? "vqa-quick" : "vqa-tiny",
-        (quick ? "VQA, small GIT (64x64, 8x8 patches) on synthetic scenes; ~13 min on 2 cores."
+        (quick ? "VQA, small GIT (64x64, 8x8 patches) on synthetic scenes; ~12 min on 2 cores."
             : "VQA, small GIT on synthetic scenes, 8k steps; ~1 h on 2 cores."),
         VqaTask.NAME, quickModel(64, 8, 40), quickTrain(steps, 32, 40),
         DataConfig.synthetic(400_000, quick ? 1000 : 3000), TokenizerConfig.bpe(512), EvalConfig.greedy(8));
@@ -105,12 +105,12 @@ public final class Recipes {
 
   /**
    * Scene-text reading (GIT section 4.4): the target is the word on the sign. 96x96 input (36 patches)
-   * so that the smallest text keeps a few pixels per letter. Quick: about 13 minutes on 2 cores.
+   * so that the smallest text keeps a few pixels per letter. Quick: about 8 minutes on 2 cores.
    */
   public static Recipe ocr(boolean quick) {
     int steps = quick ? 1800 : 8000;
     return new Recipe(quick ? "ocr-quick" : "ocr-tiny",
-        (quick ? "Scene-text reading, small GIT (96x96, 36 patches) on synthetic signs; ~13 min on 2 cores."
+        (quick ? "Scene-text reading, small GIT (96x96, 36 patches) on synthetic signs; ~8 min on 2 cores."
             : "Scene-text reading, small GIT on synthetic signs, 8k steps; ~1 h on 2 cores."),
         OcrTask.NAME, quickModel(96, 16, 16), quickTrain(steps, 32, 16), DataConfig.synthetic(400_000, quick ? 1000 : 3000),
         TokenizerConfig.bpe(512), EvalConfig.greedy(8));
@@ -119,13 +119,13 @@ public final class Recipes {
   /**
    * Video captioning (GIT section 3.2): each frame encoded alone, a learned temporal embedding per
    * frame, all frame tokens before the text. Quick: 6 frames of 48x48 (9 tokens each, 54 in all),
-   * 3000 steps of 16, about 13 minutes on 2 cores; tiny: 8 frames of 64x64.
+   * 3000 steps of 16, about 10 minutes on 2 cores; tiny: 8 frames of 64x64.
    */
   public static Recipe video(boolean quick) {
     int steps = quick ? 3000 : 6000;
     GitConfig model = quick ? quickModel(48, 16, 24).withTemporalEmbeddings(6) : quickModel(64, 16, 24).withTemporalEmbeddings(8);
     return new Recipe(quick ? "video-quick" : "video-tiny",
-        (quick ? "Video captioning, small GIT (6 frames of 48x48, temporal embeddings) on synthetic clips; ~13 min on 2 cores."
+        (quick ? "Video captioning, small GIT (6 frames of 48x48, temporal embeddings) on synthetic clips; ~10 min on 2 cores."
             : "Video captioning, small GIT (8 frames of 64x64) on synthetic clips, 6k steps; ~2 h on 2 cores."),
         VideoTask.NAME, model, quickTrain(steps, 16, 24),
         DataConfig.synthetic(400_000, quick ? 500 : 1000).withFirstTargetProbability(0.5), TokenizerConfig.bpe(512),
@@ -135,12 +135,12 @@ public final class Recipes {
   /**
    * Generative classification (GIT section 4.5): the class name ("red circle", 32 classes) is the
    * caption; evaluation constrains decoding to the label set with a prefix trie (top1) and also
-   * decodes freely (top1_open). Quick: 5000 steps, about 13 minutes on 2 cores.
+   * decodes freely (top1_open). Quick: 5000 steps, about 10 minutes on 2 cores.
    */
   public static Recipe classify(boolean quick) {
     int steps = quick ? 5000 : 12_000;
     return new Recipe(quick ? "classify-quick" : "classify-tiny",
-        (quick ? "Generative classification (32 color-shape classes), small GIT (64x64, 16x16 patches); ~13 min on 2 cores."
+        (quick ? "Generative classification (32 color-shape classes), small GIT (64x64, 16x16 patches); ~10 min on 2 cores."
             : "Generative classification, small GIT, 12k steps; ~30 min on 2 cores."),
         ClassifyTask.NAME, quickModel(64, 16, 8), quickTrain(steps, 32, 8), DataConfig.synthetic(400_000, quick ? 1000 : 3000),
         TokenizerConfig.bpe(512), EvalConfig.greedy(6));
@@ -199,12 +199,12 @@ public final class Recipes {
 
   /**
    * GenLIP in one short run: native aspect ratio and multi-resolution from the start, on wide/tall
-   * scene text; reports caption CIDEr and reading {@code exact_match}. About 10 minutes on 2 cores
-   * (measured 0.46 s/step on one thread: 1200 steps, then 400 held-out items).
+   * scene text; reports caption CIDEr and reading {@code exact_match}. About 6 minutes on 2 cores
+   * (measured: 1200 steps at 0.29 s/step, then 400 held-out items; 0.46 s/step on one thread).
    */
   public static Recipe genlipQuick() {
     return new Recipe("genlip-quick",
-        "GenLIP 7x192, native aspect ratio + multi-resolution, packed rows, wide/tall scene text; ~10 min on 2 cores.",
+        "GenLIP 7x192, native aspect ratio + multi-resolution, packed rows, wide/tall scene text; ~6 min on 2 cores.",
         SceneTextTask.NAME, genlipNativeModel(), quickTrain(GENLIP_QUICK_STEPS, 32, 24),
         DataConfig.synthetic(400_000, 400), TokenizerConfig.bpe(512), EvalConfig.greedy(20));
   }
