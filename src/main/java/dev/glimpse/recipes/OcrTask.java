@@ -54,7 +54,6 @@ public final class OcrTask implements Task {
     int subset = 0;
     int subsetHits = 0;
     Map<Integer, int[]> byLength = new TreeMap<>();
-    JsonArray results = new JsonArray();
     for (int i = 0; i < examples.size(); i++) {
       Example ex = examples.get(i);
       String word = normalise(ex.targets().get(0));
@@ -71,11 +70,6 @@ public final class OcrTask implements Task {
         subset++;
         subsetHits += hit ? 1 : 0;
       }
-      JsonObject r = new JsonObject();
-      r.addProperty("id", ex.id());
-      r.addProperty("prediction", read.get(i));
-      r.addProperty("answer", ex.targets().get(0));
-      results.add(r);
     }
     JsonObject out = new JsonObject();
     out.addProperty("exact_match", TaskSupport.fraction(hits, examples.size()));
@@ -86,10 +80,23 @@ public final class OcrTask implements Task {
     out.add("exact_match_by_length", lengths);
     out.add("samples", TaskSupport.samples(examples, read, 8));
     if (outDir != null) {
-      Json.write(outDir.resolve("ocr_results.json"), results);
+      Json.write(outDir.resolve("ocr_results.json"), readingResults(examples, read));
       Json.write(outDir.resolve("metrics.json"), out);
     }
     return out;
+  }
+
+  /** The reading results file: {@code [{"id", "prediction", "answer"}]}, one entry per example. */
+  static JsonArray readingResults(List<Example> examples, List<String> predictions) {
+    JsonArray results = new JsonArray();
+    for (int i = 0; i < examples.size(); i++) {
+      JsonObject r = new JsonObject();
+      r.addProperty("id", examples.get(i).id());
+      r.addProperty("prediction", predictions.get(i));
+      r.addProperty("answer", examples.get(i).targets().get(0));
+      results.add(r);
+    }
+    return results;
   }
 
   static String normalise(String s) {

@@ -84,14 +84,14 @@ public final class SceneTextTask implements Task {
       out.add("caption_samples", c.get("samples"));
     }
     List<String> read = reading.isEmpty() ? List.of() : TaskSupport.generate(model, reading, eval, null);
-    int[] all2 = new int[2];
+    int[] any = new int[2];
     int[] wide = new int[2];
     int[] tall = new int[2];
     int[] small = new int[2];
     for (int i = 0; i < reading.size(); i++) {
       Example ex = reading.get(i);
       boolean hit = OcrTask.normalise(read.get(i)).equals(OcrTask.normalise(ex.targets().get(0)));
-      count(all2, hit);
+      count(any, hit);
       if (ex.extras().get("text_scene") instanceof TextScene scene) {
         count(scene.width() > scene.height() ? wide : tall, hit);
         if (scene.textHeight() < SMALL_TEXT_PX) {
@@ -99,7 +99,7 @@ public final class SceneTextTask implements Task {
         }
       }
     }
-    out.addProperty("exact_match", TaskSupport.fraction(all2[1], all2[0]));
+    out.addProperty("exact_match", TaskSupport.fraction(any[1], any[0]));
     out.addProperty("exact_match_wide", TaskSupport.fraction(wide[1], wide[0]));
     out.addProperty("exact_match_tall", TaskSupport.fraction(tall[1], tall[0]));
     out.addProperty("exact_match_small_text", TaskSupport.fraction(small[1], small[0]));
@@ -107,15 +107,7 @@ public final class SceneTextTask implements Task {
     out.addProperty("small_text_examples", small[0]);
     out.add("reading_samples", TaskSupport.samples(reading, read, 8));
     if (outDir != null) {
-      com.google.gson.JsonArray results = new com.google.gson.JsonArray();
-      for (int i = 0; i < reading.size(); i++) {
-        JsonObject r = new JsonObject();
-        r.addProperty("id", reading.get(i).id());
-        r.addProperty("prediction", read.get(i));
-        r.addProperty("answer", reading.get(i).targets().get(0));
-        results.add(r);
-      }
-      Json.write(outDir.resolve("reading_results.json"), results);
+      Json.write(outDir.resolve("reading_results.json"), OcrTask.readingResults(reading, read));
       Json.write(outDir.resolve("metrics.json"), out);
     }
     return out;
