@@ -56,6 +56,11 @@ public final class TrainCommand implements Callable<Integer> {
           "model, weights, tokenizer and image preprocessing replace the recipe's model and tokenizer."})
   Path init;
 
+  @Option(names = "--vision-tower", paramLabel = "DIR",
+      description = {"Start the vision tower of a LLaVA or BLIP-2 recipe from this GenLIP checkpoint: its encoder",
+          "config replaces the recipe's tower, its weights are loaded, its image preprocessing is used."})
+  Path visionTower;
+
   @Override
   public Integer call() {
     Recipe recipe = null;
@@ -78,8 +83,12 @@ public final class TrainCommand implements Callable<Integer> {
     if (init != null && resume) {
       throw new GlimpseException("--init starts a new run; --resume continues one (the run already holds its model)");
     }
+    if (visionTower != null && (resume || init != null)) {
+      throw new GlimpseException("--vision-tower builds a new model around a pre-trained tower; it cannot be combined "
+          + "with " + (resume ? "--resume" : "--init"));
+    }
     JsonObject summary = TrainRun.run(recipe, new TrainRun.Options(out, resume,
-        stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info(), init));
+        stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info(), init, visionTower));
     Summaries.print(common, "training summary", summary, "recipe", "steps", "final_loss", "train_seconds", "tokens_per_s",
         "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",
         "attribute_accuracy.count", "attribute_accuracy.relation", "attribute_accuracy.position",

@@ -30,4 +30,9 @@ public record QFormerConfig(TransformerConfig layers, int numQueries, int crossA
   public int width() {
     return layers.width();
   }
+
+  /** The same Q-Former reading image features of another width. */
+  public QFormerConfig withMemoryWidth(int width) {
+    return new QFormerConfig(layers, numQueries, crossAttentionEvery, width);
+  }
 }

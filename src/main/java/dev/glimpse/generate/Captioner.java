@@ -13,6 +13,7 @@ import dev.glimpse.model.NativeResolutionModel;
 import dev.glimpse.tokenize.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -70,13 +71,30 @@ public final class Captioner {
           final int offset = start;
           LogitsProcessor shifted = processor == null ? null
               : (row, generated, scores) -> processor.process(offset + row, generated, scores);
-          for (Generated g : generator.generate(state, bounded, shifted)) {
+          for (Generated g : generator.generate(state, bounded, withinTokenizer(shifted))) {
             out.add(new Caption(tokenizer.decode(g.tokens()), g));
           }
         }
       }
     }
     return out;
+  }
+
+  /**
+   * Ids the tokenizer cannot write are never generated: a model may hold more embedding rows than its
+   * tokenizer has ids (an image token placed after the tokenizer's ids, rows padded to a round size).
+   */
+  private LogitsProcessor withinTokenizer(LogitsProcessor processor) {
+    int known = tokenizer.vocabSize();
+    if (model.vocabSize() <= known) {
+      return processor;
+    }
+    return (row, generated, scores) -> {
+      if (processor != null) {
+        processor.process(row, generated, scores);
+      }
+      Arrays.fill(scores, Math.min(known, scores.length), scores.length, Float.NEGATIVE_INFINITY);
+    };
   }
 
   // Native-resolution models get each image at its own patch grid; the others one resized tensor.
@@ -127,7 +145,7 @@ public final class Captioner {
     }
     long[] ids = new long[b * length];
     float[] valid = new float[b * length];
-    java.util.Arrays.fill(ids, tokenizer.special().pad());
+    Arrays.fill(ids, tokenizer.special().pad());
     for (int i = 0; i < b; i++) {
       ids[i * length] = tokenizer.special().bos();
       valid[i * length] = 1;

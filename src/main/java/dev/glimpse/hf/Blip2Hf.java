@@ -123,11 +123,12 @@ final class Blip2Hf implements HfArchitecture {
   @Override
   public JsonObject writeConfig(ModelConfig config) {
     Blip2Config c = (Blip2Config) config;
+    HfConfigs.requireVitTower(c.genlipVision(), "Blip2ForConditionalGeneration");
     HfConfigs.Problems problems = new HfConfigs.Problems("Blip2ForConditionalGeneration");
     VisionConfig vc = c.vision();
     TransformerConfig v = vc.encoder();
-    problems.require(vc.classToken() && vc.patchBias() && !vc.preNorm() && vc.postNorm() && vc.channels() == 3,
-        "the vision tower must be BLIP-2's (class token, patch bias, post-norm only, 3 channels)");
+    problems.require(vc.classToken() && vc.patchBias() && !vc.preNorm() && vc.postNorm() && vc.channels() == 3
+        && !vc.convStem(), "the vision tower must be BLIP-2's (patch stem, class token, patch bias, post-norm only, 3 channels)");
     problems.require(v.preNorm() && !v.finalNorm() && v.norm() == NormType.LAYER_NORM && v.kvHeads() == v.heads()
         && !v.gatedMlp() && v.attentionBias() && v.mlpBias() && v.ropeTheta() == 0, "vision layers must be pre-LN ViT layers");
     TransformerConfig q = c.qformer().layers();
@@ -193,6 +194,7 @@ final class Blip2Hf implements HfArchitecture {
   @Override
   public TensorMap tensors(ModelConfig config) {
     Blip2Config c = (Blip2Config) config;
+    HfConfigs.requireVitTower(c.genlipVision(), "Blip2ForConditionalGeneration");
     TensorMap m = new TensorMap();
     VisionConfig vc = c.vision();
     long d = vc.width();

@@ -42,6 +42,7 @@ final class ClipVisionHf {
 
   static JsonObject write(VisionConfig v, String modelType, HfConfigs.Problems problems) {
     TransformerConfig e = v.encoder();
+    problems.require(!v.convStem(), "the vision tower must use the patch stem (HuggingFace has no conv stem)");
     problems.require(v.classToken(), "the vision tower needs a class token");
     problems.require(!v.patchBias(), "the patch embedding must have no bias");
     problems.require(v.preNorm() && v.postNorm(), "the vision tower needs a pre-norm and a post-norm");

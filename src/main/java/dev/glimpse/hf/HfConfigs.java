@@ -34,6 +34,14 @@ final class HfConfigs {
   }
 
   /** The HF {@code hidden_act} name of an activation. */
+  /** HuggingFace's connector models have a ViT tower: a GenLIP tower ({@code genlip} set) cannot be exported. */
+  static void requireVitTower(Object genlip, String architecture) {
+    if (genlip != null) {
+      throw new GlimpseException("cannot write " + architecture + ": its vision tower is a GenLIP encoder, which "
+          + "HuggingFace's " + architecture + " has no place for");
+    }
+  }
+
   static String activationName(ActivationType a) {
     return switch (a) {
       case GELU -> "gelu";

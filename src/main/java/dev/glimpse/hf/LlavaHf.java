@@ -86,6 +86,7 @@ final class LlavaHf implements HfArchitecture {
   @Override
   public JsonObject writeConfig(ModelConfig config) {
     LlavaConfig c = (LlavaConfig) config;
+    HfConfigs.requireVitTower(c.genlipVision(), "LlavaForConditionalGeneration");
     HfConfigs.Problems problems = new HfConfigs.Problems("LlavaForConditionalGeneration");
     JsonObject vision = ClipVisionHf.write(c.vision(), "clip_vision_model", problems);
     TransformerConfig t = c.text();
@@ -126,6 +127,7 @@ final class LlavaHf implements HfArchitecture {
   @Override
   public TensorMap tensors(ModelConfig config) {
     LlavaConfig c = (LlavaConfig) config;
+    HfConfigs.requireVitTower(c.genlipVision(), "LlavaForConditionalGeneration");
     TransformerConfig t = c.text();
     TensorMap m = new TensorMap();
     ClipVisionHf.tensors(m, "vision", "vision_tower.vision_model.", c.vision().encoder().layers());

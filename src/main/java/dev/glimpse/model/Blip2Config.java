@@ -8,7 +8,7 @@ import dev.glimpse.nn.VisionConfig;
  * BLIP-2 (Li et al. 2023): a ViT, a Q-Former that turns its tokens into a few query tokens, a linear
  * projection, and a decoder-only language model (OPT) reading the queries in place of image tokens.
  *
- * @param vision the ViT (post-norm applied to all tokens)
+ * @param vision the ViT (post-norm applied to all tokens); null when {@code genlipVision} is set
  * @param qformer the querying transformer
  * @param text the language model stack (OPT: pre-LN, ReLU, biases, final norm)
  * @param vocabSize language model vocabulary (includes the image token)
@@ -16,6 +16,9 @@ import dev.glimpse.nn.VisionConfig;
  * @param positionOffset index offset of the position table (OPT: 2)
  * @param imageTokenId the id whose embedding rows the query tokens replace
  * @param tieWordEmbeddings LM head shares the token embedding (OPT: yes)
+ * @param genlipVision a GenLIP encoder as the vision tower instead of {@code vision} (the Q-Former
+ *     reads its visual token outputs); null for the ViT. {@code glimpse train --vision-tower DIR} sets
+ *     it from a GenLIP checkpoint and loads its weights.
  */
 public record Blip2Config(
     VisionConfig vision,
@@ -25,17 +28,19 @@ public record Blip2Config(
     int maxTextPositions,
     int positionOffset,
     int imageTokenId,
-    boolean tieWordEmbeddings) implements ModelConfig {
+    boolean tieWordEmbeddings,
+    GenLipConfig genlipVision) implements ModelConfig {
 
   public static final String TYPE = "blip-2";
 
   public Blip2Config {
-    if (vision == null || qformer == null || text == null) {
-      throw new IllegalArgumentException("vision, qformer and text configs are required");
+    if (qformer == null || text == null) {
+      throw new IllegalArgumentException("qformer and text configs are required");
     }
-    if (qformer.memoryWidth() != vision.width()) {
+    VisionTower.Spec tower = new VisionTower.Spec(vision, genlipVision);
+    if (qformer.memoryWidth() != tower.width()) {
       throw new IllegalArgumentException("qformer memoryWidth " + qformer.memoryWidth() + " must equal the vision width "
-          + vision.width());
+          + tower.width());
     }
     if (vocabSize <= 0 || maxTextPositions <= 0 || positionOffset < 0) {
       throw new IllegalArgumentException("vocabSize and maxTextPositions must be > 0 and positionOffset >= 0");
@@ -43,6 +48,26 @@ public record Blip2Config(
     if (imageTokenId < 0 || imageTokenId >= vocabSize) {
       throw new IllegalArgumentException("imageTokenId " + imageTokenId + " is outside the vocabulary of " + vocabSize);
     }
+  }
+
+  /** BLIP-2 with the ViT tower (HuggingFace's layout). */
+  public Blip2Config(VisionConfig vision, QFormerConfig qformer, TransformerConfig text, int vocabSize,
+      int maxTextPositions, int positionOffset, int imageTokenId, boolean tieWordEmbeddings) {
+    this(vision, qformer, text, vocabSize, maxTextPositions, positionOffset, imageTokenId, tieWordEmbeddings, null);
+  }
+
+  /** The vision tower this config names. */
+  public VisionTower.Spec tower() {
+    return new VisionTower.Spec(vision, genlipVision);
+  }
+
+  /**
+   * The same model with a GenLIP encoder as its vision tower (the ViT removed); the Q-Former's
+   * memory width follows the encoder's width.
+   */
+  public Blip2Config withGenLipVision(GenLipConfig genlip) {
+    return new Blip2Config(null, qformer.withMemoryWidth(genlip.width()), text, vocabSize, maxTextPositions,
+        positionOffset, imageTokenId, tieWordEmbeddings, genlip);
   }
 
   /** Visual tokens per image: the number of queries. */
@@ -58,12 +83,12 @@ public record Blip2Config(
   @Override
   public Blip2Config withVocabSize(int n) {
     return new Blip2Config(vision, qformer, text, Math.max(n, imageTokenId + 1), maxTextPositions, positionOffset,
-        imageTokenId, tieWordEmbeddings);
+        imageTokenId, tieWordEmbeddings, genlipVision);
   }
 
   @Override
   public int imageSize() {
-    return vision.imageSize();
+    return tower().imageSize();
   }
 
   @Override

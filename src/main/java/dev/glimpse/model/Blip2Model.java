@@ -21,7 +21,8 @@ import java.util.List;
  */
 public final class Blip2Model implements CaptioningModel {
   private final Blip2Config config;
-  private final VisionTransformer vision;
+  private final VisionTransformer vision; // null with a GenLIP tower
+  private final VisionTower tower;
   private final QFormer qformer;
   private final LinearProjector projection;
   private final TextEmbedding textEmbedding;
@@ -32,7 +33,13 @@ public final class Blip2Model implements CaptioningModel {
     this.config = config;
     double std = config.text().initStd();
     int width = config.text().width();
-    this.vision = new VisionTransformer(scope.sub("vision"), config.vision());
+    if (config.genlipVision() != null) {
+      this.vision = null;
+      this.tower = VisionTower.genlip(scope.sub("vision"), config.genlipVision());
+    } else {
+      this.vision = new VisionTransformer(scope.sub("vision"), config.vision());
+      this.tower = VisionTower.vit(vision, null, false);
+    }
     this.qformer = new QFormer(scope.sub("qformer"), config.qformer());
     this.projection = new LinearProjector(scope.sub("language_projection"), config.qformer().width(), width, false,
         1e-5, std);
@@ -53,9 +60,13 @@ public final class Blip2Model implements CaptioningModel {
     return config.vocabSize();
   }
 
-  /** Vision tower output with its post-norm (HF {@code vision_model(...).last_hidden_state}): [B, N, Dv]. */
+  /**
+   * Vision tower output with its post-norm (HF {@code vision_model(...).last_hidden_state}; with a
+   * GenLIP tower its visual token outputs): [B, N, Dv]. {@code hiddenStates} (nullable) receives the
+   * ViT's per-layer states; a GenLIP tower reports none.
+   */
   public NDArray visionHidden(NDArray pixels, List<NDArray> hiddenStates) {
-    return vision.forward(pixels, hiddenStates);
+    return hiddenStates != null && vision != null ? vision.forward(pixels, hiddenStates) : tower.features(pixels);
   }
 
   /** Q-Former output [B, Q, Dq]; {@code hiddenStates} (nullable) receives its per-layer states. */
@@ -151,8 +162,13 @@ public final class Blip2Model implements CaptioningModel {
     return config.maxTextLength();
   }
 
+  /** The ViT tower; null when the tower is a GenLIP encoder (see {@link #tower}). */
   public VisionTransformer vision() {
     return vision;
+  }
+
+  public VisionTower tower() {
+    return tower;
   }
 
   public QFormer qformer() {

@@ -1,5 +1,6 @@
 package dev.glimpse.model;
 
+import dev.glimpse.nn.ConvStem;
 import dev.glimpse.nn.NormType;
 import dev.glimpse.nn.TransformerConfig;
 import dev.glimpse.nn.VisionConfig;
@@ -100,7 +101,9 @@ public record GitConfig(
     long patches = (long) vision.gridSize() * vision.gridSize() * frames();
     long visionTokens = (long) vision.numTokens() * frames();
     TransformerConfig v = vision.encoder();
-    long macs = patches * 3L * vision.patchSize() * vision.patchSize() * v.width();
+    long macs = vision.convStem()
+        ? ConvStem.macs(vision.channels(), vision.patchSize(), v.width(), vision.imageSize(), vision.imageSize()) * frames()
+        : patches * 3L * vision.patchSize() * vision.patchSize() * v.width();
     macs += visionTokens * v.matmulParamsPerToken() + (long) v.layers() * 2 * visionTokens * visionTokens * v.width()
         / frames();
     macs += visionTokens * v.width() * decoder.width();
@@ -117,6 +120,12 @@ public record GitConfig(
   public GitConfig withInitStd(double std) {
     return new GitConfig(vision.withEncoder(vision.encoder().withInitStd(std)), decoder.withInitStd(std), vocabSize,
         maxTextPositions, textEmbeddingNorm, projectionNorm, tieWordEmbeddings, headBias, numTemporalEmbeddings);
+  }
+
+  /** The same model with a convolutional stem in the image encoder ({@link ConvStem}). */
+  public GitConfig withConvStem() {
+    return new GitConfig(vision.withStem(VisionConfig.CONV_STEM), decoder, vocabSize, maxTextPositions,
+        textEmbeddingNorm, projectionNorm, tieWordEmbeddings, headBias, numTemporalEmbeddings);
   }
 
   public GitConfig withTemporalEmbeddings(int frames) {

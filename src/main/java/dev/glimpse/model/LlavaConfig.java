@@ -8,7 +8,8 @@ import dev.glimpse.nn.VisionConfig;
  * LLaVA (Liu et al. 2023): features from an inner layer of a CLIP vision tower, a two-layer MLP
  * projector, and a decoder-only language model (LLaMA) that reads them in place of image tokens.
  *
- * @param vision the CLIP vision tower (its post-norm weights exist but LLaVA does not use them)
+ * @param vision the CLIP vision tower (its post-norm weights exist but LLaVA does not use them); null
+ *     when {@code genlipVision} is set
  * @param visionFeatureLayer which hidden state of the tower feeds the projector, HF convention:
  *     0 = embeddings, i = output of block i-1, negative from the end (-2: second-to-last block)
  * @param dropClassToken drop the CLS token from the features (HF strategy "default"; "full" keeps it)
@@ -18,6 +19,10 @@ import dev.glimpse.nn.VisionConfig;
  * @param maxTextPositions longest sequence, image tokens included
  * @param imageTokenId the id whose embedding rows the visual tokens replace
  * @param tieWordEmbeddings LM head shares the token embedding
+ * @param genlipVision a GenLIP encoder as the vision tower instead of {@code vision} (its visual token
+ *     outputs feed the projector; {@code visionFeatureLayer} and {@code dropClassToken} do not apply
+ *     and must be 0 and false); null for the CLIP tower. {@code glimpse train --vision-tower DIR} sets
+ *     it from a GenLIP checkpoint and loads its weights.
  */
 public record LlavaConfig(
     VisionConfig vision,
@@ -28,21 +33,28 @@ public record LlavaConfig(
     int vocabSize,
     int maxTextPositions,
     int imageTokenId,
-    boolean tieWordEmbeddings) implements ModelConfig {
+    boolean tieWordEmbeddings,
+    GenLipConfig genlipVision) implements ModelConfig {
 
   public static final String TYPE = "llava";
 
   public LlavaConfig {
-    if (vision == null || text == null || projectorActivation == null) {
-      throw new IllegalArgumentException("vision, text and projectorActivation are required");
+    if (text == null || projectorActivation == null) {
+      throw new IllegalArgumentException("text and projectorActivation are required");
     }
-    int layers = vision.encoder().layers();
-    if (visionFeatureLayer > layers || visionFeatureLayer < -(layers + 1)) {
-      throw new IllegalArgumentException("visionFeatureLayer " + visionFeatureLayer + " does not exist in a "
-          + layers + "-layer vision tower");
-    }
-    if (dropClassToken && !vision.classToken()) {
-      throw new IllegalArgumentException("dropClassToken needs a vision tower with a class token");
+    new VisionTower.Spec(vision, genlipVision); // exactly one tower
+    if (vision != null) {
+      int layers = vision.encoder().layers();
+      if (visionFeatureLayer > layers || visionFeatureLayer < -(layers + 1)) {
+        throw new IllegalArgumentException("visionFeatureLayer " + visionFeatureLayer + " does not exist in a "
+            + layers + "-layer vision tower");
+      }
+      if (dropClassToken && !vision.classToken()) {
+        throw new IllegalArgumentException("dropClassToken needs a vision tower with a class token");
+      }
+    } else if (visionFeatureLayer != 0 || dropClassToken) {
+      throw new IllegalArgumentException("a GenLIP vision tower gives its final visual tokens: visionFeatureLayer must "
+          + "be 0 and dropClassToken false");
     }
     if (vocabSize <= 0 || maxTextPositions <= 0) {
       throw new IllegalArgumentException("vocabSize and maxTextPositions must be > 0");
@@ -52,9 +64,28 @@ public record LlavaConfig(
     }
   }
 
+  /** LLaVA with the CLIP tower (HuggingFace's layout). */
+  public LlavaConfig(VisionConfig vision, int visionFeatureLayer, boolean dropClassToken,
+      ActivationType projectorActivation, TransformerConfig text, int vocabSize, int maxTextPositions, int imageTokenId,
+      boolean tieWordEmbeddings) {
+    this(vision, visionFeatureLayer, dropClassToken, projectorActivation, text, vocabSize, maxTextPositions,
+        imageTokenId, tieWordEmbeddings, null);
+  }
+
+  /** The vision tower this config names. */
+  public VisionTower.Spec tower() {
+    return new VisionTower.Spec(vision, genlipVision);
+  }
+
+  /** The same model with a GenLIP encoder as its vision tower (the CLIP tower removed). */
+  public LlavaConfig withGenLipVision(GenLipConfig genlip) {
+    return new LlavaConfig(null, 0, false, projectorActivation, text, vocabSize, maxTextPositions, imageTokenId,
+        tieWordEmbeddings, genlip);
+  }
+
   /** Visual tokens per image (the image token is repeated this many times in a prompt). */
   public int imageTokens() {
-    return vision.numTokens() - (dropClassToken ? 1 : 0);
+    return tower().tokens() - (dropClassToken ? 1 : 0);
   }
 
   @Override
@@ -65,12 +96,12 @@ public record LlavaConfig(
   @Override
   public LlavaConfig withVocabSize(int n) {
     return new LlavaConfig(vision, visionFeatureLayer, dropClassToken, projectorActivation, text,
-        Math.max(n, imageTokenId + 1), maxTextPositions, imageTokenId, tieWordEmbeddings);
+        Math.max(n, imageTokenId + 1), maxTextPositions, imageTokenId, tieWordEmbeddings, genlipVision);
   }
 
   @Override
   public int imageSize() {
-    return vision.imageSize();
+    return tower().imageSize();
   }
 
   /** Text tokens left once an image's tokens are in the sequence. */

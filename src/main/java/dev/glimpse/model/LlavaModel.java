@@ -20,7 +20,8 @@ import java.util.List;
  */
 public final class LlavaModel implements CaptioningModel {
   private final LlavaConfig config;
-  private final VisionTransformer vision;
+  private final VisionTransformer vision; // the CLIP tower, null with a GenLIP tower
+  private final VisionTower tower;
   private final MlpProjector projector;
   private final TextEmbedding textEmbedding;
   private final Transformer text;
@@ -30,9 +31,14 @@ public final class LlavaModel implements CaptioningModel {
     this.config = config;
     double std = config.text().initStd();
     int width = config.text().width();
-    this.vision = new VisionTransformer(scope.sub("vision"), config.vision());
-    this.projector = new MlpProjector(scope.sub("projector"), config.vision().width(), width,
-        config.projectorActivation(), std);
+    if (config.genlipVision() != null) {
+      this.vision = null;
+      this.tower = VisionTower.genlip(scope.sub("vision"), config.genlipVision());
+    } else {
+      this.vision = new VisionTransformer(scope.sub("vision"), config.vision());
+      this.tower = VisionTower.vit(vision, config.visionFeatureLayer(), config.dropClassToken());
+    }
+    this.projector = new MlpProjector(scope.sub("projector"), tower.width(), width, config.projectorActivation(), std);
     this.textEmbedding = new TextEmbedding(scope.sub("text_embedding"), config.vocabSize(), width, 0, 0, null,
         config.text().normEps(), std);
     this.text = new Transformer(scope.sub("text"), config.text());
@@ -41,12 +47,14 @@ public final class LlavaModel implements CaptioningModel {
         : LmHead.untied(scope.sub("lm_head"), width, config.vocabSize(), false, std);
     // Vision blocks after the feature layer and the tower's post-norm never run: freeze them so that
     // training sees no parameter without a gradient (they stay in checkpoints).
-    int used = vision.blocksFor(config.visionFeatureLayer());
-    for (int i = used; i < config.vision().encoder().layers(); i++) {
-      scope.store().setFrozen(scope.sub("vision.encoder.layers", i).prefix() + ".", true);
-    }
-    if (config.vision().postNorm()) {
-      scope.store().setFrozen(scope.sub("vision.post_norm").prefix() + ".", true);
+    if (vision != null) {
+      int used = vision.blocksFor(config.visionFeatureLayer());
+      for (int i = used; i < config.vision().encoder().layers(); i++) {
+        scope.store().setFrozen(scope.sub("vision.encoder.layers", i).prefix() + ".", true);
+      }
+      if (config.vision().postNorm()) {
+        scope.store().setFrozen(scope.sub("vision.post_norm").prefix() + ".", true);
+      }
     }
   }
 
@@ -59,10 +67,12 @@ public final class LlavaModel implements CaptioningModel {
     return config.vocabSize();
   }
 
-  /** The vision features LLaVA selects (HF {@code hidden_states[vision_feature_layer]}, CLS dropped): [B, N, Dv]. */
+  /**
+   * The vision features LLaVA selects (HF {@code hidden_states[vision_feature_layer]}, CLS dropped;
+   * with a GenLIP tower its visual token outputs): [B, N, Dv].
+   */
   public NDArray selectedFeatures(NDArray pixels) {
-    NDArray features = vision.hiddenState(pixels, config.visionFeatureLayer());
-    return config.dropClassToken() ? features.get(":, 1:, :") : features;
+    return tower.features(pixels);
   }
 
   /** Visual tokens in the language model's space (HF {@code image_features}): [B, N, D]. */
@@ -152,8 +162,13 @@ public final class LlavaModel implements CaptioningModel {
     return config.maxTextLength();
   }
 
+  /** The CLIP tower; null when the tower is a GenLIP encoder (see {@link #tower}). */
   public VisionTransformer vision() {
     return vision;
+  }
+
+  public VisionTower tower() {
+    return tower;
   }
 
   public Transformer text() {

@@ -120,25 +120,44 @@ public final class ParameterStore implements AutoCloseable {
    * hold nothing else; otherwise one error lists all missing, unexpected and mis-shaped tensors.
    */
   public void load(Map<String, SafeTensors.Tensor> tensors, String source) {
+    load(parameters.values(), "", tensors, source);
+  }
+
+  /**
+   * Loads the parameters under {@code prefix} (e.g. {@code "vision."}) from tensors named without it
+   * (another model's checkpoint, such as a pre-trained vision tower); the rest keep their values.
+   * The same checks as {@link #load(Map, String)}, over that part of the model.
+   */
+  public void loadUnder(String prefix, Map<String, SafeTensors.Tensor> tensors, String source) {
+    List<Parameter> part = parameters.values().stream().filter(p -> p.name().startsWith(prefix)).toList();
+    if (part.isEmpty()) {
+      throw new GlimpseException("the model has no parameters under '" + prefix + "' to load from " + source);
+    }
+    load(part, prefix, tensors, source);
+  }
+
+  private void load(Collection<Parameter> part, String prefix, Map<String, SafeTensors.Tensor> tensors, String source) {
     List<String> problems = new ArrayList<>();
     TreeSet<String> unexpected = new TreeSet<>(tensors.keySet());
-    for (Parameter p : parameters.values()) {
-      SafeTensors.Tensor t = tensors.get(p.name());
-      unexpected.remove(p.name());
+    for (Parameter p : part) {
+      String name = p.name().substring(prefix.length());
+      SafeTensors.Tensor t = tensors.get(name);
+      unexpected.remove(name);
       if (t == null) {
-        problems.add("missing " + p.name() + " " + p.shape());
+        problems.add("missing " + name + " " + p.shape());
       } else if (!new Shape(t.shape()).equals(p.shape())) {
-        problems.add("wrong shape for " + p.name() + ": file has " + new Shape(t.shape()) + ", model needs " + p.shape());
+        problems.add("wrong shape for " + name + ": file has " + new Shape(t.shape()) + ", model needs " + p.shape());
       }
     }
     for (String name : unexpected) {
       problems.add("unexpected " + name);
     }
     if (!problems.isEmpty()) {
-      throw new GlimpseException(source + " does not match the model: " + summarize(problems));
+      throw new GlimpseException(source + " does not match the model" + (prefix.isEmpty() ? "" : "'s " + prefix + "*")
+          + ": " + summarize(problems));
     }
-    for (Parameter p : parameters.values()) {
-      SafeTensors.Tensor t = tensors.get(p.name());
+    for (Parameter p : part) {
+      SafeTensors.Tensor t = tensors.get(p.name().substring(prefix.length()));
       try (NDArray values = manager.create(t.toFloats(), p.shape())) {
         p.array().set(values.toFloatArray());
       }

@@ -13,6 +13,9 @@ package dev.glimpse.nn;
  * @param postNorm a LayerNorm after the encoder: {@link VisionTransformer#forward} applies it to all
  *     output tokens (GIT, BLIP-2); CLIP applies it to the pooled CLS token only and LLaVA not at all
  *     (both use {@link VisionTransformer#encode}); for pre-LN stacks with a final norm usually false
+ * @param stem how pixels become tokens: {@value #PATCH_STEM} (one p x p convolution, as ViT, CLIP,
+ *     GIT; the default, also when the field is missing from a saved config) or {@value #CONV_STEM}
+ *     ({@link ConvStem}: stride-2 3x3 convolutions, for small encoders trained from scratch)
  */
 public record VisionConfig(
     int imageSize,
@@ -22,9 +25,22 @@ public record VisionConfig(
     boolean classToken,
     boolean patchBias,
     boolean preNorm,
-    boolean postNorm) {
+    boolean postNorm,
+    String stem) {
+  public static final String PATCH_STEM = "patch";
+  public static final String CONV_STEM = "conv";
 
   public VisionConfig {
+    if (stem == null) {
+      stem = PATCH_STEM; // configs written before stems existed
+    }
+    if (!stem.equals(PATCH_STEM) && !stem.equals(CONV_STEM)) {
+      throw new IllegalArgumentException("vision stem must be '" + PATCH_STEM + "' or '" + CONV_STEM + "', got '"
+          + stem + "'");
+    }
+    if (stem.equals(CONV_STEM)) {
+      ConvStem.layersFor(patchSize); // validates the patch size
+    }
     if (imageSize <= 0 || patchSize <= 0 || imageSize % patchSize != 0) {
       throw new IllegalArgumentException("imageSize " + imageSize + " must be a positive multiple of patchSize "
           + patchSize);
@@ -34,9 +50,24 @@ public record VisionConfig(
     }
   }
 
+  /** A ViT with the patch-convolution stem. */
+  public VisionConfig(int imageSize, int patchSize, int channels, TransformerConfig encoder, boolean classToken,
+      boolean patchBias, boolean preNorm, boolean postNorm) {
+    this(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, PATCH_STEM);
+  }
+
   /** The same encoder with another transformer stack. */
   public VisionConfig withEncoder(TransformerConfig stack) {
-    return new VisionConfig(imageSize, patchSize, channels, stack, classToken, patchBias, preNorm, postNorm);
+    return new VisionConfig(imageSize, patchSize, channels, stack, classToken, patchBias, preNorm, postNorm, stem);
+  }
+
+  /** The same encoder with another stem ({@value #PATCH_STEM} or {@value #CONV_STEM}). */
+  public VisionConfig withStem(String newStem) {
+    return new VisionConfig(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, newStem);
+  }
+
+  public boolean convStem() {
+    return CONV_STEM.equals(stem);
   }
 
   public int gridSize() {

@@ -9,7 +9,8 @@ import java.util.List;
  */
 public final class VisionTransformer {
   private final VisionConfig config;
-  private final PatchEmbed patchEmbed;
+  private final PatchEmbed patchEmbed; // null with a conv stem
+  private final ConvStem convStem;     // null with the patch stem
   private final Parameter classToken;        // [D] or null
   private final Parameter positionEmbedding; // [(1) + g*g, D]
   private final Norm preNorm;
@@ -23,8 +24,10 @@ public final class VisionTransformer {
     // Fan-in scaled patch projection: patch tokens start with unit-scale content, comparable to the
     // sin-cos positions below, so neither drowns the other.
     double patchStd = 1.0 / Math.sqrt((double) config.channels() * config.patchSize() * config.patchSize());
-    this.patchEmbed = new PatchEmbed(scope.sub("patch_embed"), config.channels(), config.patchSize(), width,
-        config.patchBias(), patchStd);
+    this.patchEmbed = config.convStem() ? null : new PatchEmbed(scope.sub("patch_embed"), config.channels(),
+        config.patchSize(), width, config.patchBias(), patchStd);
+    this.convStem = config.convStem() ? new ConvStem(scope.sub("conv_stem"), config.channels(), config.patchSize(),
+        width) : null;
     this.classToken = config.classToken() ? scope.token("class_token", Init.normal(std), width) : null;
     int grid = config.gridSize();
     Init positionInit = width % 4 == 0
@@ -84,7 +87,8 @@ public final class VisionTransformer {
     long batch = images.getShape().get(0);
     int gridH = (int) images.getShape().get(2) / config.patchSize();
     int gridW = (int) images.getShape().get(3) / config.patchSize();
-    NDArray tokens = patchEmbed.forward(images);                       // [B, gh*gw, D]
+    NDArray tokens = patchEmbed != null ? patchEmbed.forward(images)   // [B, gh*gw, D]
+        : convStem.forward(images);
     if (classToken != null) {
       NDArray cls = classToken.array().reshape(1, 1, config.width()).repeat(0, batch); // [B, 1, D]
       tokens = cls.concat(tokens, 1);                                   // [B, 1 + gh*gw, D]

@@ -1,10 +1,17 @@
 package dev.glimpse.recipes;
 
+import dev.glimpse.connect.QFormerConfig;
+import dev.glimpse.model.Blip2Config;
 import dev.glimpse.model.GenLipConfig;
 import dev.glimpse.model.GitConfig;
+import dev.glimpse.model.LlavaConfig;
+import dev.glimpse.nn.ActivationType;
+import dev.glimpse.nn.NormType;
+import dev.glimpse.nn.TransformerConfig;
 import dev.glimpse.train.TrainConfig;
 import dev.glimpse.util.GlimpseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -28,6 +35,8 @@ public final class Recipes {
     RECIPES.put("genlip-tiny", Recipes::genlipTiny);
     RECIPES.put("genlip-tiny-native", Recipes::genlipTinyNative);
     RECIPES.put("genlip-git-tiny", Recipes::genlipGitTiny);
+    RECIPES.put("llava-genlip-tiny", Recipes::llavaGenlipTiny);
+    RECIPES.put("blip2-genlip-tiny", Recipes::blip2GenlipTiny);
   }
 
   private Recipes() {}
@@ -213,4 +222,52 @@ public final class Recipes {
   }
 
   static final int GENLIP_QUICK_STEPS = 1200;
+
+  /** Image token id of the connector recipes: one past the 512 ids of their BPE vocabulary. */
+  static final int CONNECTOR_IMAGE_TOKEN = 512;
+
+  /**
+   * The language model of the connector recipes: 3x192, LLaMA-style (RMSNorm, SwiGLU, rotary, no
+   * biases) for LLaVA, the quick GIT's pre-LN stack for BLIP-2 (OPT-style, learned positions); init
+   * std 0.1 as the quick GIT.
+   */
+  static TransformerConfig connectorText(boolean llama) {
+    return llama
+        ? new TransformerConfig(192, 3, 6, 6, 512, NormType.RMS_NORM, 1e-6, true, true, ActivationType.SILU, true,
+            false, false, 10_000, 0.1)
+        : TransformerConfig.preLn(192, 3, 6).withInitStd(0.1);
+  }
+
+  /**
+   * LLaVA with a GenLIP vision tower (GenLIP's purpose: a vision encoder for multimodal LLMs). Meant
+   * with {@code --vision-tower} naming a GenLIP checkpoint; the tower is frozen and the MLP projector
+   * and the language model learn (LLaVA's first stage, extended to the LM as it starts untrained
+   * here), on the GenLIP comparison's wide/tall scene text. Run:
+   * {@code ./glimpse train --recipe llava-genlip-tiny --vision-tower runs/genlip-s1 --out runs/llava-genlip}.
+   */
+  public static Recipe llavaGenlipTiny() {
+    LlavaConfig model = new LlavaConfig(null, 0, false, ActivationType.GELU, connectorText(true),
+        CONNECTOR_IMAGE_TOKEN + 1, 64, CONNECTOR_IMAGE_TOKEN, true, genlipModel());
+    return new Recipe("llava-genlip-tiny",
+        "LLaVA (MLP projector, 3x192 LLaMA-style LM) on a frozen GenLIP tower (use --vision-tower GENLIP_RUN); 1500 steps.",
+        SceneTextTask.NAME, model, quickTrain(1500, 32, 24).withFreeze(List.of(VisionTowers.PREFIX)),
+        DataConfig.synthetic(400_000, 1000), TokenizerConfig.bpe(512), EvalConfig.greedy(20));
+  }
+
+  /**
+   * BLIP-2 with a GenLIP vision tower: a 2x192 Q-Former with 16 queries reads the frozen GenLIP
+   * visual tokens; the Q-Former, projection and language model learn. Run:
+   * {@code ./glimpse train --recipe blip2-genlip-tiny --vision-tower runs/genlip-s1 --out runs/blip2-genlip}.
+   */
+  public static Recipe blip2GenlipTiny() {
+    GenLipConfig tower = genlipModel();
+    QFormerConfig qformer = new QFormerConfig(TransformerConfig.preLn(192, 2, 6).withInitStd(0.1), 16, 1,
+        tower.width());
+    Blip2Config model = new Blip2Config(null, qformer, connectorText(false), CONNECTOR_IMAGE_TOKEN + 1, 64, 2,
+        CONNECTOR_IMAGE_TOKEN, true, tower);
+    return new Recipe("blip2-genlip-tiny",
+        "BLIP-2 (Q-Former 2x192, 16 queries, 3x192 LM) on a frozen GenLIP tower (use --vision-tower GENLIP_RUN); 1500 steps.",
+        SceneTextTask.NAME, model, quickTrain(1500, 32, 24).withFreeze(List.of(VisionTowers.PREFIX)),
+        DataConfig.synthetic(400_000, 1000), TokenizerConfig.bpe(512), EvalConfig.greedy(20));
+  }
 }

@@ -57,11 +57,18 @@ public final class TrainRun {
    * @param quiet no progress output
    * @param init start from this model (a checkpoint or a HuggingFace folder): its config, weights,
    *     tokenizer and image preprocessing replace the recipe's model and tokenizer; null for a fresh model
+   * @param visionTower a GenLIP checkpoint to start the vision tower of the recipe's LLaVA or BLIP-2
+   *     model from (see {@link VisionTowers}); null for none
    */
   public record Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info,
-      Path init) {
+      Path init, Path visionTower) {
     public Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info) {
-      this(out, resume, stopAfter, evaluate, quiet, info, null);
+      this(out, resume, stopAfter, evaluate, quiet, info, null, null);
+    }
+
+    public Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info,
+        Path init) {
+      this(out, resume, stopAfter, evaluate, quiet, info, init, null);
     }
   }
 
@@ -83,6 +90,13 @@ public final class TrainRun {
     if (recipe == null) {
       throw new GlimpseException("no recipe given");
     }
+    if ((o.init() != null || o.resume()) && o.visionTower() != null) {
+      throw new GlimpseException("a vision tower starts a new model; it cannot be combined with --init or --resume");
+    }
+    VisionTowers.Pretrained tower = o.visionTower() == null ? null : VisionTowers.read(o.visionTower());
+    if (tower != null) {
+      recipe = recipe.withModel(VisionTowers.withTower(recipe.model(), tower));
+    }
     Task task = Tasks.of(recipe);
     Json.write(out.resolve(RECIPE_FILE), RecipeFiles.toJson(recipe));
     o.info().printf("recipe %s: %s%n", recipe.name(), recipe.description());
@@ -102,10 +116,25 @@ public final class TrainRun {
       }
       ParameterStore store = new ParameterStore(manager, recipe.train().seed());
       CaptioningModel model = Models.create(modelConfig, store.root());
+      for (String prefix : recipe.train().freeze()) {
+        if (store.setFrozen(prefix, true) == 0) {
+          throw new GlimpseException("train.freeze: no parameter of the " + modelConfig.modelType()
+              + " model starts with '" + prefix + "'");
+        }
+      }
       ImageTransform transform = fromInit ? init.transform()
           : saved != null && saved.has("image") ? Json.GSON.fromJson(saved.get("image"), ImageTransform.class)
+          : tower != null ? tower.transform()
           : ImageTransform.square(modelConfig.imageSize());
       JsonObject checkpointConfig = checkpointConfig(recipe, modelConfig, transform);
+      if (tower != null) {
+        store.loadUnder(VisionTowers.PREFIX, tower.weights(), tower.source().toString());
+        o.info().printf("vision tower: GenLIP encoder from %s (%s)%n", tower.source(),
+            recipe.train().freeze().contains(VisionTowers.PREFIX) ? "frozen" : "trained with the rest");
+      } else if (recipe.train().freeze().contains(VisionTowers.PREFIX) && !o.resume() && !fromInit) {
+        o.info().printf("warning: the recipe freezes the vision tower, which starts untrained here; "
+            + "start it from a GenLIP checkpoint with --vision-tower DIR%n");
+      }
       if (fromInit) {
         copyWeights(init, store);
         o.info().printf("starting from %s: model %s and its tokenizer (the recipe's model and tokenizer are not used)%n",

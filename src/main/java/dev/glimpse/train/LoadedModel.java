@@ -98,7 +98,7 @@ public final class LoadedModel implements AutoCloseable {
     }
   }
 
-  static ImageTransform parseTransform(JsonObject o, String where) {
+  public static ImageTransform parseTransform(JsonObject o, String where) {
     try {
       return Json.GSON.fromJson(o, ImageTransform.class);
     } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package dev.glimpse.train;
 
+import java.util.List;
+
 /**
  * Optimisation settings of one run. Validated on construction; messages name the field.
  *
@@ -16,6 +18,8 @@ package dev.glimpse.train;
  * @param logEvery steps between log records
  * @param checkpointEvery steps between checkpoints (0 = only at the end)
  * @param maxTextTokens longest token sequence (prompt + target + BOS/EOS) fed to the model
+ * @param freeze parameter-name prefixes kept fixed during training (e.g. {@code "vision."}: a
+ *     pre-trained vision tower, LLaVA's first stage); each must match at least one parameter
  */
 public record TrainConfig(
     int steps,
@@ -33,9 +37,19 @@ public record TrainConfig(
     long seed,
     int logEvery,
     int checkpointEvery,
-    int maxTextTokens) {
+    int maxTextTokens,
+    List<String> freeze) {
 
   public TrainConfig {
+    if (freeze == null) {
+      freeze = List.of();
+    }
+    for (String prefix : freeze) {
+      if (prefix == null || prefix.isBlank()) {
+        throw new IllegalArgumentException("freeze entries must be non-empty parameter-name prefixes, got " + freeze);
+      }
+    }
+    freeze = List.copyOf(freeze);
     if (steps <= 0) {
       throw new IllegalArgumentException("steps must be > 0, got " + steps);
     }
@@ -88,32 +102,45 @@ public record TrainConfig(
 
   public TrainConfig withSteps(int n) {
     return new TrainConfig(n, batchSize, gradAccumulation, learningRate, minLrRatio, Math.min(warmupSteps, n),
-        weightDecay, beta1, beta2, eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens);
+        weightDecay, beta1, beta2, eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens, freeze);
   }
 
   public TrainConfig withBatchSize(int n) {
     return new TrainConfig(steps, n, gradAccumulation, learningRate, minLrRatio, warmupSteps, weightDecay, beta1,
-        beta2, eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens);
+        beta2, eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens, freeze);
   }
 
   public TrainConfig withSeed(long s) {
     return new TrainConfig(steps, batchSize, gradAccumulation, learningRate, minLrRatio, warmupSteps, weightDecay,
-        beta1, beta2, eps, gradClip, labelSmoothing, s, logEvery, checkpointEvery, maxTextTokens);
+        beta1, beta2, eps, gradClip, labelSmoothing, s, logEvery, checkpointEvery, maxTextTokens, freeze);
   }
 
   public TrainConfig withLogging(int logEveryN, int checkpointEveryN) {
     return new TrainConfig(steps, batchSize, gradAccumulation, learningRate, minLrRatio, warmupSteps, weightDecay,
-        beta1, beta2, eps, gradClip, labelSmoothing, seed, logEveryN, checkpointEveryN, maxTextTokens);
+        beta1, beta2, eps, gradClip, labelSmoothing, seed, logEveryN, checkpointEveryN, maxTextTokens, freeze);
   }
 
   public TrainConfig withGradAccumulation(int n) {
     return new TrainConfig(steps, batchSize, n, learningRate, minLrRatio, warmupSteps, weightDecay, beta1, beta2,
-        eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens);
+        eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens, freeze);
   }
 
   public TrainConfig withLearningRate(double lr, int warmup) {
     return new TrainConfig(steps, batchSize, gradAccumulation, lr, minLrRatio, warmup, weightDecay, beta1, beta2,
-        eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens);
+        eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens, freeze);
+  }
+
+  /** Settings without frozen parameters. */
+  public TrainConfig(int steps, int batchSize, int gradAccumulation, double learningRate, double minLrRatio,
+      int warmupSteps, double weightDecay, double beta1, double beta2, double eps, double gradClip,
+      double labelSmoothing, long seed, int logEvery, int checkpointEvery, int maxTextTokens) {
+    this(steps, batchSize, gradAccumulation, learningRate, minLrRatio, warmupSteps, weightDecay, beta1, beta2, eps,
+        gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens, List.of());
+  }
+
+  public TrainConfig withFreeze(List<String> prefixes) {
+    return new TrainConfig(steps, batchSize, gradAccumulation, learningRate, minLrRatio, warmupSteps, weightDecay,
+        beta1, beta2, eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens, prefixes);
   }
 
   /** Examples per optimizer step. */

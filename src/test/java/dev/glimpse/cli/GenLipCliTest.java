@@ -1,12 +1,15 @@
 package dev.glimpse.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.glimpse.util.SafeTensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,11 +79,128 @@ class GenLipCliTest {
     assertEquals(s1.get("vocabSize"), s2.get("vocabSize"));
   }
 
+  /** A connector recipe shrunk like {@link #config}: a 1x32 language model (and a 1x32 Q-Former, 4 queries). */
+  private Path connectorConfig(String recipe) throws Exception {
+    Path config = dir.resolve(recipe + ".json");
+    String qformer = recipe.startsWith("blip2")
+        ? ", \"qformer\": {\"layers\": {\"width\": 32, \"layers\": 1, \"heads\": 2, \"kvHeads\": 2, \"mlpHidden\": 64},"
+            + " \"numQueries\": 4}"
+        : "";
+    Files.writeString(config, """
+        {"recipe": "%s",
+         "train": {"steps": 3, "batchSize": 4, "logEvery": 1, "warmupSteps": 1, "checkpointEvery": 3},
+         "data": {"trainSize": 60, "testSize": 6},
+         "tokenizer": {"sampleExamples": 60},
+         "eval": {"batchSize": 3},
+         "model": {"config": {"text": {"width": 32, "layers": 1, "heads": 2, "kvHeads": 2, "mlpHidden": 64}%s}}}
+        """.formatted(recipe, qformer));
+    return config;
+  }
+
+  @Test
+  void llavaAndBlip2TrainOnAFrozenGenLipTowerCheckpoint() throws Exception {
+    Path tower = dir.resolve("tower");
+    CliRun stage1 = CliRun.of("train", "--config", config("genlip-tiny").toString(), "--out", tower.toString(),
+        "--no-eval", "--json");
+    assertEquals(0, stage1.exitCode(), stage1.err());
+    Map<String, SafeTensors.Tensor> towerWeights = SafeTensors.read(tower.resolve("checkpoint/model.safetensors"))
+        .tensors();
+    JsonObject towerModel = JsonParser.parseString(Files.readString(tower.resolve("checkpoint/config.json")))
+        .getAsJsonObject().getAsJsonObject("model");
+
+    for (String recipe : new String[] {"llava-genlip-tiny", "blip2-genlip-tiny"}) {
+      Path run = dir.resolve(recipe);
+      CliRun train = CliRun.of("train", "--config", connectorConfig(recipe).toString(), "--vision-tower",
+          tower.toString(), "--out", run.toString(), "--json");
+      assertEquals(0, train.exitCode(), recipe + ": " + train.err());
+      assertTrue(train.err().contains("vision tower: GenLIP encoder from"), train.err());
+      assertTrue(train.json().has("exact_match"), train.out());
+
+      JsonObject saved = JsonParser.parseString(Files.readString(run.resolve("checkpoint/config.json")))
+          .getAsJsonObject();
+      JsonObject model = saved.getAsJsonObject("model");
+      assertEquals(towerModel.get("transformer"), model.getAsJsonObject("genlipVision").get("transformer"),
+          recipe + " names the checkpoint's encoder as its tower");
+      assertEquals(32, model.getAsJsonObject("genlipVision").get("imageSize").getAsInt());
+      assertTrue(model.get("vision") == null || model.get("vision").isJsonNull(), model.toString());
+      assertEquals(32, saved.getAsJsonObject("image").get("height").getAsInt(), "the tower's preprocessing");
+
+      // the tower was loaded and stayed frozen: its weights are the GenLIP checkpoint's, bit for bit
+      Map<String, SafeTensors.Tensor> weights = SafeTensors.read(run.resolve("checkpoint/model.safetensors")).tensors();
+      int compared = 0;
+      for (Map.Entry<String, SafeTensors.Tensor> e : towerWeights.entrySet()) {
+        SafeTensors.Tensor mine = weights.get("vision." + e.getKey());
+        assertTrue(mine != null, recipe + " lacks vision." + e.getKey());
+        assertArrayEquals(e.getValue().toFloats(), mine.toFloats(), recipe + ": vision." + e.getKey() + " changed");
+        compared++;
+      }
+      assertTrue(compared > 4);
+
+      CliRun eval = CliRun.of("eval", "--checkpoint", run.toString(), "--out", dir.resolve(recipe + "-eval").toString(),
+          "--json");
+      assertEquals(0, eval.exitCode(), eval.err());
+      assertEquals(train.json().get("exact_match").getAsDouble(), eval.json().get("exact_match").getAsDouble(), 1e-9);
+
+      CliRun export = CliRun.of("export", "hf", "--checkpoint", run.toString(), "--out",
+          dir.resolve(recipe + "-hf").toString());
+      assertTrue(export.exitCode() != 0);
+      assertTrue(export.err().contains("GenLIP encoder"), export.err());
+    }
+  }
+
+  @Test
+  void visionTowerMustBeAGenLipCheckpointForAConnectorRecipe() throws Exception {
+    Path git = dir.resolve("git");
+    Path gitConfig = dir.resolve("git.json");
+    Files.writeString(gitConfig, """
+        {"recipe": "genlip-git-tiny", "train": {"steps": 1, "batchSize": 2, "checkpointEvery": 1},
+         "data": {"trainSize": 20, "testSize": 0}, "tokenizer": {"sampleExamples": 20},
+         "model": {"config": {"vision": {"imageSize": 32,
+             "encoder": {"width": 32, "layers": 1, "heads": 2, "kvHeads": 2, "mlpHidden": 64}},
+           "decoder": {"width": 32, "layers": 1, "heads": 2, "kvHeads": 2, "mlpHidden": 64}}}}
+        """);
+    CliRun gitRun = CliRun.of("train", "--config", gitConfig.toString(), "--out", git.toString(), "--no-eval");
+    assertEquals(0, gitRun.exitCode(), gitRun.err());
+    Path tower = dir.resolve("tower");
+    CliRun stage1 = CliRun.of("train", "--config", config("genlip-tiny").toString(), "--out", tower.toString(),
+        "--no-eval", "--steps", "1");
+    assertEquals(0, stage1.exitCode(), stage1.err());
+
+    CliRun notGenLip = CliRun.of("train", "--config", connectorConfig("llava-genlip-tiny").toString(),
+        "--vision-tower", git.toString(), "--out", dir.resolve("a").toString());
+    assertEquals(2, notGenLip.exitCode(), notGenLip.err());
+    assertTrue(notGenLip.err().contains("holds a 'git' model; a vision tower must be a GenLIP checkpoint"),
+        notGenLip.err());
+
+    CliRun noTowerInRecipe = CliRun.of("train", "--config", config("genlip-quick").toString(), "--vision-tower",
+        tower.toString(), "--out", dir.resolve("b").toString());
+    assertEquals(2, noTowerInRecipe.exitCode());
+    assertTrue(noTowerInRecipe.err().contains("needs a recipe whose model has a vision tower"), noTowerInRecipe.err());
+
+    CliRun missing = CliRun.of("train", "--recipe", "llava-genlip-tiny", "--vision-tower",
+        dir.resolve("nowhere").toString(), "--out", dir.resolve("c").toString());
+    assertEquals(2, missing.exitCode());
+    assertTrue(missing.err().contains("checkpoint not found"), missing.err());
+
+    CliRun withInit = CliRun.of("train", "--recipe", "llava-genlip-tiny", "--vision-tower", tower.toString(),
+        "--init", tower.toString(), "--out", dir.resolve("d").toString());
+    assertEquals(2, withInit.exitCode());
+    assertTrue(withInit.err().contains("cannot be combined with --init"), withInit.err());
+    Path freezeNothing = dir.resolve("freeze.json");
+    Files.writeString(freezeNothing, Files.readString(config("genlip-quick"))
+        .replace("\"train\": {", "\"train\": {\"freeze\": [\"nothing.\"], "));
+    CliRun badFreeze = CliRun.of("train", "--config", freezeNothing.toString(), "--out", dir.resolve("e").toString());
+    assertEquals(2, badFreeze.exitCode());
+    assertTrue(badFreeze.err().contains("train.freeze: no parameter of the genlip model starts with 'nothing.'"),
+        badFreeze.err());
+  }
+
   @Test
   void recipesListsTheGenlipRecipes() {
     CliRun list = CliRun.of("recipes");
     assertEquals(0, list.exitCode(), list.err());
-    for (String recipe : new String[] {"genlip-quick", "genlip-tiny", "genlip-tiny-native", "genlip-git-tiny"}) {
+    for (String recipe : new String[] {"genlip-quick", "genlip-tiny", "genlip-tiny-native", "genlip-git-tiny",
+        "llava-genlip-tiny", "blip2-genlip-tiny"}) {
       assertTrue(list.out().lines().anyMatch(l -> l.startsWith(recipe + " ") && l.contains(" scenetext ")),
           list.out());
     }

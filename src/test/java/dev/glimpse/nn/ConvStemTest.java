@@ -1,0 +1,87 @@
+package dev.glimpse.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.glimpse.model.GitConfig;
+import dev.glimpse.model.Models;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The convolutional stem: one token per patch as the patch stem, channels doubling to half the
+ * width, each token depends only on pixels near its patch (receptive field of the 3x3 stride-2
+ * stack), gradients reach every layer, the choice survives a config's JSON round trip, and bad
+ * patch sizes are refused.
+ */
+class ConvStemTest {
+  @Test
+  void tokensPerPatchAndLocalReceptiveField() {
+    try (NDManager manager = NDManager.newBaseManager();
+        ParameterStore store = new ParameterStore(manager, 1)) {
+      ConvStem stem = new ConvStem(store.root().sub("stem"), 3, 8, 64);
+      List<Long> channels = store.all().stream().filter(p -> p.name().endsWith("weight"))
+          .map(p -> p.shape().get(0)).toList();
+      assertEquals(List.of(16L, 16L, 32L, 64L), channels, "D/8 (at least 16), D/4, D/2, then D");
+
+      NDArray images = manager.randomNormal(new Shape(2, 3, 32, 48));
+      NDArray tokens = stem.forward(images);
+      assertEquals(new Shape(2, 4 * 6, 64), tokens.getShape());
+
+      // change the top-left pixel block: tokens far from it (right half) must not move
+      NDArray changed = images.duplicate();
+      changed.set(new ai.djl.ndarray.index.NDIndex(":, :, 0:4, 0:4"), 5f);
+      NDArray diff = stem.forward(changed).sub(tokens).abs().max(new int[] {2}).max(new int[] {0}); // [24]
+      float[] d = diff.toFloatArray();
+      assertTrue(d[0] > 1e-4, "the token over the change moves");
+      for (int row = 0; row < 4; row++) {
+        for (int col = 3; col < 6; col++) {
+          assertEquals(0f, d[row * 6 + col], 0f, "token (" + row + "," + col + ") is outside the receptive field");
+        }
+      }
+    }
+  }
+
+  @Test
+  void gradientsReachEveryLayerThroughTheVit() {
+    try (NDManager manager = NDManager.newBaseManager();
+        ParameterStore store = new ParameterStore(manager, 2)) {
+      VisionConfig cfg = new VisionConfig(16, 4, 3, TransformerConfig.preLn(32, 1, 2), false, true, false, false)
+          .withStem(VisionConfig.CONV_STEM);
+      VisionTransformer vit = new VisionTransformer(store.root().sub("vision"), cfg);
+      assertTrue(store.contains("vision.conv_stem.conv.0.weight") && !store.contains("vision.patch_embed.weight"),
+          store.all().toString());
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDArray out = vit.forward(manager.randomNormal(new Shape(2, 3, 16, 16)));
+        assertEquals(new Shape(2, 16, 32), out.getShape());
+        collector.backward(out.square().mean());
+      }
+      for (Parameter p : store.all()) {
+        if (p.name().contains("conv_stem")) {
+          assertTrue(p.array().getGradient().abs().max().getFloat() > 0, "no gradient reached " + p.name());
+        }
+      }
+    }
+  }
+
+  @Test
+  void configRoundTripAndValidation() {
+    GitConfig git = GitConfig.of(32, 8, 32, 1, 2, 32, 1, 2, 10, 8).withConvStem();
+    GitConfig back = (GitConfig) Models.parse(GitConfig.TYPE, Models.toJson(git), "test");
+    assertEquals(VisionConfig.CONV_STEM, back.vision().stem());
+    assertTrue(git.forwardMacs(4) > GitConfig.of(32, 8, 32, 1, 2, 32, 1, 2, 10, 8).forwardMacs(4) / 2);
+    assertEquals(3, ConvStem.layersFor(8));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new VisionConfig(24, 12, 3, TransformerConfig.preLn(32, 1, 2), false, true, false, false)
+            .withStem(VisionConfig.CONV_STEM));
+    assertTrue(e.getMessage().contains("power-of-two patch size"), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> new VisionConfig(24, 12, 3, TransformerConfig.preLn(32, 1, 2), false, true, false, false).withStem("x"));
+  }
+}
