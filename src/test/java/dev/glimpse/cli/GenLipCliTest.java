@@ -22,7 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
 class GenLipCliTest {
   @TempDir Path dir;
 
+  private static final String LAYER = "{\"width\": 32, \"layers\": 1, \"heads\": 2, \"kvHeads\": 2, "
+      + "\"mlpHidden\": 64}";
+
+  /** A recipe shrunk to 3 steps of 4 on 60 items, a 1x32 GenLIP at 32x32. */
   private Path config(String recipe) throws Exception {
+    return config(recipe, "\"imageSize\": 32, \"transformer\": " + LAYER);
+  }
+
+  private Path config(String recipe, String modelConfig) throws Exception {
     Path config = dir.resolve(recipe + ".json");
     Files.writeString(config, """
         {"recipe": "%s",
@@ -30,9 +38,8 @@ class GenLipCliTest {
          "data": {"trainSize": 60, "testSize": 6},
          "tokenizer": {"sampleExamples": 60},
          "eval": {"batchSize": 3},
-         "model": {"config": {"imageSize": 32,
-           "transformer": {"width": 32, "layers": 1, "heads": 2, "kvHeads": 2, "mlpHidden": 64}}}}
-        """.formatted(recipe));
+         "model": {"config": {%s}}}
+        """.formatted(recipe, modelConfig));
     return config;
   }
 
@@ -81,20 +88,8 @@ class GenLipCliTest {
 
   /** A connector recipe shrunk like {@link #config}: a 1x32 language model (and a 1x32 Q-Former, 4 queries). */
   private Path connectorConfig(String recipe) throws Exception {
-    Path config = dir.resolve(recipe + ".json");
-    String qformer = recipe.startsWith("blip2")
-        ? ", \"qformer\": {\"layers\": {\"width\": 32, \"layers\": 1, \"heads\": 2, \"kvHeads\": 2, \"mlpHidden\": 64},"
-            + " \"numQueries\": 4}"
-        : "";
-    Files.writeString(config, """
-        {"recipe": "%s",
-         "train": {"steps": 3, "batchSize": 4, "logEvery": 1, "warmupSteps": 1, "checkpointEvery": 3},
-         "data": {"trainSize": 60, "testSize": 6},
-         "tokenizer": {"sampleExamples": 60},
-         "eval": {"batchSize": 3},
-         "model": {"config": {"text": {"width": 32, "layers": 1, "heads": 2, "kvHeads": 2, "mlpHidden": 64}%s}}}
-        """.formatted(recipe, qformer));
-    return config;
+    String qformer = recipe.startsWith("blip2") ? ", \"qformer\": {\"layers\": " + LAYER + ", \"numQueries\": 4}" : "";
+    return config(recipe, "\"text\": " + LAYER + qformer);
   }
 
   @Test
@@ -151,15 +146,10 @@ class GenLipCliTest {
   @Test
   void visionTowerMustBeAGenLipCheckpointForAConnectorRecipe() throws Exception {
     Path git = dir.resolve("git");
-    Path gitConfig = dir.resolve("git.json");
-    Files.writeString(gitConfig, """
-        {"recipe": "genlip-git-tiny", "train": {"steps": 1, "batchSize": 2, "checkpointEvery": 1},
-         "data": {"trainSize": 20, "testSize": 0}, "tokenizer": {"sampleExamples": 20},
-         "model": {"config": {"vision": {"imageSize": 32,
-             "encoder": {"width": 32, "layers": 1, "heads": 2, "kvHeads": 2, "mlpHidden": 64}},
-           "decoder": {"width": 32, "layers": 1, "heads": 2, "kvHeads": 2, "mlpHidden": 64}}}}
-        """);
-    CliRun gitRun = CliRun.of("train", "--config", gitConfig.toString(), "--out", git.toString(), "--no-eval");
+    Path gitConfig = config("genlip-git-tiny", "\"vision\": {\"imageSize\": 32, \"encoder\": " + LAYER + "}, "
+        + "\"decoder\": " + LAYER);
+    CliRun gitRun = CliRun.of("train", "--config", gitConfig.toString(), "--out", git.toString(), "--no-eval",
+        "--steps", "1");
     assertEquals(0, gitRun.exitCode(), gitRun.err());
     Path tower = dir.resolve("tower");
     CliRun stage1 = CliRun.of("train", "--config", config("genlip-tiny").toString(), "--out", tower.toString(),
