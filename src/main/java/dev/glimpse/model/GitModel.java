@@ -36,8 +36,12 @@ public final class GitModel implements CaptioningModel {
     double std = config.decoder().initStd();
     int visionWidth = config.vision().width();
     this.vision = new VisionTransformer(scope.sub("vision"), config.vision());
+    // frame order starts salient (1D sin-cos over the frames, base 100 for a handful of frames) when
+    // the vision width is even; HF checkpoints overwrite it
+    Init temporalInit = visionWidth % 2 == 0
+        ? Init.sinCos1d(config.numTemporalEmbeddings(), visionWidth, 100) : Init.normal(std);
     this.temporalEmbedding = config.numTemporalEmbeddings() > 0
-        ? scope.token("temporal_embedding", Init.normal(std), config.numTemporalEmbeddings(), visionWidth)
+        ? scope.token("temporal_embedding", temporalInit, config.numTemporalEmbeddings(), visionWidth)
         : null;
     this.projection = new LinearProjector(scope.sub("visual_projection"), visionWidth, config.width(),
         config.projectionNorm(), config.vision().encoder().normEps(), std);

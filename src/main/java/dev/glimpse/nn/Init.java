@@ -42,6 +42,34 @@ public sealed interface Init {
     return new SinCos2d(gridH, gridW, dim, prefixRows);
   }
 
+  /**
+   * A table of {@code positions} rows initialised with 1D sine-cosine embeddings of base {@code base}
+   * (half sines, half cosines): for video frames, so that frame order is told apart from the first
+   * step (a small random start leaves "which frame came first" to be discovered late). Still learned.
+   */
+  static Init sinCos1d(int positions, int dim, double base) {
+    return new SinCos1d(positions, dim, base);
+  }
+
+  record SinCos1d(int positions, int dim, double base) implements Init {
+    @Override
+    public float[] sample(long size, SplittableRandom random) {
+      if (size != (long) positions * dim || dim % 2 != 0) {
+        throw new IllegalArgumentException("sin-cos table needs positions x dim values and an even dim");
+      }
+      float[] values = new float[Math.toIntExact(size)];
+      int half = dim / 2;
+      for (int p = 0; p < positions; p++) {
+        for (int i = 0; i < half; i++) {
+          double omega = 1.0 / Math.pow(base, (double) i / half);
+          values[p * dim + i] = (float) Math.sin(p * omega);
+          values[p * dim + half + i] = (float) Math.cos(p * omega);
+        }
+      }
+      return values;
+    }
+  }
+
   record SinCos2d(int gridH, int gridW, int dim, int prefixRows) implements Init {
     @Override
     public float[] sample(long size, SplittableRandom random) {
