@@ -25,6 +25,11 @@ public final class RecipesCommand implements Callable<Integer> {
       return 0;
     }
     JsonArray list = new JsonArray();
+    int nameWidth = 1;
+    for (String name : Recipes.names()) {
+      nameWidth = Math.max(nameWidth, name.length());
+    }
+    String row = "%-" + nameWidth + "s %-9s %s%n";
     for (String name : Recipes.names()) {
       Recipe r = Recipes.get(name);
       JsonObject o = new JsonObject();
@@ -35,7 +40,7 @@ public final class RecipesCommand implements Callable<Integer> {
       o.addProperty("description", r.description());
       list.add(o);
       if (!common.json) {
-        System.out.printf("%-16s %-9s %s%n", name, r.task(), r.description());
+        System.out.printf(row, name, r.task(), r.description());
       }
     }
     JsonObject result = new JsonObject();
