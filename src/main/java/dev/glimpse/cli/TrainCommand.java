@@ -83,10 +83,6 @@ public final class TrainCommand implements Callable<Integer> {
     if (init != null && resume) {
       throw new GlimpseException("--init starts a new run; --resume continues one (the run already holds its model)");
     }
-    if (visionTower != null && (resume || init != null)) {
-      throw new GlimpseException("--vision-tower builds a new model around a pre-trained tower; it cannot be combined "
-          + "with " + (resume ? "--resume" : "--init"));
-    }
     JsonObject summary = TrainRun.run(recipe, new TrainRun.Options(out, resume,
         stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info(), init, visionTower));
     Summaries.print(common, "training summary", summary, "recipe", "steps", "final_loss", "train_seconds", "tokens_per_s",

@@ -33,7 +33,6 @@ final class HfConfigs {
     }
   }
 
-  /** The HF {@code hidden_act} name of an activation. */
   /** HuggingFace's connector models have a ViT tower: a GenLIP tower ({@code genlip} set) cannot be exported. */
   static void requireVitTower(Object genlip, String architecture) {
     if (genlip != null) {
@@ -42,6 +41,7 @@ final class HfConfigs {
     }
   }
 
+  /** The HF {@code hidden_act} name of an activation. */
   static String activationName(ActivationType a) {
     return switch (a) {
       case GELU -> "gelu";

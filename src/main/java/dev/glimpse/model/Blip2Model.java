@@ -66,7 +66,7 @@ public final class Blip2Model implements CaptioningModel {
    * ViT's per-layer states; a GenLIP tower reports none.
    */
   public NDArray visionHidden(NDArray pixels, List<NDArray> hiddenStates) {
-    return hiddenStates != null && vision != null ? vision.forward(pixels, hiddenStates) : tower.features(pixels);
+    return vision != null ? vision.forward(pixels, hiddenStates) : tower.features(pixels);
   }
 
   /** Q-Former output [B, Q, Dq]; {@code hiddenStates} (nullable) receives its per-layer states. */

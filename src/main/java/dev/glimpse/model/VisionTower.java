@@ -17,15 +17,9 @@ public interface VisionTower {
   /** Token width Dv. */
   int width();
 
-  /** Tokens per image at the trained input size. */
-  int tokens();
-
-  /** Trained square input side in pixels. */
-  int imageSize();
-
   /**
    * Which encoder a connector config names: a GenLIP encoder when {@code genlip} is set (then
-   * {@code vit} must be null), else the ViT.
+   * {@code vit} must be null), else the ViT. Sizes come from here (configs are built before models).
    */
   record Spec(VisionConfig vit, GenLipConfig genlip) {
     public Spec {
@@ -45,8 +39,7 @@ public interface VisionTower {
 
     /** Tokens per image at the trained size (a ViT's CLS included). */
     public int tokens() {
-      int grid = imageSize() / (vit != null ? vit.patchSize() : genlip.patchSize());
-      return vit != null ? vit.numTokens() : grid * grid;
+      return vit != null ? vit.numTokens() : genlip.gridSize() * genlip.gridSize();
     }
   }
 
@@ -67,17 +60,6 @@ public interface VisionTower {
       @Override
       public int width() {
         return config.width();
-      }
-
-      @Override
-      public int tokens() {
-        int grid = config.imageSize() / config.patchSize();
-        return grid * grid;
-      }
-
-      @Override
-      public int imageSize() {
-        return config.imageSize();
       }
     };
   }
@@ -101,16 +83,6 @@ public interface VisionTower {
       @Override
       public int width() {
         return vit.config().width();
-      }
-
-      @Override
-      public int tokens() {
-        return vit.config().numTokens() - (dropClassToken ? 1 : 0);
-      }
-
-      @Override
-      public int imageSize() {
-        return vit.config().imageSize();
       }
     };
   }

@@ -27,7 +27,7 @@ public final class ConvStem {
     this.patchSize = patchSize;
     int in = channels;
     for (int i = 0; i < layers; i++) {
-      int out = Math.max(16, width >> (layers - i));
+      int out = channels(i, layers, width);
       ParameterStore.Scope conv = scope.sub("conv", i);
       weights.add(conv.weight("weight", Init.normal(Math.sqrt(2.0 / (in * 9))), out, in, 3, 3));
       biases.add(conv.bias("bias", out));
@@ -46,6 +46,11 @@ public final class ConvStem {
     return Integer.numberOfTrailingZeros(patchSize);
   }
 
+  /** Output channels of stride-2 layer {@code i} of {@code layers}: doubling up to D/2, at least 16. */
+  private static int channels(int i, int layers, int width) {
+    return Math.max(16, width >> (layers - i));
+  }
+
   /** Multiply-adds of the stem for one {@code height x width} image. */
   public static long macs(int channels, int patchSize, int width, int height, int imageWidth) {
     int layers = layersFor(patchSize);
@@ -54,7 +59,7 @@ public final class ConvStem {
     long h = height;
     long w = imageWidth;
     for (int i = 0; i < layers; i++) {
-      long out = Math.max(16, width >> (layers - i));
+      long out = channels(i, layers, width);
       h /= 2;
       w /= 2;
       macs += h * w * out * in * 9;

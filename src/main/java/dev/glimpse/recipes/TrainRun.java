@@ -78,6 +78,9 @@ public final class TrainRun {
     Path out = o.out();
     Path checkpointDir = out.resolve(Checkpoint.RUN_CHECKPOINT);
     Recipe recipe = requested;
+    if ((o.init() != null || o.resume()) && o.visionTower() != null) {
+      throw new GlimpseException("a vision tower starts a new model; it cannot be combined with --init or --resume");
+    }
     if (o.resume()) {
       Checkpoint.resolve(checkpointDir);
       recipe = RecipeFiles.read(out.resolve(RECIPE_FILE));
@@ -89,9 +92,6 @@ public final class TrainRun {
     }
     if (recipe == null) {
       throw new GlimpseException("no recipe given");
-    }
-    if ((o.init() != null || o.resume()) && o.visionTower() != null) {
-      throw new GlimpseException("a vision tower starts a new model; it cannot be combined with --init or --resume");
     }
     VisionTowers.Pretrained tower = o.visionTower() == null ? null : VisionTowers.read(o.visionTower());
     if (tower != null) {
