@@ -2,7 +2,9 @@ package dev.glimpse.data;
 
 import dev.glimpse.tokenize.SpecialTokens;
 import dev.glimpse.tokenize.Tokenizer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -25,8 +27,10 @@ public final class LmBatcher implements ExampleBatcher<LmBatch> {
   }
 
   /**
-   * @param firstTargetProbability chance of training on an example's first reference rather than a
-   *     uniformly drawn one
+   * @param firstTargetProbability chance of training on an example's consensus reference rather than a
+   *     uniformly drawn one: the most frequent of its references, the earliest on ties, so the first
+   *     one when all differ (the canonical caption of a synthetic scene) and the majority answer of
+   *     VQA's ten annotator answers
    */
   public LmBatcher(Tokenizer tokenizer, ImageTransform transform, int maxTokens, int frames,
       double firstTargetProbability) {
@@ -49,7 +53,7 @@ public final class LmBatcher implements ExampleBatcher<LmBatch> {
     String target = "";
     if (!ex.targets().isEmpty()) {
       boolean first = firstTargetProbability > 0 && random.nextDouble() < firstTargetProbability;
-      target = ex.targets().get(first ? 0 : random.nextInt(ex.targets().size()));
+      target = first ? consensus(ex.targets()) : ex.targets().get(random.nextInt(ex.targets().size()));
     }
     int[] prompt = ex.prompt().isEmpty() ? new int[0] : tokenizer.encode(ex.prompt());
     int[] answer = tokenizer.encode(target);
@@ -62,6 +66,21 @@ public final class LmBatcher implements ExampleBatcher<LmBatch> {
       seq = java.util.Arrays.copyOf(seq, maxTokens);
     }
     return new Tokens(seq, 1 + prompt.length);
+  }
+
+  /** The most frequent reference; the earliest of the most frequent on ties. */
+  static String consensus(List<String> references) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (String r : references) {
+      counts.merge(r, 1, Integer::sum);
+    }
+    String best = references.get(0);
+    for (String r : references) {
+      if (counts.get(r) > counts.get(best)) {
+        best = r;
+      }
+    }
+    return best;
   }
 
   /** The padding id of the tokenizer. */

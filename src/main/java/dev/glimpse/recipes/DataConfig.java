@@ -13,10 +13,14 @@ package dev.glimpse.recipes;
  * @param seed data seed (scene generation and split streams)
  * @param firstTargetProbability chance that a training example uses its first reference (the
  *     canonical caption of synthetic data) instead of one drawn uniformly from all references; a
- *     small model learns content faster when less of its capacity goes to modelling wording
+ *     small model learns content faster when less of its capacity goes to modelling wording; for
+ *     references with repeats (VQA's ten answers) the consensus one, the majority answer
+ * @param captionMix share of training examples that are captions of synthetic scenes, mixed into a
+ *     task whose own targets are short (VQA: one answer word): 0 = none; the held-out split is
+ *     never mixed
  */
 public record DataConfig(String source, String testSource, int trainSize, int testSize, long seed,
-    double firstTargetProbability) {
+    double firstTargetProbability, double captionMix) {
   public DataConfig {
     if (source == null || source.isBlank()) {
       throw new IllegalArgumentException("data source is required");
@@ -30,17 +34,24 @@ public record DataConfig(String source, String testSource, int trainSize, int te
     if (firstTargetProbability < 0 || firstTargetProbability > 1) {
       throw new IllegalArgumentException("firstTargetProbability must be in [0, 1], got " + firstTargetProbability);
     }
+    if (captionMix < 0 || captionMix >= 1) {
+      throw new IllegalArgumentException("captionMix must be in [0, 1), got " + captionMix);
+    }
     if (source.equals("synthetic") && trainSize == 0) {
       throw new IllegalArgumentException("trainSize must be > 0 for synthetic data");
     }
   }
 
   public static DataConfig synthetic(int trainSize, int testSize) {
-    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0);
+    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0);
   }
 
   public DataConfig withFirstTargetProbability(double p) {
-    return new DataConfig(source, testSource, trainSize, testSize, seed, p);
+    return new DataConfig(source, testSource, trainSize, testSize, seed, p, captionMix);
+  }
+
+  public DataConfig withCaptionMix(double share) {
+    return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, share);
   }
 
   public boolean isSynthetic() {

@@ -20,11 +20,20 @@ public interface Task {
   /** The key of the task's headline figure in evaluation results (a fraction in 0..1, or CIDEr). */
   String headline();
 
+  /** Whether the task's synthetic training data can take {@link DataConfig#captionMix} captions. */
+  default boolean mixesCaptions() {
+    return false;
+  }
+
   /** {@code size} examples of a split of the built-in synthetic data. */
   Dataset synthetic(DataConfig data, ModelConfig model, Split split, int size);
 
   /** {@code size} examples of a split: synthetic, or a real dataset opened from its spec. */
   default Dataset dataset(DataConfig data, ModelConfig model, Split split, int size) {
+    if (data.captionMix() > 0 && !(data.isSynthetic() && mixesCaptions())) {
+      throw new GlimpseException("data.captionMix mixes synthetic captions into synthetic VQA training; task '"
+          + name() + "' with source '" + data.source() + "' takes none (set it to 0)");
+    }
     if (data.isSynthetic()) {
       return synthetic(data, model, split, size);
     }

@@ -4,9 +4,11 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
+import dev.glimpse.data.Mixture;
 import dev.glimpse.data.synth.SceneConfig;
 import dev.glimpse.data.synth.SceneGenerator;
 import dev.glimpse.data.synth.Split;
+import dev.glimpse.data.synth.SyntheticCaptions;
 import dev.glimpse.data.synth.SyntheticVqa;
 import dev.glimpse.eval.vqa.VqaEvaluator;
 import dev.glimpse.eval.vqa.VqaQuestion;
@@ -41,10 +43,24 @@ public final class VqaTask implements Task {
   }
 
   @Override
+  public boolean mixesCaptions() {
+    return true;
+  }
+
+  /**
+   * The VQA questions of a split; for training with {@code data.captionMix} > 0, captions of the
+   * same split's scenes (the scenes the questions are about) make up that share of the examples.
+   */
+  @Override
   public Dataset synthetic(DataConfig data, ModelConfig model, Split split, int size) {
     int perImage = SyntheticVqa.DEFAULT_QUESTIONS_PER_IMAGE;
     int images = Math.max(1, (size + perImage - 1) / perImage);
-    return new SyntheticVqa(new SceneGenerator(SceneConfig.defaults().withSeed(data.seed())), split, images, perImage);
+    SceneGenerator generator = new SceneGenerator(SceneConfig.defaults().withSeed(data.seed()));
+    Dataset vqa = new SyntheticVqa(generator, split, images, perImage);
+    if (split != Split.TRAIN || data.captionMix() == 0) {
+      return vqa;
+    }
+    return new Mixture(vqa, new SyntheticCaptions(generator, split, images), data.captionMix());
   }
 
   @Override
