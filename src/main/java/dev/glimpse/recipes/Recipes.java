@@ -56,7 +56,7 @@ public final class Recipes {
 
   /**
    * Tiny GIT captioner on synthetic scenes: 48x48 input, 8x8 patches (36 image tokens), ViT 4x128 +
-   * decoder 3x128 ({@link #quickModel}), 6000 steps of 32 on the canonical caption of each scene (the
+   * decoder 3x128 ({@link #quickModel}), 7000 steps of 32 on the canonical caption of each scene (the
    * other five wordings stay references for evaluation: training on one wording per scene removes
    * the noise of the wording choice from the gradients, and every measured figure improved with it).
    * Shape is what limits the small captioner, and it is learned by seeing examples: this is the
@@ -67,7 +67,7 @@ public final class Recipes {
   public static Recipe quickstart() {
     return new Recipe("quickstart",
         "Tiny GIT captioner (ViT 4x128, decoder 3x128, 48x48 input, 8x8 patches) on synthetic scenes; ~12 min on 2 cores.",
-        "captions", quickModel(48, 8, 32, 128), quickTrain(6000, 32, 32),
+        "captions", quickModel(48, 8, 32, 128), quickTrain(7000, 32, 32),
         DataConfig.synthetic(200_000, 500).withFirstTargetProbability(1.0), TokenizerConfig.bpe(512),
         EvalConfig.greedy(24));
   }
