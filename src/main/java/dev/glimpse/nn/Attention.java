@@ -115,13 +115,19 @@ public final class Attention {
     NDArray context = probabilities.matMul(v);                         // [B, H, T, hd]
     long b = context.getShape().get(0);
     long t = context.getShape().get(2);
+    if (t == 1) { // one query (a decoding step): [B, H, 1, hd] already has the memory order of [B, 1, H*hd]
+      return context.reshape(b, 1, (long) heads * headDim);
+    }
     return context.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
   }
 
-  // [B, T, H*hd] -> [B, H, T, hd]
+  // [B, T, H*hd] -> [B, H, T, hd]; for T = 1 (a decoding step) a reshape alone, one native call fewer
   private NDArray splitHeads(NDArray x, int numHeads) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
+    if (t == 1) {
+      return x.reshape(b, numHeads, 1, headDim);
+    }
     return x.reshape(b, t, numHeads, headDim).transpose(0, 2, 1, 3);
   }
 
