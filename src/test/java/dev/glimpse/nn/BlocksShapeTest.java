@@ -1,5 +1,6 @@
 package dev.glimpse.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -48,6 +49,45 @@ class BlocksShapeTest {
       assertEquals(new Shape(3, 4, 6, 8), cache.layer(0).keys().getShape());
       cache.close();
     }
+  }
+
+  /**
+   * Decoding with a cache (a prefill, then one-query steps whose heads are split and merged by
+   * reshapes alone) gives the outputs of one causal pass over the whole sequence: plain heads with
+   * biases, and grouped-query heads with rotary positions and no biases.
+   */
+  @Test
+  void cachedDecodingMatchesOneCausalPass() {
+    TransformerConfig plain = TransformerConfig.preLn(32, 1, 4);
+    TransformerConfig gqaRope = new TransformerConfig(32, 1, 4, 2, 64, NormType.RMS_NORM, 1e-6, true, true,
+        ActivationType.SILU, true, false, false, 10_000, 0.2);
+    for (TransformerConfig cfg : new TransformerConfig[] {plain, gqaRope}) {
+      try (ParameterStore store = new ParameterStore(manager, 3);
+          KvCache cache = new KvCache(1)) {
+        Attention attention = new Attention(store.root().sub("a"), cfg, 32);
+        RotaryEmbedding rotary = cfg.ropeTheta() > 0 ? new RotaryEmbedding(cfg.headDim(), cfg.ropeTheta()) : null;
+        NDArray x = x(2, 6, 32);
+        NDArray causal = AttentionMask.builder().segment("text", 6, true).build().toArray(manager);
+        NDArray full = attention.forward(x, causal, null, rope(rotary, 0, 6));           // [2, 6, 32]
+        NDArray prefillMask = AttentionMask.builder().segment("text", 4, true).build().toArray(manager);
+        NDArray prefill = attention.forward(x.get(":, 0:4, :"), prefillMask, cache.layer(0), rope(rotary, 0, 4));
+        assertArrayEquals(full.get(":, 0:4, :").toFloatArray(), prefill.toFloatArray(), 1e-5f);
+        for (int t = 4; t < 6; t++) {
+          NDArray step = attention.forward(x.get(":, " + t + ":" + (t + 1) + ", :"), null, cache.layer(0),
+              rope(rotary, t, t + 1));
+          assertArrayEquals(full.get(":, " + t + ":" + (t + 1) + ", :").toFloatArray(), step.toFloatArray(), 1e-5f,
+              "step " + t + " of " + cfg);
+        }
+      }
+    }
+  }
+
+  // rotary tables for positions from..to-1 of two rows, or null without rotary positions
+  private static NDArray[] rope(RotaryEmbedding rotary, long from, long to) {
+    if (rotary == null) {
+      return null;
+    }
+    return rotary.tables(manager.arange(from, to, 1, DataType.INT64).reshape(1, to - from).repeat(0, 2));
   }
 
   @Test
