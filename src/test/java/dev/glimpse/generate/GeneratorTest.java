@@ -83,6 +83,27 @@ class GeneratorTest {
     assertTrue(total > 10, "the random model should generate something");
   }
 
+  /** One cached row decodes on one intra-op thread; the tokens are the same and the count comes back. */
+  @Test
+  void singleRowCachedDecodingGivesTheSameTokensAndRestoresTheThreadCount() {
+    int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    NDArray[] p = prompts();
+    NDArray ids = p[0].get("1:2, :");
+    NDArray valid = p[1].get("1:2, :");
+    Generator g = new Generator(model, EOS, 0);
+    List<Generated> cached;
+    List<Generated> uncached;
+    try (DecodeState state = model.prefill(pixels(1, 9), ids, valid, true)) {
+      cached = g.generate(state, GenerationConfig.greedy(20), null);
+    }
+    assertEquals(threads, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+    try (DecodeState state = model.prefill(pixels(1, 9), ids, valid, false)) {
+      uncached = g.generate(state, GenerationConfig.greedy(20).withCache(false), null);
+    }
+    assertArrayEquals(uncached.get(0).tokens(), cached.get(0).tokens());
+    assertTrue(cached.get(0).tokens().length > 2, "the random model should generate something");
+  }
+
   @Test
   void cachedStepLogitsMatchFullRecompute() {
     NDArray[] p = prompts();
