@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * Greedy, beam-search and sampling decoding for any {@link StepModel}, starting from a prefilled
@@ -47,7 +48,7 @@ public final class Generator {
    * README "Benchmarks"). Several rows, or recomputing without a cache, keep every thread. The
    * count is the calling thread's, where these steps run.
    */
-  private static List<Generated> singleStream(DecodeState state, java.util.function.Supplier<List<Generated>> steps) {
+  private static List<Generated> singleStream(DecodeState state, Supplier<List<Generated>> steps) {
     if (state.batchSize() != 1 || !state.cached()) {
       return steps.get();
     }
