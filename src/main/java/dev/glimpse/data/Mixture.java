@@ -64,7 +64,7 @@ public final class Mixture implements Dataset {
       throw new IndexOutOfBoundsException("index " + index + " out of range 0.." + (size - 1) + " of " + name());
     }
     long extrasBefore = extraBefore(index);
-    if (isExtra(index)) {
+    if (extraBefore(index + 1) > extrasBefore) { // isExtra(index), with the count already in hand
       return extra.get((int) (extrasBefore % extra.size()));
     }
     return main.get((int) (index - extrasBefore));

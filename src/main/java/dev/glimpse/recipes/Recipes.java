@@ -99,9 +99,10 @@ public final class Recipes {
   }
 
   /**
-   * The quick GIT at another width (heads of 32 channels, MLP 4x). At D=128 a step costs about 60%
-   * of D=192's while a step teaches about as much (measured on classification: shape learned at the
-   * same rate per step), so a fixed time budget sees 1.6x the examples.
+   * The quick GIT at another width (heads of 32 channels, MLP 4x). At D=128 a step costs half (64
+   * image tokens) to two thirds (16 tokens) of D=192's while a step teaches about as much (measured on
+   * classification: shape learned at the same rate per step), so a fixed time budget sees 1.5-2x the
+   * examples.
    */
   static GitConfig quickModel(int imageSize, int patchSize, int maxText, int width) {
     int heads = width / 32;
