@@ -102,7 +102,8 @@ public record GitConfig(
     long visionTokens = (long) vision.numTokens() * frames();
     TransformerConfig v = vision.encoder();
     long macs = vision.convStem()
-        ? ConvStem.macs(vision.channels(), vision.patchSize(), v.width(), vision.imageSize(), vision.imageSize()) * frames()
+        ? ConvStem.macs(vision.channels(), vision.patchSize(), v.width(), vision.imageSize(), vision.imageSize(),
+            vision.deepConvStem()) * frames()
         : patches * 3L * vision.patchSize() * vision.patchSize() * v.width();
     macs += visionTokens * v.matmulParamsPerToken() + (long) v.layers() * 2 * visionTokens * visionTokens * v.width()
         / frames();
@@ -124,7 +125,12 @@ public record GitConfig(
 
   /** The same model with a convolutional stem in the image encoder ({@link ConvStem}). */
   public GitConfig withConvStem() {
-    return new GitConfig(vision.withStem(VisionConfig.CONV_STEM), decoder, vocabSize, maxTextPositions,
+    return withStem(VisionConfig.CONV_STEM);
+  }
+
+  /** The same model with another image-encoder stem (see {@link VisionConfig#stem}). */
+  public GitConfig withStem(String stem) {
+    return new GitConfig(vision.withStem(stem), decoder, vocabSize, maxTextPositions,
         textEmbeddingNorm, projectionNorm, tieWordEmbeddings, headBias, numTemporalEmbeddings);
   }
 

@@ -14,28 +14,49 @@ import java.util.List;
  * from scratch pick up local shape (corners, points, curvature) much sooner with it.
  *
  * <p>Channels double at each stride-2 layer and end at half the token width ({@code D/8, D/4, D/2}
- * for 8x8 patches), at least 16. Weights start He-normal (fan-in), biases at zero. No
- * normalisation inside the stem: the pre-LN transformer normalises its input.
+ * for 8x8 patches), at least 16. The deep variant ({@code deep}) has twice those channels (at least
+ * 32) and follows every stride-2 convolution with a stride-1 3x3 convolution and GELU, as the stages
+ * of a small ResNet (ViT-Hybrid): fine strokes such as letters, which the light stem does not resolve
+ * within a quick budget, are learned in a few hundred steps with it. Weights start He-normal
+ * (fan-in), biases at zero. No normalisation inside the stem: the pre-LN transformer normalises its
+ * input.
  */
 public final class ConvStem {
-  private final List<Parameter> weights = new ArrayList<>(); // [C_out, C_in, 3, 3] ..., last [D, C, 1, 1]
+  // In order of application: [C_out, C_in, 3, 3] per convolution, last [D, C, 1, 1].
+  private final List<Parameter> weights = new ArrayList<>();
   private final List<Parameter> biases = new ArrayList<>();  // [C_out]
+  private final List<Integer> strides = new ArrayList<>();   // of the 3x3 convolutions
   private final int patchSize;
 
+  /** The light stem. */
   public ConvStem(ParameterStore.Scope scope, int channels, int patchSize, int width) {
+    this(scope, channels, patchSize, width, false);
+  }
+
+  /**
+   * @param deep twice the channels and a stride-1 3x3 convolution after each stride-2 one
+   */
+  public ConvStem(ParameterStore.Scope scope, int channels, int patchSize, int width, boolean deep) {
     int layers = layersFor(patchSize);
     this.patchSize = patchSize;
     int in = channels;
     for (int i = 0; i < layers; i++) {
-      int out = channels(i, layers, width);
-      ParameterStore.Scope conv = scope.sub("conv", i);
-      weights.add(conv.weight("weight", Init.normal(Math.sqrt(2.0 / (in * 9))), out, in, 3, 3));
-      biases.add(conv.bias("bias", out));
+      int out = channels(i, layers, width, deep);
+      conv3x3(scope.sub("conv", i), in, out, 2);
+      if (deep) {
+        conv3x3(scope.sub("refine", i), out, out, 1);
+      }
       in = out;
     }
     ParameterStore.Scope proj = scope.sub("proj");
     weights.add(proj.weight("weight", Init.normal(1.0 / Math.sqrt(in)), width, in, 1, 1));
     biases.add(proj.bias("bias", width));
+  }
+
+  private void conv3x3(ParameterStore.Scope conv, int in, int out, int stride) {
+    weights.add(conv.weight("weight", Init.normal(Math.sqrt(2.0 / (in * 9))), out, in, 3, 3));
+    biases.add(conv.bias("bias", out));
+    strides.add(stride);
   }
 
   /** Stride-2 layers for a patch size: log2(p); p must be a power of two, at least 2. */
@@ -46,23 +67,30 @@ public final class ConvStem {
     return Integer.numberOfTrailingZeros(patchSize);
   }
 
-  /** Output channels of stride-2 layer {@code i} of {@code layers}: doubling up to D/2, at least 16. */
-  private static int channels(int i, int layers, int width) {
-    return Math.max(16, width >> (layers - i));
+  /**
+   * Output channels of stage {@code i} of {@code layers}: doubling up to D/2, at least 16; twice that
+   * in the deep stem.
+   */
+  private static int channels(int i, int layers, int width, boolean deep) {
+    int light = Math.max(16, width >> (layers - i));
+    return deep ? 2 * light : light;
   }
 
   /** Multiply-adds of the stem for one {@code height x width} image. */
-  public static long macs(int channels, int patchSize, int width, int height, int imageWidth) {
+  public static long macs(int channels, int patchSize, int width, int height, int imageWidth, boolean deep) {
     int layers = layersFor(patchSize);
     long macs = 0;
     long in = channels;
     long h = height;
     long w = imageWidth;
     for (int i = 0; i < layers; i++) {
-      long out = channels(i, layers, width);
+      long out = channels(i, layers, width, deep);
       h /= 2;
       w /= 2;
       macs += h * w * out * in * 9;
+      if (deep) {
+        macs += h * w * out * out * 9;
+      }
       in = out;
     }
     return macs + h * w * width * in;
@@ -78,9 +106,10 @@ public final class ConvStem {
     NDArray x = images;
     int last = weights.size() - 1;
     for (int i = 0; i < last; i++) {
-      // [B, C_in, h, w] -> [B, C_out, h/2, w/2]
-      x = Conv2d.conv2d(x, weights.get(i).array(), biases.get(i).array(), new Shape(2, 2), new Shape(1, 1))
-          .singletonOrThrow();
+      // stride 2: [B, C_in, h, w] -> [B, C_out, h/2, w/2]; stride 1 (deep stem): shape kept
+      int stride = strides.get(i);
+      x = Conv2d.conv2d(x, weights.get(i).array(), biases.get(i).array(), new Shape(stride, stride),
+          new Shape(1, 1)).singletonOrThrow();
       x = ai.djl.nn.Activation.gelu(x);
     }
     // [B, C, gh, gw] -> [B, D, gh, gw] -> [B, gh*gw, D]

@@ -14,8 +14,10 @@ package dev.glimpse.nn;
  *     output tokens (GIT, BLIP-2); CLIP applies it to the pooled CLS token only and LLaVA not at all
  *     (both use {@link VisionTransformer#encode}); for pre-LN stacks with a final norm usually false
  * @param stem how pixels become tokens: {@value #PATCH_STEM} (one p x p convolution, as ViT, CLIP,
- *     GIT; the default, also when the field is missing from a saved config) or {@value #CONV_STEM}
- *     ({@link ConvStem}: stride-2 3x3 convolutions, for small encoders trained from scratch)
+ *     GIT; the default, also when the field is missing from a saved config), {@value #CONV_STEM}
+ *     ({@link ConvStem}: stride-2 3x3 convolutions, for small encoders trained from scratch) or
+ *     {@value #DEEP_CONV_STEM} (the deep {@link ConvStem}: twice the channels and a stride-1 3x3
+ *     convolution after each stride-2 one; fine detail such as letters)
  */
 public record VisionConfig(
     int imageSize,
@@ -29,16 +31,17 @@ public record VisionConfig(
     String stem) {
   public static final String PATCH_STEM = "patch";
   public static final String CONV_STEM = "conv";
+  public static final String DEEP_CONV_STEM = "conv-deep";
 
   public VisionConfig {
     if (stem == null) {
       stem = PATCH_STEM; // configs written before stems existed
     }
-    if (!stem.equals(PATCH_STEM) && !stem.equals(CONV_STEM)) {
-      throw new IllegalArgumentException("vision stem must be '" + PATCH_STEM + "' or '" + CONV_STEM + "', got '"
-          + stem + "'");
+    if (!stem.equals(PATCH_STEM) && !stem.equals(CONV_STEM) && !stem.equals(DEEP_CONV_STEM)) {
+      throw new IllegalArgumentException("vision stem must be '" + PATCH_STEM + "', '" + CONV_STEM + "' or '"
+          + DEEP_CONV_STEM + "', got '" + stem + "'");
     }
-    if (stem.equals(CONV_STEM)) {
+    if (!stem.equals(PATCH_STEM)) {
       ConvStem.layersFor(patchSize); // validates the patch size
     }
     if (imageSize <= 0 || patchSize <= 0 || imageSize % patchSize != 0) {
@@ -61,13 +64,19 @@ public record VisionConfig(
     return new VisionConfig(imageSize, patchSize, channels, stack, classToken, patchBias, preNorm, postNorm, stem);
   }
 
-  /** The same encoder with another stem ({@value #PATCH_STEM} or {@value #CONV_STEM}). */
+  /** The same encoder with another stem ({@value #PATCH_STEM}, {@value #CONV_STEM} or {@value #DEEP_CONV_STEM}). */
   public VisionConfig withStem(String newStem) {
     return new VisionConfig(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, newStem);
   }
 
+  /** Either convolutional stem ({@value #CONV_STEM} or {@value #DEEP_CONV_STEM}). */
   public boolean convStem() {
-    return CONV_STEM.equals(stem);
+    return CONV_STEM.equals(stem) || DEEP_CONV_STEM.equals(stem);
+  }
+
+  /** The deep convolutional stem ({@value #DEEP_CONV_STEM}). */
+  public boolean deepConvStem() {
+    return DEEP_CONV_STEM.equals(stem);
   }
 
   public int gridSize() {

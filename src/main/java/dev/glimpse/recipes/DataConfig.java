@@ -18,9 +18,14 @@ package dev.glimpse.recipes;
  * @param captionMix share of training examples that are captions of synthetic scenes, mixed into a
  *     task whose own targets are short (VQA: one answer word): 0 = none; the held-out split is
  *     never mixed
+ * @param cleanTextMix share of training examples that are clean close-ups of a sign (square canvas,
+ *     large upright lower-case text in one plain font; {@code SceneTextGenerator.Layout.CLEAN_CLOSE_UP}),
+ *     mixed into synthetic scene-text reading as recognition data of cropped words is: they teach
+ *     letters, which the varied signs alone do not within a quick budget; 0 = none; the held-out split
+ *     is never mixed
  */
 public record DataConfig(String source, String testSource, int trainSize, int testSize, long seed,
-    double firstTargetProbability, double captionMix) {
+    double firstTargetProbability, double captionMix, double cleanTextMix) {
   public DataConfig {
     if (source == null || source.isBlank()) {
       throw new IllegalArgumentException("data source is required");
@@ -37,21 +42,28 @@ public record DataConfig(String source, String testSource, int trainSize, int te
     if (captionMix < 0 || captionMix >= 1) {
       throw new IllegalArgumentException("captionMix must be in [0, 1), got " + captionMix);
     }
+    if (cleanTextMix < 0 || cleanTextMix >= 1) {
+      throw new IllegalArgumentException("cleanTextMix must be in [0, 1), got " + cleanTextMix);
+    }
     if (source.equals("synthetic") && trainSize == 0) {
       throw new IllegalArgumentException("trainSize must be > 0 for synthetic data");
     }
   }
 
   public static DataConfig synthetic(int trainSize, int testSize) {
-    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0);
+    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0, 0);
   }
 
   public DataConfig withFirstTargetProbability(double p) {
-    return new DataConfig(source, testSource, trainSize, testSize, seed, p, captionMix);
+    return new DataConfig(source, testSource, trainSize, testSize, seed, p, captionMix, cleanTextMix);
   }
 
   public DataConfig withCaptionMix(double share) {
-    return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, share);
+    return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, share, cleanTextMix);
+  }
+
+  public DataConfig withCleanTextMix(double share) {
+    return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix, share);
   }
 
   public boolean isSynthetic() {

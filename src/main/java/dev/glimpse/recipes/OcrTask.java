@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
+import dev.glimpse.data.Mixture;
 import dev.glimpse.data.synth.SceneConfig;
 import dev.glimpse.data.synth.SceneTextGenerator;
 import dev.glimpse.data.synth.Split;
@@ -41,9 +42,24 @@ public final class OcrTask implements Task {
   }
 
   @Override
+  public boolean mixesCleanText() {
+    return true;
+  }
+
+  /**
+   * The signs of a split; for training with {@code data.cleanTextMix} > 0, clean close-ups of signs
+   * ({@link SceneTextGenerator.Layout#CLEAN_CLOSE_UP}) make up that share of the examples.
+   */
+  @Override
   public Dataset synthetic(DataConfig data, ModelConfig model, Split split, int size) {
-    return new SyntheticSceneText(new SceneTextGenerator(SceneConfig.defaults().withSeed(data.seed())), split, size,
-        SyntheticSceneText.Task.OCR);
+    SceneConfig scenes = SceneConfig.defaults().withSeed(data.seed());
+    Dataset signs = new SyntheticSceneText(new SceneTextGenerator(scenes), split, size, SyntheticSceneText.Task.OCR);
+    if (split != Split.TRAIN || data.cleanTextMix() == 0) {
+      return signs;
+    }
+    Dataset closeUps = new SyntheticSceneText(new SceneTextGenerator(scenes, SceneTextGenerator.Layout.CLEAN_CLOSE_UP),
+        split, size, SyntheticSceneText.Task.OCR);
+    return new Mixture(signs, closeUps, data.cleanTextMix());
   }
 
   @Override

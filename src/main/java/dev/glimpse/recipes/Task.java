@@ -25,6 +25,11 @@ public interface Task {
     return false;
   }
 
+  /** Whether the task's synthetic training data can take {@link DataConfig#cleanTextMix} close-ups. */
+  default boolean mixesCleanText() {
+    return false;
+  }
+
   /** {@code size} examples of a split of the built-in synthetic data. */
   Dataset synthetic(DataConfig data, ModelConfig model, Split split, int size);
 
@@ -32,6 +37,10 @@ public interface Task {
   default Dataset dataset(DataConfig data, ModelConfig model, Split split, int size) {
     if (data.captionMix() > 0 && !(data.isSynthetic() && mixesCaptions())) {
       throw new GlimpseException("data.captionMix mixes synthetic captions into synthetic VQA training; task '"
+          + name() + "' with source '" + data.source() + "' takes none (set it to 0)");
+    }
+    if (data.cleanTextMix() > 0 && !(data.isSynthetic() && mixesCleanText())) {
+      throw new GlimpseException("data.cleanTextMix mixes clean sign close-ups into synthetic scene-text reading; task '"
           + name() + "' with source '" + data.source() + "' takes none (set it to 0)");
     }
     if (data.isSynthetic()) {

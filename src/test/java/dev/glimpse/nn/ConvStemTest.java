@@ -15,10 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The convolutional stem: one token per patch as the patch stem, channels doubling to half the
- * width, each token depends only on pixels near its patch (receptive field of the 3x3 stride-2
- * stack), gradients reach every layer, the choice survives a config's JSON round trip, and bad
- * patch sizes are refused.
+ * The convolutional stems: one token per patch as the patch stem, channels doubling to half the
+ * width (twice that, with a stride-1 convolution per stage, in the deep stem), each token depends
+ * only on pixels near its patch (receptive field of the 3x3 stack), gradients reach every layer, the
+ * choice survives a config's JSON round trip, and bad patch sizes are refused.
  */
 class ConvStemTest {
   @Test
@@ -49,13 +49,44 @@ class ConvStemTest {
   }
 
   @Test
+  void deepStemDoublesChannelsAddsAStrideOneConvolutionPerStageAndStaysLocal() {
+    try (NDManager manager = NDManager.newBaseManager();
+        ParameterStore store = new ParameterStore(manager, 3)) {
+      ConvStem stem = new ConvStem(store.root().sub("stem"), 3, 8, 64, true);
+      List<String> names = store.all().stream().map(Parameter::name).filter(n -> n.endsWith("weight")).toList();
+      assertEquals(List.of("stem.conv.0.weight", "stem.refine.0.weight", "stem.conv.1.weight",
+          "stem.refine.1.weight", "stem.conv.2.weight", "stem.refine.2.weight", "stem.proj.weight"), names);
+      List<Long> channels = store.all().stream().filter(p -> p.name().endsWith("weight"))
+          .map(p -> p.shape().get(0)).toList();
+      assertEquals(List.of(32L, 32L, 32L, 32L, 64L, 64L, 64L), channels, "twice the light stem's, then D");
+
+      NDArray images = manager.randomNormal(new Shape(2, 3, 32, 48));
+      NDArray tokens = stem.forward(images);
+      assertEquals(new Shape(2, 4 * 6, 64), tokens.getShape(), "still one token per 8x8 patch");
+
+      // six 3x3 layers, strides 2,1,2,1,2,1: token column c sees pixels 8c-21 .. 8c+21, so a change in
+      // pixels 0..3 reaches columns 0..3 and no further
+      NDArray changed = images.duplicate();
+      changed.set(new ai.djl.ndarray.index.NDIndex(":, :, 0:4, 0:4"), 5f);
+      float[] d = stem.forward(changed).sub(tokens).abs().max(new int[] {2}).max(new int[] {0}).toFloatArray();
+      assertTrue(d[0] > 1e-4 && d[1] > 1e-4, "the tokens over and next to the change move");
+      for (int row = 0; row < 4; row++) {
+        for (int col = 4; col < 6; col++) {
+          assertEquals(0f, d[row * 6 + col], 0f, "token (" + row + "," + col + ") is outside the receptive field");
+        }
+      }
+    }
+  }
+
+  @Test
   void gradientsReachEveryLayerThroughTheVit() {
     try (NDManager manager = NDManager.newBaseManager();
         ParameterStore store = new ParameterStore(manager, 2)) {
       VisionConfig cfg = new VisionConfig(16, 4, 3, TransformerConfig.preLn(32, 1, 2), false, true, false, false)
-          .withStem(VisionConfig.CONV_STEM);
+          .withStem(VisionConfig.DEEP_CONV_STEM);
       VisionTransformer vit = new VisionTransformer(store.root().sub("vision"), cfg);
-      assertTrue(store.contains("vision.conv_stem.conv.0.weight") && !store.contains("vision.patch_embed.weight"),
+      assertTrue(store.contains("vision.conv_stem.conv.0.weight") && store.contains("vision.conv_stem.refine.1.weight")
+          && !store.contains("vision.patch_embed.weight"),
           store.all().toString());
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray out = vit.forward(manager.randomNormal(new Shape(2, 3, 16, 16)));
@@ -76,12 +107,23 @@ class ConvStemTest {
     GitConfig back = (GitConfig) Models.parse(GitConfig.TYPE, Models.toJson(git), "test");
     assertEquals(VisionConfig.CONV_STEM, back.vision().stem());
     assertTrue(git.forwardMacs(4) > GitConfig.of(32, 8, 32, 1, 2, 32, 1, 2, 10, 8).forwardMacs(4) / 2);
+    GitConfig deep = git.withStem(VisionConfig.DEEP_CONV_STEM);
+    GitConfig deepBack = (GitConfig) Models.parse(GitConfig.TYPE, Models.toJson(deep), "test");
+    assertEquals(VisionConfig.DEEP_CONV_STEM, deepBack.vision().stem());
+    assertTrue(deepBack.vision().convStem() && deepBack.vision().deepConvStem() && !back.vision().deepConvStem());
+    // stride-1 layers at 16x16, 8x8, 4x4 with 32, 32, 64 channels, and doubled stride-2 layers
+    assertTrue(deep.forwardMacs(4) > git.forwardMacs(4) + 16L * 16 * 32 * 32 * 9, deep.forwardMacs(4) + " vs "
+        + git.forwardMacs(4));
     assertEquals(3, ConvStem.layersFor(8));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new VisionConfig(24, 12, 3, TransformerConfig.preLn(32, 1, 2), false, true, false, false)
             .withStem(VisionConfig.CONV_STEM));
     assertTrue(e.getMessage().contains("power-of-two patch size"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
         () -> new VisionConfig(24, 12, 3, TransformerConfig.preLn(32, 1, 2), false, true, false, false).withStem("x"));
+    assertTrue(unknown.getMessage().contains("'conv-deep'"), unknown.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> new VisionConfig(24, 12, 3, TransformerConfig.preLn(32, 1, 2), false, true, false, false)
+            .withStem(VisionConfig.DEEP_CONV_STEM));
   }
 }

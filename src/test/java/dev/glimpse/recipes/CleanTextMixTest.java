@@ -1,0 +1,71 @@
+package dev.glimpse.recipes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.glimpse.data.Dataset;
+import dev.glimpse.data.Example;
+import dev.glimpse.data.synth.SceneConfig;
+import dev.glimpse.data.synth.SceneTextGenerator;
+import dev.glimpse.data.synth.Split;
+import dev.glimpse.data.synth.TextScene;
+import dev.glimpse.util.GlimpseException;
+import java.awt.Font;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code data.cleanTextMix}: clean close-ups of signs (square, large, lower case, one plain font,
+ * upright) mixed into synthetic scene-text reading, never into its test split, refused elsewhere.
+ */
+class CleanTextMixTest {
+  private final Recipe ocr = Recipes.get("ocr-quick");
+
+  private static boolean isCleanCloseUp(TextScene s) {
+    return s.width() == s.height() && s.shown().equals(s.word()) && s.font().equals("SansSerif")
+        && s.fontStyle() == Font.PLAIN && s.rotation() == 0;
+  }
+
+  @Test
+  void cleanCloseUpsAreSquareLargeLowerCasePlainAndUpright() {
+    SceneTextGenerator clean = new SceneTextGenerator(SceneConfig.defaults(),
+        SceneTextGenerator.Layout.CLEAN_CLOSE_UP);
+    SceneTextGenerator varied = new SceneTextGenerator(SceneConfig.defaults());
+    int variedPlain = 0;
+    for (int i = 0; i < 60; i++) {
+      TextScene s = clean.scene(Split.TRAIN, i);
+      assertTrue(isCleanCloseUp(s), s.toString());
+      // as large as the word fits: about 18% of the side for the longest words (8 letters)
+      assertTrue(s.textHeight() >= 0.15 * s.width(), s.textHeight() + " of " + s.width());
+      variedPlain += isCleanCloseUp(varied.scene(Split.TRAIN, i)) ? 1 : 0;
+    }
+    assertTrue(variedPlain < 10, "the default layout varies font, case, rotation and canvas: " + variedPlain);
+  }
+
+  @Test
+  void trainingHalfCloseUpsTheTestSplitNone() {
+    Dataset train = new OcrTask().synthetic(ocr.data().withCleanTextMix(0.5), ocr.model(), Split.TRAIN, 40);
+    int closeUps = 0;
+    for (int i = 0; i < train.size(); i++) {
+      Example ex = train.get(i);
+      TextScene s = (TextScene) ex.extras().get("text_scene");
+      assertEquals(s.word(), ex.targets().get(0));
+      closeUps += isCleanCloseUp(s) ? 1 : 0;
+    }
+    assertEquals(79, train.size(), "every sign once, close-ups in between: 40 + 39");
+    assertTrue(closeUps >= 39 && closeUps < 45, "half close-ups (and the odd varied sign that happens to be one): "
+        + closeUps);
+    Dataset test = new OcrTask().synthetic(ocr.data().withCleanTextMix(0.5), ocr.model(), Split.TEST, 40);
+    assertEquals(40, test.size());
+  }
+
+  @Test
+  void otherTasksAndBadSharesAreRefused() {
+    Recipe vqa = Recipes.get("vqa-quick");
+    GlimpseException e = assertThrows(GlimpseException.class, () -> new VqaTask().dataset(
+        vqa.data().withCleanTextMix(0.3), vqa.model(), Split.TRAIN, 10));
+    assertTrue(e.getMessage().contains("cleanTextMix") && e.getMessage().contains("'vqa'"), e.getMessage());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> ocr.data().withCleanTextMix(1));
+    assertTrue(bad.getMessage().contains("cleanTextMix must be in [0, 1)"), bad.getMessage());
+  }
+}
