@@ -20,9 +20,9 @@ package dev.glimpse.recipes;
  *     never mixed
  * @param cleanTextMix share of training examples that are clean close-ups of a sign (square canvas,
  *     large upright lower-case text in one plain font; {@code SceneTextGenerator.Layout.CLEAN_CLOSE_UP}),
- *     mixed into synthetic scene-text reading as recognition data of cropped words is: they teach
- *     letters, which the varied signs alone do not within a quick budget; 0 = none; the held-out split
- *     is never mixed
+ *     mixed into synthetic scene-text reading as recognition data of cropped words is: letters are
+ *     learned from them far sooner than from the varied signs; 0 = none; the held-out split is never
+ *     mixed
  */
 public record DataConfig(String source, String testSource, int trainSize, int testSize, long seed,
     double firstTargetProbability, double captionMix, double cleanTextMix) {
