@@ -123,12 +123,12 @@ public final class Recipes {
    * same scenes ({@link DataConfig#captionMix}): an answer is one or two tokens, a caption supervises
    * every object's color, shape, size and place. Quick: the quickstart's D=128 model on 48x48 input
    * (36 patches of 8) with the deep convolutional stem ({@link VisionConfig#DEEP_CONV_STEM}: shape
-   * questions 40% -> 76% at the same budget), 5000 steps, about 11 minutes on 2 cores.
+   * questions 40% -> 76%), 6000 steps, about 13 minutes on 2 cores.
    */
   public static Recipe vqa(boolean quick) {
-    int steps = quick ? 5000 : 8000;
+    int steps = quick ? 6000 : 8000;
     return new Recipe(quick ? "vqa-quick" : "vqa-tiny",
-        (quick ? "VQA, small GIT (D=128, 48x48, 8x8 patches, deep conv stem) on synthetic scenes, captions mixed in; ~11 min on 2 cores."
+        (quick ? "VQA, small GIT (D=128, 48x48, 8x8 patches, deep conv stem) on synthetic scenes, captions mixed in; ~13 min on 2 cores."
             : "VQA, small GIT on synthetic scenes, captions mixed in, 8k steps; ~1 h on 2 cores."),
         VqaTask.NAME, quick ? quickModel(48, 8, 40, 128).withStem(VisionConfig.DEEP_CONV_STEM) : quickModel(64, 8, 40),
         quickTrain(steps, 32, 40),
