@@ -17,9 +17,9 @@ import java.util.List;
  * for 8x8 patches), at least 16. The deep variant ({@code deep}) has twice those channels (at least
  * 32) and follows every stride-2 convolution with a stride-1 3x3 convolution and GELU, as the stages
  * of a small ResNet (ViT-Hybrid): fine strokes such as letters, which the light stem does not resolve
- * within a quick budget, are learned much sooner with it (README, "Scene text: what stops reading"). Weights start He-normal
- * (fan-in), biases at zero. No normalisation inside the stem: the pre-LN transformer normalises its
- * input.
+ * within a quick budget, are learned much sooner with it (README, "Scene text: what stops reading").
+ * Weights start He-normal (fan-in), biases at zero. No normalisation inside the stem: the pre-LN
+ * transformer normalises its input.
  */
 public final class ConvStem {
   // In order of application: [C_out, C_in, 3, 3] per convolution, last [D, C, 1, 1].

@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
-import dev.glimpse.data.Mixture;
 import dev.glimpse.data.synth.SceneConfig;
 import dev.glimpse.data.synth.SceneTextGenerator;
 import dev.glimpse.data.synth.Split;
@@ -54,12 +53,9 @@ public final class OcrTask implements Task {
   public Dataset synthetic(DataConfig data, ModelConfig model, Split split, int size) {
     SceneConfig scenes = SceneConfig.defaults().withSeed(data.seed());
     Dataset signs = new SyntheticSceneText(new SceneTextGenerator(scenes), split, size, SyntheticSceneText.Task.OCR);
-    if (split != Split.TRAIN || data.cleanTextMix() == 0) {
-      return signs;
-    }
-    Dataset closeUps = new SyntheticSceneText(new SceneTextGenerator(scenes, SceneTextGenerator.Layout.CLEAN_CLOSE_UP),
-        split, size, SyntheticSceneText.Task.OCR);
-    return new Mixture(signs, closeUps, data.cleanTextMix());
+    return TaskSupport.mixIntoTraining(signs, split, data.cleanTextMix(), () -> new SyntheticSceneText(
+        new SceneTextGenerator(scenes, SceneTextGenerator.Layout.CLEAN_CLOSE_UP), split, size,
+        SyntheticSceneText.Task.OCR));
   }
 
   @Override

@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
+import dev.glimpse.data.Mixture;
+import dev.glimpse.data.synth.Split;
 import dev.glimpse.generate.Captioner;
 import dev.glimpse.generate.LogitsProcessor;
 import dev.glimpse.train.LoadedModel;
@@ -11,6 +13,7 @@ import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Pieces every task's evaluation shares. */
 final class TaskSupport {
@@ -57,6 +60,17 @@ final class TaskSupport {
       samples.add(s);
     }
     return samples;
+  }
+
+  /**
+   * A split's examples with {@code share} of extra examples mixed in ({@link Mixture}): only for
+   * training, so the held-out splits stay the task's own; {@code main} as is when the share is 0.
+   */
+  static Dataset mixIntoTraining(Dataset main, Split split, double share, Supplier<Dataset> extra) {
+    if (split != Split.TRAIN || share == 0) {
+      return main;
+    }
+    return new Mixture(main, extra.get(), share);
   }
 
   static double fraction(int hits, int total) {

@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
-import dev.glimpse.data.Mixture;
 import dev.glimpse.data.synth.SceneConfig;
 import dev.glimpse.data.synth.SceneGenerator;
 import dev.glimpse.data.synth.Split;
@@ -57,10 +56,8 @@ public final class VqaTask implements Task {
     int images = Math.max(1, (size + perImage - 1) / perImage);
     SceneGenerator generator = new SceneGenerator(SceneConfig.defaults().withSeed(data.seed()));
     Dataset vqa = new SyntheticVqa(generator, split, images, perImage);
-    if (split != Split.TRAIN || data.captionMix() == 0) {
-      return vqa;
-    }
-    return new Mixture(vqa, new SyntheticCaptions(generator, split, images), data.captionMix());
+    return TaskSupport.mixIntoTraining(vqa, split, data.captionMix(),
+        () -> new SyntheticCaptions(generator, split, images));
   }
 
   @Override
