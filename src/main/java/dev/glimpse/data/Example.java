@@ -16,6 +16,12 @@ import java.util.Map;
  */
 public record Example(
     String id, List<BufferedImage> frames, String prompt, List<String> targets, Map<String, Object> extras) {
+  /**
+   * Extras key of a group's members ({@link #group}): a list of examples about the same image, trained
+   * in one row (see {@link LmBatcher} with packed texts).
+   */
+  public static final String MEMBERS = "members";
+
   public Example {
     if (frames == null || frames.isEmpty()) {
       throw new IllegalArgumentException("example " + id + " has no image");
@@ -29,6 +35,27 @@ public record Example(
   /** A captioning example: one image, its reference captions. */
   public static Example caption(String id, BufferedImage image, List<String> captions, Map<String, Object> extras) {
     return new Example(id, List.of(image), "", captions, extras);
+  }
+
+  /**
+   * Several texts about one image (its VQA questions, a caption) as one example: the first member's
+   * id, image, prompt and targets, and all members under {@link #MEMBERS}. A batcher that packs texts
+   * trains every member in one row; any other reader sees the first member.
+   */
+  public static Example group(List<Example> members) {
+    if (members == null || members.isEmpty()) {
+      throw new IllegalArgumentException("a group needs at least one member");
+    }
+    Example first = members.get(0);
+    Map<String, Object> extras = new java.util.HashMap<>(first.extras());
+    extras.put(MEMBERS, List.copyOf(members));
+    return new Example(first.id(), first.frames(), first.prompt(), first.targets(), extras);
+  }
+
+  /** The texts of this example: a group's members ({@link #group}), or the example itself. */
+  @SuppressWarnings("unchecked")
+  public List<Example> members() {
+    return extras.get(MEMBERS) instanceof List<?> list ? (List<Example>) list : List.of(this);
   }
 
   public BufferedImage image() {

@@ -16,10 +16,36 @@ import ai.djl.ndarray.types.Shape;
  * @param lossWeights [B, T] 1 where the next token is part of the target (or its EOS)
  * @param valid [B, T] 1 for real input tokens, 0 for padding
  * @param ids the examples' ids, for logs
+ * @param positions [B, T] text position of each input token, or null for 0..T-1 in every row; rows
+ *     that hold several texts ({@link LmBatcher} with packed texts) start each text at 0
+ * @param textMask [B, T, T] 1 where a text token (query) may attend to a text token (key), or null
+ *     for causal attention over the whole row; with packed texts, causal within each text only
  */
 public record LmBatch(
     long[] pixelShape, float[] pixels, int batchSize, int length, long[] inputIds, long[] targetIds,
-    float[] lossWeights, float[] valid, String[] ids) {
+    float[] lossWeights, float[] valid, String[] ids, long[] positions, float[] textMask) {
+
+  public LmBatch {
+    long cells = (long) batchSize * length;
+    if (positions != null && positions.length != cells) {
+      throw new IllegalArgumentException("positions must hold B*T = " + cells + " values, got " + positions.length);
+    }
+    if (textMask != null && textMask.length != cells * length) {
+      throw new IllegalArgumentException("textMask must hold B*T*T = " + cells * length + " values, got "
+          + textMask.length);
+    }
+  }
+
+  /** A batch with one text per row (positions 0..T-1, causal text attention). */
+  public LmBatch(long[] pixelShape, float[] pixels, int batchSize, int length, long[] inputIds, long[] targetIds,
+      float[] lossWeights, float[] valid, String[] ids) {
+    this(pixelShape, pixels, batchSize, length, inputIds, targetIds, lossWeights, valid, ids, null, null);
+  }
+
+  /** Whether rows hold several texts, each with its own positions and attention ({@link #textMask}). */
+  public boolean packed() {
+    return textMask != null;
+  }
 
   /** Number of target tokens the loss counts. */
   public int targetTokens() {
@@ -38,9 +64,15 @@ public record LmBatch(
         manager.create(inputIds, text),
         manager.create(targetIds, text),
         manager.create(lossWeights, text),
-        manager.create(valid, text));
+        manager.create(valid, text),
+        positions == null ? null : manager.create(positions, text),
+        textMask == null ? null : manager.create(textMask, new Shape(batchSize, length, length)));
   }
 
-  /** The batch as tensors: pixels [B, (F,) 3, H, W], ids/targets int64 [B, T], weights/valid float [B, T]. */
-  public record Tensors(NDArray pixels, NDArray inputIds, NDArray targetIds, NDArray lossWeights, NDArray valid) {}
+  /**
+   * The batch as tensors: pixels [B, (F,) 3, H, W], ids/targets int64 [B, T], weights/valid float [B, T];
+   * for packed rows also positions int64 [B, T] and the text mask float [B, T, T] (null otherwise).
+   */
+  public record Tensors(NDArray pixels, NDArray inputIds, NDArray targetIds, NDArray lossWeights, NDArray valid,
+      NDArray positions, NDArray textMask) {}
 }

@@ -10,6 +10,12 @@ import java.util.SplittableRandom;
 /**
  * Turns examples into {@link LmBatch}es: images through the {@link ImageTransform}, text as
  * {@code [BOS] prompt target [EOS]}, with the loss counted on the target and EOS only.
+ *
+ * <p>With packed texts ({@link #packingTexts}), a group of texts about one image ({@link
+ * Example#group}: its VQA questions and a caption) fills one row, {@code [BOS] q1 a1 [EOS] [BOS] q2 a2
+ * [EOS] ...}: each text starts again at position 0 and attends causally to itself and to the image
+ * only ({@link LmBatch#textMask}), exactly as it would alone, so the image is encoded once for all of
+ * them.
  */
 public final class LmBatcher implements ExampleBatcher<LmBatch> {
   private final Tokenizer tokenizer;
@@ -17,6 +23,7 @@ public final class LmBatcher implements ExampleBatcher<LmBatch> {
   private final int maxTokens;
   private final int frames;
   private final double firstTargetProbability;
+  private final boolean packTexts;
 
   /**
    * @param maxTokens longest sequence including BOS and EOS (longer ones are truncated)
@@ -34,11 +41,29 @@ public final class LmBatcher implements ExampleBatcher<LmBatch> {
    */
   public LmBatcher(Tokenizer tokenizer, ImageTransform transform, int maxTokens, int frames,
       double firstTargetProbability) {
+    this(tokenizer, transform, maxTokens, frames, firstTargetProbability, false);
+  }
+
+  private LmBatcher(Tokenizer tokenizer, ImageTransform transform, int maxTokens, int frames,
+      double firstTargetProbability, boolean packTexts) {
     this.firstTargetProbability = firstTargetProbability;
     this.tokenizer = tokenizer;
     this.transform = transform;
     this.maxTokens = maxTokens;
     this.frames = frames;
+    this.packTexts = packTexts;
+  }
+
+  /**
+   * This batcher with packed texts: every member of a group ({@link Example#members}) in the example's
+   * row, each text with its own positions and attention; {@code maxTokens} limits each text.
+   */
+  public LmBatcher packingTexts() {
+    return new LmBatcher(tokenizer, transform, maxTokens, frames, firstTargetProbability, true);
+  }
+
+  public boolean packsTexts() {
+    return packTexts;
   }
 
   /**
@@ -99,32 +124,46 @@ public final class LmBatcher implements ExampleBatcher<LmBatch> {
   @Override
   public LmBatch batch(List<Example> examples, SplittableRandom random) {
     int b = examples.size();
-    SpecialTokens special = tokenizer.special();
-    int[][] sequences = new int[b][];
-    int[] promptLengths = new int[b];
+    // one row per example: the concatenated texts, without each text's last token as input
+    Row[] rows = new Row[b];
     int length = 0;
     for (int i = 0; i < b; i++) {
-      Tokens tokens = tokens(examples.get(i), random);
-      sequences[i] = tokens.sequence();
-      promptLengths[i] = tokens.promptLength();
-      length = Math.max(length, tokens.sequence().length - 1);
+      Example ex = examples.get(i);
+      rows[i] = row(packTexts ? ex.members() : List.of(ex), random);
+      length = Math.max(length, rows[i].inputs.length);
     }
+    SpecialTokens special = tokenizer.special();
     long[] inputIds = new long[b * length];
     long[] targetIds = new long[b * length];
     float[] weights = new float[b * length];
     float[] valid = new float[b * length];
+    long[] positions = packTexts ? new long[b * length] : null;
+    float[] textMask = packTexts ? new float[b * length * length] : null;
     java.util.Arrays.fill(inputIds, special.pad());
     java.util.Arrays.fill(targetIds, special.pad());
     String[] ids = new String[b];
     for (int i = 0; i < b; i++) {
-      int[] seq = sequences[i];
+      Row row = rows[i];
       ids[i] = examples.get(i).id();
-      for (int t = 0; t < seq.length - 1; t++) {
-        inputIds[i * length + t] = seq[t];
-        targetIds[i * length + t] = seq[t + 1];
-        valid[i * length + t] = 1;
-        // position t predicts token t+1, which belongs to the target when t+1 >= promptLength
-        weights[i * length + t] = t + 1 >= promptLengths[i] ? 1 : 0;
+      for (int t = 0; t < row.inputs.length; t++) {
+        int cell = i * length + t;
+        inputIds[cell] = row.inputs[t];
+        targetIds[cell] = row.targets[t];
+        valid[cell] = 1;
+        weights[cell] = row.weights[t];
+      }
+      if (packTexts) {
+        for (int q = 0; q < length; q++) {
+          int base = (i * length + q) * length;
+          if (q >= row.inputs.length) {
+            textMask[base + q] = 1; // padding sees itself (and the image); it carries no loss
+            continue;
+          }
+          positions[i * length + q] = row.positions[q];
+          for (int k = q - row.positions[q]; k <= q; k++) { // its own text, from its start up to itself
+            textMask[base + k] = 1;
+          }
+        }
       }
     }
     long[] pixelShape;
@@ -146,6 +185,35 @@ public final class LmBatcher implements ExampleBatcher<LmBatch> {
         }
       }
     }
-    return new LmBatch(pixelShape, pixels, b, length, inputIds, targetIds, weights, valid, ids);
+    return new LmBatch(pixelShape, pixels, b, length, inputIds, targetIds, weights, valid, ids, positions, textMask);
+  }
+
+  // a row's inputs, next-token targets, loss weights and per-text positions
+  private record Row(int[] inputs, int[] targets, float[] weights, int[] positions) {}
+
+  // position t of a text predicts its token t+1, which counts when t+1 >= promptLength
+  private Row row(List<Example> texts, SplittableRandom random) {
+    List<Tokens> tokens = new java.util.ArrayList<>(texts.size());
+    int total = 0;
+    for (Example text : texts) {
+      Tokens t = tokens(text, random);
+      tokens.add(t);
+      total += t.sequence().length - 1;
+    }
+    int[] inputs = new int[total];
+    int[] targets = new int[total];
+    float[] weights = new float[total];
+    int[] positions = new int[total];
+    int at = 0;
+    for (Tokens t : tokens) {
+      int[] seq = t.sequence();
+      for (int p = 0; p < seq.length - 1; p++, at++) {
+        inputs[at] = seq[p];
+        targets[at] = seq[p + 1];
+        weights[at] = p + 1 >= t.promptLength() ? 1 : 0;
+        positions[at] = p;
+      }
+    }
+    return new Row(inputs, targets, weights, positions);
   }
 }

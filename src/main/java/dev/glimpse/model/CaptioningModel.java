@@ -16,6 +16,26 @@ public interface CaptioningModel extends StepModel {
    */
   NDArray forward(NDArray pixels, NDArray ids, NDArray valid);
 
+  /**
+   * Training forward over rows that hold several texts about their image (packed texts): each text
+   * has its own positions and sees only itself and the image.
+   *
+   * @param pixels [B, 3, H, W] or [B, F, 3, H, W]
+   * @param ids [B, T] int64 input ids
+   * @param positions [B, T] int64 position of each token within its text
+   * @param textMask [B, T, T] 1 where a text token may attend to a text token
+   * @return logits for the next token at each text position, [B, T, V]
+   * @throws UnsupportedOperationException for a model that does not take packed texts
+   */
+  default NDArray forwardPacked(NDArray pixels, NDArray ids, NDArray positions, NDArray textMask) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not train on packed texts");
+  }
+
+  /** Whether {@link #forwardPacked} is implemented. */
+  default boolean takesPackedTexts() {
+    return false;
+  }
+
   /** Encodes the visual input, runs the prompt, and leaves the first next-token logits in the state. */
   DecodeState prefill(NDArray pixels, NDArray promptIds, NDArray promptValid, boolean useCache);
 

@@ -117,6 +117,33 @@ public final class GitModel implements CaptioningModel {
   }
 
   /**
+   * Packed texts: the image tokens see each other (never text), every text token sees all image
+   * tokens and the text tokens {@code textMask} allows (its own text, causally).
+   */
+  @Override
+  public NDArray forwardPacked(NDArray pixels, NDArray ids, NDArray positions, NDArray textMask) {
+    NDArray visual = encodeVisual(pixels);                              // [B, N, D]
+    long b = visual.getShape().get(0);
+    long n = visual.getShape().get(1);
+    long t = ids.getShape().get(1);
+    NDManager manager = ids.getManager();
+    NDArray text = textEmbedding.forward(ids, positions);               // [B, T, D]
+    NDArray sequence = visual.concat(text, 1);                          // [B, N + T, D]
+    NDArray imageRows = manager.zeros(new Shape(b, n, n))
+        .concat(manager.full(new Shape(b, n, t), AttentionMask.BLOCKED), 2);           // [B, N, N + T]
+    NDArray textRows = manager.zeros(new Shape(b, t, n))
+        .concat(textMask.toType(DataType.FLOAT32, false).neg().add(1f).mul(AttentionMask.BLOCKED), 2); // [B, T, N + T]
+    NDArray mask = imageRows.concat(textRows, 1).expandDims(1);         // [B, 1, N + T, N + T]
+    NDArray hidden = decoder.forward(sequence, mask, null, null, null, null);
+    return head.forward(hidden.get(":, " + n + ":, :"));                // [B, T, V]
+  }
+
+  @Override
+  public boolean takesPackedTexts() {
+    return true;
+  }
+
+  /**
    * Forward over the whole sequence, as HuggingFace's GitForCausalLM does (logits for image and text
    * positions). {@code hiddenStates} (nullable) receives the decoder's per-layer states.
    */

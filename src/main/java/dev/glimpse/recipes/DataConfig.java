@@ -23,9 +23,13 @@ package dev.glimpse.recipes;
  *     mixed into synthetic scene-text reading as recognition data of cropped words is: letters are
  *     learned from them far sooner than from the varied signs; 0 = none; the held-out split is never
  *     mixed
+ * @param packTexts train every text about an image in one row (synthetic VQA: all its questions, and
+ *     its caption when {@code captionMix} > 0), each text with its own positions and attending only to
+ *     itself and the image, so the image is encoded once for all of them; {@code trainSize} then
+ *     counts images. The held-out split is one question per row as always
  */
 public record DataConfig(String source, String testSource, int trainSize, int testSize, long seed,
-    double firstTargetProbability, double captionMix, double cleanTextMix) {
+    double firstTargetProbability, double captionMix, double cleanTextMix, boolean packTexts) {
   public DataConfig {
     if (source == null || source.isBlank()) {
       throw new IllegalArgumentException("data source is required");
@@ -51,19 +55,26 @@ public record DataConfig(String source, String testSource, int trainSize, int te
   }
 
   public static DataConfig synthetic(int trainSize, int testSize) {
-    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0, 0);
+    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0, 0, false);
   }
 
   public DataConfig withFirstTargetProbability(double p) {
-    return new DataConfig(source, testSource, trainSize, testSize, seed, p, captionMix, cleanTextMix);
+    return new DataConfig(source, testSource, trainSize, testSize, seed, p, captionMix, cleanTextMix, packTexts);
   }
 
   public DataConfig withCaptionMix(double share) {
-    return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, share, cleanTextMix);
+    return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, share, cleanTextMix,
+        packTexts);
   }
 
   public DataConfig withCleanTextMix(double share) {
-    return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix, share);
+    return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix, share,
+        packTexts);
+  }
+
+  public DataConfig withPackedTexts(boolean pack) {
+    return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
+        cleanTextMix, pack);
   }
 
   public boolean isSynthetic() {

@@ -30,6 +30,11 @@ public interface Task {
     return false;
   }
 
+  /** Whether the task's synthetic training data can group its texts per image ({@link DataConfig#packTexts}). */
+  default boolean packsTexts() {
+    return false;
+  }
+
   /** {@code size} examples of a split of the built-in synthetic data. */
   Dataset synthetic(DataConfig data, ModelConfig model, Split split, int size);
 
@@ -42,6 +47,10 @@ public interface Task {
     if (data.cleanTextMix() > 0 && !(data.isSynthetic() && mixesCleanText())) {
       throw new GlimpseException("data.cleanTextMix mixes clean sign close-ups into synthetic scene-text reading; task '"
           + name() + "' with source '" + data.source() + "' takes none (set it to 0)");
+    }
+    if (data.packTexts() && !(data.isSynthetic() && packsTexts())) {
+      throw new GlimpseException("data.packTexts trains all questions of a synthetic VQA image in one row; task '"
+          + name() + "' with source '" + data.source() + "' does not group its texts (set it to false)");
     }
     if (data.isSynthetic()) {
       return synthetic(data, model, split, size);

@@ -158,6 +158,13 @@ public final class TrainRun {
             store.count(), tokenizer.vocabSize(), train.name());
         LmBatcher batcher = new LmBatcher(tokenizer, transform, recipe.train().maxTextTokens(), modelConfig.frames(),
             recipe.data().firstTargetProbability());
+        if (recipe.data().packTexts()) {
+          if (!model.takesPackedTexts()) {
+            throw new GlimpseException("data.packTexts: the " + modelConfig.modelType()
+                + " model does not train on packed texts (GIT does); set it to false");
+          }
+          batcher = batcher.packingTexts();
+        }
         Trainer.Checkpointer checkpointer =
             state -> Checkpoint.write(checkpointDir, checkpointConfig, store, tokenizer, optimizer, state);
         ExampleBatchSource<?> batches;
@@ -246,11 +253,12 @@ public final class TrainRun {
     List<String> texts = new ArrayList<>();
     int n = Math.min(t.sampleExamples(), train.size());
     for (int i = 0; i < n; i++) {
-      Example ex = train.get((int) ((long) i * train.size() / n));
-      if (!ex.prompt().isEmpty()) {
-        texts.add(ex.prompt());
+      for (Example ex : train.get((int) ((long) i * train.size() / n)).members()) {
+        if (!ex.prompt().isEmpty()) {
+          texts.add(ex.prompt());
+        }
+        texts.addAll(ex.targets());
       }
-      texts.addAll(ex.targets());
     }
     info.printf("training a byte-level BPE tokenizer (max %d ids) on %d texts%n", t.vocabSize(), texts.size());
     return new BpeTrainer(t.vocabSize(), t.minFrequency()).train(texts);

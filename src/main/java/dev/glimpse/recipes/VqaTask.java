@@ -46,15 +46,25 @@ public final class VqaTask implements Task {
     return true;
   }
 
+  @Override
+  public boolean packsTexts() {
+    return true;
+  }
+
   /**
    * The VQA questions of a split; for training with {@code data.captionMix} > 0, captions of the
    * same split's scenes (the scenes the questions are about) make up that share of the examples.
+   * Training with {@code data.packTexts}: {@code size} images, each item every question about its
+   * image plus (with {@code captionMix} > 0) its caption.
    */
   @Override
   public Dataset synthetic(DataConfig data, ModelConfig model, Split split, int size) {
     int perImage = SyntheticVqa.DEFAULT_QUESTIONS_PER_IMAGE;
-    int images = Math.max(1, (size + perImage - 1) / perImage);
     SceneGenerator generator = new SceneGenerator(SceneConfig.defaults().withSeed(data.seed()));
+    if (data.packTexts() && split == Split.TRAIN) {
+      return new SyntheticVqa(generator, split, Math.max(1, size), perImage).groups(data.captionMix() > 0);
+    }
+    int images = Math.max(1, (size + perImage - 1) / perImage);
     Dataset vqa = new SyntheticVqa(generator, split, images, perImage);
     return TaskSupport.mixIntoTraining(vqa, split, data.captionMix(),
         () -> new SyntheticCaptions(generator, split, images));

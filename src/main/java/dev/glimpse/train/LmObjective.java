@@ -1,5 +1,6 @@
 package dev.glimpse.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.glimpse.data.LmBatch;
 import dev.glimpse.loss.LmLoss;
@@ -18,7 +19,9 @@ public final class LmObjective implements Objective<LmBatch> {
   @Override
   public Loss loss(LmBatch batch, NDManager manager) {
     LmBatch.Tensors t = batch.toTensors(manager);
-    return new Loss(loss.forward(model.forward(t.pixels(), t.inputIds(), t.valid()), t.targetIds(), t.lossWeights()),
-        batch.targetTokens());
+    NDArray logits = batch.packed()
+        ? model.forwardPacked(t.pixels(), t.inputIds(), t.positions(), t.textMask())
+        : model.forward(t.pixels(), t.inputIds(), t.valid());
+    return new Loss(loss.forward(logits, t.targetIds(), t.lossWeights()), batch.targetTokens());
   }
 }

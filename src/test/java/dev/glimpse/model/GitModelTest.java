@@ -112,4 +112,40 @@ class GitModelTest {
     assertTrue(!java.util.Arrays.equals(fa.get(":, " + n + ":, :").toFloatArray(),
         fb.get(":, " + n + ":, :").toFloatArray()));
   }
+
+  @Test
+  void packedTextsGiveTheLogitsEachTextGetsAlone() {
+    // row 0 packs [1 5 6] and [1 8 9 10]; row 1 packs [1 11] and [1 12 13], then one padding token
+    long[] packed = {1, 5, 6, 1, 8, 9, 10, 1, 11, 1, 12, 13, 0, 0};
+    long[] positions = {0, 1, 2, 0, 1, 2, 3, 0, 1, 0, 1, 2, 0, 0};
+    int[][] starts = {{0, 3, 7}, {0, 2, 5}};
+    int t = 7;
+    float[] allowed = new float[2 * t * t];
+    for (int row = 0; row < 2; row++) {
+      for (int q = 0; q < t; q++) {
+        int segment = starts[row][1] <= q ? 1 : 0;
+        boolean pad = q >= starts[row][2];
+        for (int k = 0; k < t; k++) {
+          boolean ok = pad ? k == q : k <= q && k >= starts[row][segment];
+          allowed[(row * t + q) * t + k] = ok ? 1 : 0;
+        }
+      }
+    }
+    NDArray pixels = pixels(3);
+    float[] out = model.forwardPacked(pixels, manager.create(packed).reshape(2, t),
+        manager.create(positions).reshape(2, t), manager.create(allowed, new Shape(2, t, t))).toFloatArray();
+    for (int row = 0; row < 2; row++) {
+      NDArray image = pixels.get(row + ":" + (row + 1));
+      for (int segment = 0; segment < 2; segment++) {
+        int from = starts[row][segment];
+        int to = starts[row][segment + 1];
+        long[] alone = java.util.Arrays.copyOfRange(packed, row * t + from, row * t + to);
+        float[] expected = model.forward(image, manager.create(alone).reshape(1, alone.length),
+            manager.ones(new Shape(1, alone.length))).toFloatArray();
+        float[] actual = java.util.Arrays.copyOfRange(out, (row * t + from) * VOCAB, (row * t + to) * VOCAB);
+        assertArrayEquals(expected, actual, 1e-4f, "row " + row + " text " + segment);
+      }
+    }
+    assertTrue(model.takesPackedTexts());
+  }
 }

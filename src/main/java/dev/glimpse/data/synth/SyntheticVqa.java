@@ -104,6 +104,14 @@ public final class SyntheticVqa implements Dataset {
 
   /** The questions about one image, in order. */
   public List<VqaQuestion> questions(int imageIndex) {
+    return questions(imageIndex, questionsPerImage);
+  }
+
+  /**
+   * The first {@code limit} questions about one image, one per question type the image allows (up to
+   * five), in order: the first three are those of {@link #questions(int)} at three per image.
+   */
+  public List<VqaQuestion> questions(int imageIndex, int limit) {
     checkImage(imageIndex);
     SceneRandom random = generator.random(TASK, split, imageIndex);
     List<String> types = new ArrayList<>();
@@ -132,11 +140,43 @@ public final class SyntheticVqa implements Dataset {
       types.set(j, swap);
     }
     List<VqaQuestion> out = new ArrayList<>();
-    for (int k = 0; k < questionsPerImage && k < types.size(); k++) {
+    for (int k = 0; k < limit && k < types.size(); k++) {
       long questionId = imageIndex * 1000L + k;
       out.add(truth instanceof TextScene text
           ? textQuestion(types.get(k), text, imageIndex, questionId, random)
           : sceneQuestion(types.get(k), (Scene) truth, imageIndex, questionId, random));
+    }
+    return out;
+  }
+
+  /**
+   * The binding questions of a scene beyond {@code asked}: "what color is the SHAPE?" for every object
+   * whose shape occurs once and "what shape is the COLOR object?" for every object whose color occurs
+   * once, each unless {@code asked} has it already; none for a sign. Their annotator answers come from
+   * their own random stream, so {@link #questions} stay as they are.
+   */
+  public List<VqaQuestion> bindingQuestions(int imageIndex, List<VqaQuestion> asked) {
+    if (!(imageScene(imageIndex) instanceof Scene scene)) {
+      return List.of();
+    }
+    SceneRandom random = generator.random(TASK + "/binding", split, imageIndex);
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    asked.forEach(q -> seen.add(q.question()));
+    List<VqaQuestion> out = new ArrayList<>();
+    long next = imageIndex * 1000L + asked.size();
+    for (SceneObject o : uniqueBy(scene.objects(), true)) {
+      String q = "what color is the " + o.shape().word() + "?";
+      if (seen.add(q)) {
+        out.add(question(next++, imageIndex, q, o.color().word(), "color", "other",
+            HumanAnswers.colorConfusions(o.color()), random));
+      }
+    }
+    for (SceneObject o : uniqueBy(scene.objects(), false)) {
+      String q = "what shape is the " + o.color().word() + " object?";
+      if (seen.add(q)) {
+        out.add(question(next++, imageIndex, q, o.shape().word(), "shape", "other",
+            HumanAnswers.shapeConfusions(o.shape()), random));
+      }
     }
     return out;
   }
@@ -254,16 +294,61 @@ public final class SyntheticVqa implements Dataset {
     int imageIndex = index / questionsPerImage;
     List<VqaQuestion> questions = questions(imageIndex);
     VqaQuestion q = questions.get(Math.min(index % questionsPerImage, questions.size() - 1));
+    return example(imageIndex, q, image(imageIndex), imageScene(imageIndex));
+  }
+
+  /**
+   * Every text about image {@code imageIndex} as one {@link Example#group}: all its questions (one per
+   * question type it allows, up to five, then its {@link #bindingQuestions}: the color of every object
+   * with a unique shape, the shape of every object with a unique color) and, when {@code withCaption},
+   * its canonical-first captions (a scene's, or a sign's TextCaps-style ones) as the last member.
+   */
+  public Example group(int imageIndex, boolean withCaption) {
+    BufferedImage image = image(imageIndex);
+    Object truth = imageScene(imageIndex);
+    List<Example> members = new ArrayList<>();
+    List<VqaQuestion> asked = new ArrayList<>(questions(imageIndex, Integer.MAX_VALUE));
+    asked.addAll(bindingQuestions(imageIndex, asked));
+    for (VqaQuestion q : asked) {
+      members.add(example(imageIndex, q, image, truth));
+    }
+    if (withCaption) {
+      List<String> captions = truth instanceof TextScene text ? textGenerator.captions(text)
+          : generator.captions((Scene) truth);
+      members.add(Example.caption(split.id() + "-c" + imageIndex, image, captions, Map.of()));
+    }
+    return Example.group(members);
+  }
+
+  /** The images of this dataset as groups ({@link #group}): item {@code i} holds every text about image {@code i}. */
+  public Dataset groups(boolean withCaption) {
+    return new Dataset() {
+      @Override
+      public String name() {
+        return SyntheticVqa.this.name() + "/per-image" + (withCaption ? "+caption" : "");
+      }
+
+      @Override
+      public int size() {
+        return images;
+      }
+
+      @Override
+      public Example get(int index) {
+        return group(index, withCaption);
+      }
+    };
+  }
+
+  private Example example(int imageIndex, VqaQuestion q, BufferedImage image, Object truth) {
     Map<String, Object> extras = new HashMap<>();
     extras.put("question_id", q.questionId());
     extras.put("image_id", q.imageId());
     extras.put("question_type", q.questionType());
     extras.put("answer_type", q.answerType());
     extras.put("multiple_choice_answer", q.answer());
-    Object truth = imageScene(imageIndex);
     extras.put(truth instanceof TextScene ? "text_scene" : "scene", truth);
-    return new Example(split.id() + "-q" + q.questionId(), List.of(image(imageIndex)), q.question(), q.answers(),
-        extras);
+    return new Example(split.id() + "-q" + q.questionId(), List.of(image), q.question(), q.answers(), extras);
   }
 
   private void checkImage(int imageIndex) {
