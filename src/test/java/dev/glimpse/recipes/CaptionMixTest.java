@@ -18,7 +18,8 @@ class CaptionMixTest {
 
   @Test
   void trainingHalfCaptionsHalfQuestionsOnTheSameScenes() {
-    Dataset train = new VqaTask().synthetic(vqa.data().withCaptionMix(0.5), vqa.model(), Split.TRAIN, 60);
+    Dataset train = new VqaTask().synthetic(vqa.data().withCaptionMix(0.5).withPackedTexts(false), vqa.model(),
+        Split.TRAIN, 60);
     int captions = 0;
     for (int i = 0; i < train.size(); i++) {
       Example ex = train.get(i);
@@ -38,7 +39,7 @@ class CaptionMixTest {
   void theTestSplitAndAZeroMixAreQuestionsOnly() {
     for (Dataset d : new Dataset[] {
         new VqaTask().synthetic(vqa.data().withCaptionMix(0.5), vqa.model(), Split.TEST, 30),
-        new VqaTask().synthetic(vqa.data().withCaptionMix(0), vqa.model(), Split.TRAIN, 30)}) {
+        new VqaTask().synthetic(vqa.data().withCaptionMix(0).withPackedTexts(false), vqa.model(), Split.TRAIN, 30)}) {
       assertEquals(30, d.size());
       for (int i = 0; i < d.size(); i++) {
         assertFalse(d.get(i).prompt().isEmpty(), d.name() + " " + i);
