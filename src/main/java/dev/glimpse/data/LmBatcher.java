@@ -62,10 +62,6 @@ public final class LmBatcher implements ExampleBatcher<LmBatch> {
     return new LmBatcher(tokenizer, transform, maxTokens, frames, firstTargetProbability, true);
   }
 
-  public boolean packsTexts() {
-    return packTexts;
-  }
-
   /**
    * One example's text: {@code [BOS] prompt target [EOS]} truncated to the longest sequence, and how
    * many leading ids (BOS + prompt) carry no loss.

@@ -127,14 +127,12 @@ public final class GitModel implements CaptioningModel {
     long n = visual.getShape().get(1);
     long t = ids.getShape().get(1);
     NDManager manager = ids.getManager();
-    NDArray text = textEmbedding.forward(ids, positions);               // [B, T, D]
-    NDArray sequence = visual.concat(text, 1);                          // [B, N + T, D]
     NDArray imageRows = manager.zeros(new Shape(b, n, n))
         .concat(manager.full(new Shape(b, n, t), AttentionMask.BLOCKED), 2);           // [B, N, N + T]
     NDArray textRows = manager.zeros(new Shape(b, t, n))
         .concat(textMask.toType(DataType.FLOAT32, false).neg().add(1f).mul(AttentionMask.BLOCKED), 2); // [B, T, N + T]
     NDArray mask = imageRows.concat(textRows, 1).expandDims(1);         // [B, 1, N + T, N + T]
-    NDArray hidden = decoder.forward(sequence, mask, null, null, null, null);
+    NDArray hidden = decodeMasked(visual, ids, positions, mask, null, null);
     return head.forward(hidden.get(":, " + n + ":, :"));                // [B, T, V]
   }
 
@@ -152,16 +150,21 @@ public final class GitModel implements CaptioningModel {
     return head.forward(decode(visual, ids, positionsFor(ids), textValid, null, hiddenStates));  // [B, N+T, V]
   }
 
-  // [B, N, D] visual + [B, T] ids -> decoder output [B, N + T, D]
+  // [B, N, D] visual + [B, T] ids -> decoder output [B, N + T, D], under the seq2seq mask with key padding
   private NDArray decode(NDArray visual, NDArray ids, NDArray positions, NDArray textValid, KvCache cache,
       List<NDArray> hiddenStates) {
-    NDManager manager = ids.getManager();
     int n = (int) visual.getShape().get(1);
     int t = (int) ids.getShape().get(1);
+    NDArray mask = seq2seqMask(n, t).toArray(ids.getManager())
+        .add(AttentionMask.keyPadding(withPrefix(textValid, n)));         // [B, 1, N+T, N+T]
+    return decodeMasked(visual, ids, positions, mask, cache, hiddenStates);
+  }
+
+  // the same under a given additive mask [B or 1, 1, N+T, N+T]
+  private NDArray decodeMasked(NDArray visual, NDArray ids, NDArray positions, NDArray mask, KvCache cache,
+      List<NDArray> hiddenStates) {
     NDArray text = textEmbedding.forward(ids, positions);                 // [B, T, D]
     NDArray sequence = visual.concat(text, 1);                             // [B, N + T, D]
-    NDArray mask = seq2seqMask(n, t).toArray(manager)
-        .add(AttentionMask.keyPadding(withPrefix(textValid, n)));         // [B, 1, N+T, N+T]
     return decoder.forward(sequence, mask, cache, null, null, hiddenStates);
   }
 

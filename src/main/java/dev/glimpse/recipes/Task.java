@@ -40,18 +40,13 @@ public interface Task {
 
   /** {@code size} examples of a split: synthetic, or a real dataset opened from its spec. */
   default Dataset dataset(DataConfig data, ModelConfig model, Split split, int size) {
-    if (data.captionMix() > 0 && !(data.isSynthetic() && mixesCaptions())) {
-      throw new GlimpseException("data.captionMix mixes synthetic captions into synthetic VQA training; task '"
-          + name() + "' with source '" + data.source() + "' takes none (set it to 0)");
-    }
-    if (data.cleanTextMix() > 0 && !(data.isSynthetic() && mixesCleanText())) {
-      throw new GlimpseException("data.cleanTextMix mixes clean sign close-ups into synthetic scene-text reading; task '"
-          + name() + "' with source '" + data.source() + "' takes none (set it to 0)");
-    }
-    if (data.packTexts() && !(data.isSynthetic() && packsTexts())) {
-      throw new GlimpseException("data.packTexts trains all questions of a synthetic VQA image in one row; task '"
-          + name() + "' with source '" + data.source() + "' does not group its texts (set it to false)");
-    }
+    refuseUnsupported(data.captionMix() > 0, mixesCaptions(), data,
+        "data.captionMix mixes synthetic captions into synthetic VQA training", "takes none (set it to 0)");
+    refuseUnsupported(data.cleanTextMix() > 0, mixesCleanText(), data,
+        "data.cleanTextMix mixes clean sign close-ups into synthetic scene-text reading", "takes none (set it to 0)");
+    refuseUnsupported(data.packTexts(), packsTexts(), data,
+        "data.packTexts trains all questions of a synthetic VQA image in one row",
+        "does not group its texts (set it to false)");
     if (data.isSynthetic()) {
       return synthetic(data, model, split, size);
     }
@@ -66,6 +61,16 @@ public interface Task {
     }
     Dataset opened = Subset.limit(parsed.open(), size);
     return split == Split.TRAIN ? opened : new SkippingDataset(opened);
+  }
+
+  /**
+   * Stops with a message when a synthetic-data option is set ({@code set}) for real data or for a task
+   * whose synthetic data does not take it ({@code supported}).
+   */
+  private void refuseUnsupported(boolean set, boolean supported, DataConfig data, String what, String fix) {
+    if (set && !(data.isSynthetic() && supported)) {
+      throw new GlimpseException(what + "; task '" + name() + "' with source '" + data.source() + "' " + fix);
+    }
   }
 
   /** Training examples. */
