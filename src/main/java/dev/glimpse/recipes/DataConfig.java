@@ -1,5 +1,7 @@
 package dev.glimpse.recipes;
 
+import dev.glimpse.data.ImageTransform;
+
 /**
  * Where a recipe's examples come from.
  *
@@ -23,14 +25,31 @@ package dev.glimpse.recipes;
  *     mixed into synthetic scene-text reading as recognition data of cropped words is: letters are
  *     learned from them far sooner than from the varied signs; 0 = none; the held-out split is never
  *     mixed
+ * @param cleanTextMixEnd the share of clean close-ups at the last training step, when it should
+ *     change over the run: the share moves linearly from {@code cleanTextMix} at the first step to
+ *     this ({@link dev.glimpse.data.ScheduledMixture}), so that reading starts on close-ups and the
+ *     later steps go to the varied signs; null (the default) keeps {@code cleanTextMix} throughout
  * @param packTexts train every text about an image in one row (synthetic VQA: all its questions, and
  *     its caption when {@code captionMix} > 0), each text with its own positions and attending only to
  *     itself and the image, so the image is encoded once for all of them; {@code trainSize} then
  *     counts images. The held-out split is one question per row as always
+ * @param resize how an image is brought to the model's square input ({@code ImageTransform}):
+ *     {@code fit} (the default: the whole image, aspect ratio kept, padded), {@code stretch} (each
+ *     axis scaled to the input: a wide or tall image keeps the resolution of its longer axis), or
+ *     {@code crop} (the centre square); saved with the checkpoint, so evaluation and captioning use it
+ *     (with {@code --init}, the starting checkpoint's is kept)
  */
 public record DataConfig(String source, String testSource, int trainSize, int testSize, long seed,
-    double firstTargetProbability, double captionMix, double cleanTextMix, boolean packTexts) {
+    double firstTargetProbability, double captionMix, double cleanTextMix, Double cleanTextMixEnd, boolean packTexts,
+    String resize) {
   public DataConfig {
+    if (resize == null) {
+      resize = ImageTransform.FIT; // recipes written before resize was an option
+    }
+    if (!resize.equals(ImageTransform.FIT) && !resize.equals(ImageTransform.STRETCH)
+        && !resize.equals(ImageTransform.CROP)) {
+      throw new IllegalArgumentException("resize must be fit, stretch or crop, got '" + resize + "'");
+    }
     if (source == null || source.isBlank()) {
       throw new IllegalArgumentException("data source is required");
     }
@@ -49,32 +68,52 @@ public record DataConfig(String source, String testSource, int trainSize, int te
     if (cleanTextMix < 0 || cleanTextMix >= 1) {
       throw new IllegalArgumentException("cleanTextMix must be in [0, 1), got " + cleanTextMix);
     }
+    if (cleanTextMixEnd != null && !(cleanTextMixEnd >= 0 && cleanTextMixEnd < 1)) {
+      throw new IllegalArgumentException("cleanTextMixEnd must be in [0, 1), got " + cleanTextMixEnd);
+    }
     if (source.equals("synthetic") && trainSize == 0) {
       throw new IllegalArgumentException("trainSize must be > 0 for synthetic data");
     }
   }
 
   public static DataConfig synthetic(int trainSize, int testSize) {
-    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0, 0, false);
+    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0, 0, null, false, ImageTransform.FIT);
   }
 
   public DataConfig withFirstTargetProbability(double p) {
-    return new DataConfig(source, testSource, trainSize, testSize, seed, p, captionMix, cleanTextMix, packTexts);
+    return new DataConfig(source, testSource, trainSize, testSize, seed, p, captionMix, cleanTextMix, cleanTextMixEnd,
+        packTexts, resize);
   }
 
   public DataConfig withCaptionMix(double share) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, share, cleanTextMix,
-        packTexts);
+        cleanTextMixEnd, packTexts, resize);
   }
 
   public DataConfig withCleanTextMix(double share) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix, share,
-        packTexts);
+        cleanTextMixEnd, packTexts, resize);
+  }
+
+  /** Clean close-ups at {@code start} of the examples at the first step, {@code end} at the last. */
+  public DataConfig withCleanTextMix(double start, double end) {
+    return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix, start,
+        end, packTexts, resize);
   }
 
   public DataConfig withPackedTexts(boolean pack) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
-        cleanTextMix, pack);
+        cleanTextMix, cleanTextMixEnd, pack, resize);
+  }
+
+  public DataConfig withResize(String mode) {
+    return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
+        cleanTextMix, cleanTextMixEnd, packTexts, mode);
+  }
+
+  /** Whether the clean close-up share changes over the run ({@code cleanTextMixEnd} set and different). */
+  public boolean schedulesCleanText() {
+    return cleanTextMixEnd != null && cleanTextMixEnd != cleanTextMix;
   }
 
   public boolean isSynthetic() {

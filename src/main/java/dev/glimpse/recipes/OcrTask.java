@@ -47,13 +47,14 @@ public final class OcrTask implements Task {
 
   /**
    * The signs of a split; for training with {@code data.cleanTextMix} > 0, clean close-ups of signs
-   * ({@link SceneTextGenerator.Layout#CLEAN_CLOSE_UP}) make up that share of the examples.
+   * ({@link SceneTextGenerator.Layout#CLEAN_CLOSE_UP}) make up that share of the examples, or a
+   * share that moves to {@code data.cleanTextMixEnd} over the run.
    */
   @Override
   public Dataset synthetic(DataConfig data, ModelConfig model, Split split, int size) {
     SceneConfig scenes = SceneConfig.defaults().withSeed(data.seed());
     Dataset signs = new SyntheticSceneText(new SceneTextGenerator(scenes), split, size, SyntheticSceneText.Task.OCR);
-    return TaskSupport.mixIntoTraining(signs, split, data.cleanTextMix(), () -> new SyntheticSceneText(
+    return TaskSupport.mixIntoTraining(signs, split, data.cleanTextMix(), data.cleanTextMixEnd(), () -> new SyntheticSceneText(
         new SceneTextGenerator(scenes, SceneTextGenerator.Layout.CLEAN_CLOSE_UP), split, size,
         SyntheticSceneText.Task.OCR));
   }

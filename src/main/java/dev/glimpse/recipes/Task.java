@@ -42,7 +42,7 @@ public interface Task {
   default Dataset dataset(DataConfig data, ModelConfig model, Split split, int size) {
     refuseUnsupported(data.captionMix() > 0, mixesCaptions(), data,
         "data.captionMix mixes synthetic captions into synthetic VQA training", "takes none (set it to 0)");
-    refuseUnsupported(data.cleanTextMix() > 0, mixesCleanText(), data,
+    refuseUnsupported(data.cleanTextMix() > 0 || data.schedulesCleanText(), mixesCleanText(), data,
         "data.cleanTextMix mixes clean sign close-ups into synthetic scene-text reading", "takes none (set it to 0)");
     refuseUnsupported(data.packTexts(), packsTexts(), data,
         "data.packTexts trains all questions of a synthetic VQA image in one row",

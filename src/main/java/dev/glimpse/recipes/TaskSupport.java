@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
 import dev.glimpse.data.Mixture;
+import dev.glimpse.data.ScheduledMixture;
 import dev.glimpse.data.synth.Split;
 import dev.glimpse.generate.Captioner;
 import dev.glimpse.generate.LogitsProcessor;
@@ -67,10 +68,20 @@ final class TaskSupport {
    * training, so the held-out splits stay the task's own; {@code main} as is when the share is 0.
    */
   static Dataset mixIntoTraining(Dataset main, Split split, double share, Supplier<Dataset> extra) {
-    if (split != Split.TRAIN || share == 0) {
+    return mixIntoTraining(main, split, share, null, extra);
+  }
+
+  /**
+   * As {@link #mixIntoTraining(Dataset, Split, double, Supplier)}, with a share that moves from
+   * {@code share} at the first step to {@code endShare} at the last ({@link ScheduledMixture}) when
+   * {@code endShare} is set and different.
+   */
+  static Dataset mixIntoTraining(Dataset main, Split split, double share, Double endShare, Supplier<Dataset> extra) {
+    boolean scheduled = endShare != null && endShare != share;
+    if (split != Split.TRAIN || (share == 0 && !scheduled)) {
       return main;
     }
-    return new Mixture(main, extra.get(), share);
+    return scheduled ? new ScheduledMixture(main, extra.get(), share, endShare) : new Mixture(main, extra.get(), share);
   }
 
   static double fraction(int hits, int total) {

@@ -125,7 +125,7 @@ public final class TrainRun {
       ImageTransform transform = fromInit ? init.transform()
           : saved != null && saved.has("image") ? Json.GSON.fromJson(saved.get("image"), ImageTransform.class)
           : tower != null ? tower.transform()
-          : ImageTransform.square(modelConfig.imageSize());
+          : ImageTransform.square(modelConfig.imageSize()).withResize(recipe.data().resize(), 0);
       JsonObject checkpointConfig = checkpointConfig(recipe, modelConfig, transform);
       if (tower != null) {
         store.loadUnder(VisionTowers.PREFIX, tower.weights(), tower.source().toString());
@@ -174,13 +174,14 @@ public final class TrainRun {
           GenLipConfig g = genlip.config();
           ExampleBatchSource<PackedBatch> packed = new ExampleBatchSource<>(train,
               new PackedBatcher(batcher, g.patchSize(), g.budgets(), g.textPositionStart(), g.rowTokens()),
-              recipe.train().batchSize(), recipe.train().gradAccumulation(), recipe.train().seed());
+              recipe.train().batchSize(), recipe.train().gradAccumulation(), recipe.train().seed(),
+              recipe.train().steps());
           batches = packed;
           trainer = new Trainer<>(recipe.train(), store, new PackedLmObjective(genlip, recipe.train().labelSmoothing()),
               packed, optimizer, log, checkpointer, o.quiet());
         } else {
           LmBatchSource padded = new LmBatchSource(train, batcher, recipe.train().batchSize(),
-              recipe.train().gradAccumulation(), recipe.train().seed());
+              recipe.train().gradAccumulation(), recipe.train().seed(), recipe.train().steps());
           batches = padded;
           trainer = new Trainer<>(recipe.train(), store, new LmObjective(model, recipe.train().labelSmoothing()),
               padded, optimizer, log, checkpointer, o.quiet());

@@ -1,11 +1,16 @@
 package dev.glimpse.recipes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
+import dev.glimpse.data.ScheduledMixture;
 import dev.glimpse.data.synth.SceneConfig;
 import dev.glimpse.data.synth.SceneTextGenerator;
 import dev.glimpse.data.synth.Split;
@@ -16,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code data.cleanTextMix}: clean close-ups of signs (square, large, lower case, one plain font,
- * upright) mixed into synthetic scene-text reading, never into its test split, refused elsewhere.
+ * upright) mixed into synthetic scene-text reading at a fixed share or one that moves over the run
+ * ({@code data.cleanTextMixEnd}), never into its test split, refused elsewhere.
  */
 class CleanTextMixTest {
   private final Recipe ocr = Recipes.get("ocr-quick");
@@ -60,6 +66,31 @@ class CleanTextMixTest {
   }
 
   @Test
+  void aScheduledShareFallsOverTheRunAndComesFromTheRecipeFile() {
+    JsonObject file = JsonParser.parseString(
+        "{\"recipe\": \"ocr-quick\", \"data\": {\"cleanTextMix\": 0.6, \"cleanTextMixEnd\": 0.1}}").getAsJsonObject();
+    Recipe r = RecipeFiles.fromJson(file, "test.json");
+    assertEquals(0.6, r.data().cleanTextMix());
+    assertEquals(0.1, r.data().cleanTextMixEnd());
+    assertTrue(r.data().schedulesCleanText());
+    Dataset train = new OcrTask().synthetic(r.data(), r.model(), Split.TRAIN, 200);
+    ScheduledMixture mix = assertInstanceOf(ScheduledMixture.class, train);
+    assertEquals(200, mix.size(), "a scheduled mixture keeps the size of the signs");
+    int early = 0;
+    int late = 0;
+    for (int i = 0; i < mix.size(); i++) {
+      early += isCleanCloseUp((TextScene) mix.get(i, 0).extras().get("text_scene")) ? 1 : 0;
+      late += isCleanCloseUp((TextScene) mix.get(i, 1).extras().get("text_scene")) ? 1 : 0;
+    }
+    assertTrue(early > 95 && early < 150, "about 60% close-ups at the first step: " + early);
+    assertTrue(late < 40, "about 10% at the last: " + late);
+    assertEquals(200, new OcrTask().synthetic(r.data(), r.model(), Split.TEST, 200).size());
+    assertFalse(new OcrTask().synthetic(r.data(), r.model(), Split.TEST, 200) instanceof ScheduledMixture,
+        "the test split is never mixed");
+    assertFalse(ocr.data().withCleanTextMix(0.5, 0.5).schedulesCleanText(), "the same share at both ends is a constant");
+  }
+
+  @Test
   void otherTasksAndBadSharesAreRefused() {
     Recipe vqa = Recipes.get("vqa-quick");
     GlimpseException e = assertThrows(GlimpseException.class, () -> new VqaTask().dataset(
@@ -67,5 +98,11 @@ class CleanTextMixTest {
     assertTrue(e.getMessage().contains("cleanTextMix") && e.getMessage().contains("'vqa'"), e.getMessage());
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> ocr.data().withCleanTextMix(1));
     assertTrue(bad.getMessage().contains("cleanTextMix must be in [0, 1)"), bad.getMessage());
+    GlimpseException scheduled = assertThrows(GlimpseException.class, () -> new VqaTask().dataset(
+        vqa.data().withCleanTextMix(0, 0.2), vqa.model(), Split.TRAIN, 10));
+    assertTrue(scheduled.getMessage().contains("cleanTextMix"), scheduled.getMessage());
+    GlimpseException end = assertThrows(GlimpseException.class, () -> RecipeFiles.fromJson(JsonParser.parseString(
+        "{\"recipe\": \"ocr-quick\", \"data\": {\"cleanTextMixEnd\": 1.5}}").getAsJsonObject(), "bad.json"));
+    assertTrue(end.getMessage().contains("cleanTextMixEnd must be in [0, 1)"), end.getMessage());
   }
 }

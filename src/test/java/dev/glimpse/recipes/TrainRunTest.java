@@ -68,4 +68,17 @@ class TrainRunTest {
         () -> TrainRun.run(null, new TrainRun.Options(dir.resolve("none"), true, Long.MAX_VALUE, false, true, QUIET)));
     assertTrue(missing.getMessage().contains("checkpoint not found"), missing.getMessage());
   }
+
+  @Test
+  void theRecipesResizeModeIsTrainedWithAndSavedInTheCheckpoint(@TempDir Path dir) {
+    Path run = dir.resolve("run");
+    Recipe stretch = tiny(2).withData(tiny(2).data().withResize("stretch"));
+    TrainRun.run(stretch, new TrainRun.Options(run, false, Long.MAX_VALUE, false, true, QUIET));
+    JsonObject image = Checkpoint.readConfig(run.resolve("checkpoint")).getAsJsonObject("image");
+    assertEquals("stretch", image.get("resize").getAsString());
+    assertEquals("fit", tiny(2).data().resize(), "fit stays the default");
+    GlimpseException bad = assertThrows(GlimpseException.class, () -> RecipeFiles.fromJson(JsonParser.parseString(
+        "{\"recipe\": \"quickstart\", \"data\": {\"resize\": \"squash\"}}").getAsJsonObject(), "bad.json"));
+    assertTrue(bad.getMessage().contains("resize must be fit, stretch or crop"), bad.getMessage());
+  }
 }
