@@ -4,8 +4,8 @@ import java.util.SplittableRandom;
 
 /**
  * Two datasets mixed at a share that moves linearly from {@code startShare} at the first step to
- * {@code endShare} at the last: a curriculum, e.g. many clean close-ups while a model learns to
- * read and few once it reads them. Index {@code i} is {@code main}'s example {@code i}, or at
+ * {@code endShare} at {@code ramp} of the run (1: the last step) and stays there: a curriculum, e.g.
+ * many clean close-ups while a model learns to read and few once it reads them. Index {@code i} is {@code main}'s example {@code i}, or at
  * progress {@code p} an example of {@code extra} when {@code u(i) < share(p)}, where {@code u(i)} is
  * a fixed uniform number hashed from {@code i}; which extra example is hashed from {@code i} too.
  * So the choice is a pure function of (index, progress), the share holds over any set of indices,
@@ -16,13 +16,23 @@ public final class ScheduledMixture implements ScheduledDataset {
   private final Dataset extra;
   private final double startShare;
   private final double endShare;
+  private final double ramp;
 
+  /** The share moves over the whole run. */
   public ScheduledMixture(Dataset main, Dataset extra, double startShare, double endShare) {
+    this(main, extra, startShare, endShare, 1);
+  }
+
+  /** @param ramp the fraction of the run, in (0, 1], at which the share reaches {@code endShare} */
+  public ScheduledMixture(Dataset main, Dataset extra, double startShare, double endShare, double ramp) {
     if (main == null || extra == null) {
       throw new IllegalArgumentException("both datasets must be set");
     }
     if (!(startShare >= 0 && startShare < 1) || !(endShare >= 0 && endShare < 1)) {
       throw new IllegalArgumentException("shares must be in [0, 1), got " + startShare + " and " + endShare);
+    }
+    if (!(ramp > 0 && ramp <= 1)) {
+      throw new IllegalArgumentException("ramp must be in (0, 1], got " + ramp);
     }
     if (extra.size() == 0) {
       throw new IllegalArgumentException("the mixed-in dataset " + extra.name() + " is empty");
@@ -31,11 +41,12 @@ public final class ScheduledMixture implements ScheduledDataset {
     this.extra = extra;
     this.startShare = startShare;
     this.endShare = endShare;
+    this.ramp = ramp;
   }
 
   /** The share of extra examples at {@code progress} (clamped to [0, 1]). */
   public double share(double progress) {
-    double p = Math.max(0, Math.min(1, progress));
+    double p = Math.max(0, Math.min(1, progress / ramp));
     return startShare + (endShare - startShare) * p;
   }
 
@@ -46,7 +57,7 @@ public final class ScheduledMixture implements ScheduledDataset {
 
   @Override
   public String name() {
-    return main.name() + "+" + extra.name() + "@" + startShare + "->" + endShare;
+    return main.name() + "+" + extra.name() + "@" + startShare + "->" + endShare + (ramp < 1 ? "@" + ramp : "");
   }
 
   @Override

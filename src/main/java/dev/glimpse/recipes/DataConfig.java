@@ -29,6 +29,8 @@ import dev.glimpse.data.ImageTransform;
  *     change over the run: the share moves linearly from {@code cleanTextMix} at the first step to
  *     this ({@link dev.glimpse.data.ScheduledMixture}), so that reading starts on close-ups and the
  *     later steps go to the varied signs; null (the default) keeps {@code cleanTextMix} throughout
+ * @param cleanTextMixRamp the fraction of the run, in (0, 1], over which the share moves to {@code
+ *     cleanTextMixEnd} (it stays there afterwards); null (the default) is 1, the whole run
  * @param packTexts train every text about an image in one row (synthetic VQA: all its questions, and
  *     its caption when {@code captionMix} > 0), each text with its own positions and attending only to
  *     itself and the image, so the image is encoded once for all of them; {@code trainSize} then
@@ -40,8 +42,8 @@ import dev.glimpse.data.ImageTransform;
  *     (with {@code --init}, the starting checkpoint's is kept)
  */
 public record DataConfig(String source, String testSource, int trainSize, int testSize, long seed,
-    double firstTargetProbability, double captionMix, double cleanTextMix, Double cleanTextMixEnd, boolean packTexts,
-    String resize) {
+    double firstTargetProbability, double captionMix, double cleanTextMix, Double cleanTextMixEnd, Double cleanTextMixRamp,
+    boolean packTexts, String resize) {
   public DataConfig {
     if (resize == null) {
       resize = ImageTransform.FIT; // recipes written before resize was an option
@@ -71,44 +73,61 @@ public record DataConfig(String source, String testSource, int trainSize, int te
     if (cleanTextMixEnd != null && !(cleanTextMixEnd >= 0 && cleanTextMixEnd < 1)) {
       throw new IllegalArgumentException("cleanTextMixEnd must be in [0, 1), got " + cleanTextMixEnd);
     }
+    if (cleanTextMixRamp != null && !(cleanTextMixRamp > 0 && cleanTextMixRamp <= 1)) {
+      throw new IllegalArgumentException("cleanTextMixRamp must be in (0, 1], got " + cleanTextMixRamp);
+    }
     if (source.equals("synthetic") && trainSize == 0) {
       throw new IllegalArgumentException("trainSize must be > 0 for synthetic data");
     }
   }
 
   public static DataConfig synthetic(int trainSize, int testSize) {
-    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0, 0, null, false, ImageTransform.FIT);
+    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0, 0, null, null, false, ImageTransform.FIT);
   }
 
   public DataConfig withFirstTargetProbability(double p) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, p, captionMix, cleanTextMix, cleanTextMixEnd,
-        packTexts, resize);
+        cleanTextMixRamp, packTexts, resize);
   }
 
   public DataConfig withCaptionMix(double share) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, share, cleanTextMix,
-        cleanTextMixEnd, packTexts, resize);
+        cleanTextMixEnd, cleanTextMixRamp, packTexts, resize);
   }
 
+  /** Clean close-ups at {@code share} of the examples throughout the run (no schedule). */
   public DataConfig withCleanTextMix(double share) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix, share,
-        cleanTextMixEnd, packTexts, resize);
+        null, null, packTexts, resize);
   }
 
   /** Clean close-ups at {@code start} of the examples at the first step, {@code end} at the last. */
   public DataConfig withCleanTextMix(double start, double end) {
+    return withCleanTextMix(start, end, 1);
+  }
+
+  /**
+   * Clean close-ups at {@code start} of the examples at the first step, moving to {@code end} at
+   * {@code ramp} of the run.
+   */
+  public DataConfig withCleanTextMix(double start, double end, double ramp) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix, start,
-        end, packTexts, resize);
+        end, ramp, packTexts, resize);
+  }
+
+  /** The fraction of the run over which the clean close-up share moves to {@code cleanTextMixEnd}. */
+  public double cleanTextRamp() {
+    return cleanTextMixRamp == null ? 1 : cleanTextMixRamp;
   }
 
   public DataConfig withPackedTexts(boolean pack) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
-        cleanTextMix, cleanTextMixEnd, pack, resize);
+        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, pack, resize);
   }
 
   public DataConfig withResize(String mode) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
-        cleanTextMix, cleanTextMixEnd, packTexts, mode);
+        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, packTexts, mode);
   }
 
   /** Whether the clean close-up share changes over the run ({@code cleanTextMixEnd} set and different). */

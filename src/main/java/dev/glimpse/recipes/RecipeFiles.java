@@ -81,7 +81,7 @@ public final class RecipeFiles {
   // Nullable fields that Gson leaves out of the base JSON when null.
   private static boolean isOptional(String path) {
     return path.equals("tokenizer.file") || path.equals("description") || path.equals("data.testSource")
-        || path.equals("data.cleanTextMixEnd");
+        || path.equals("data.cleanTextMixEnd") || path.equals("data.cleanTextMixRamp");
   }
 
   private static Recipe parse(JsonObject o, String where) {

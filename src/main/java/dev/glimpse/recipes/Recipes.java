@@ -1,5 +1,7 @@
 package dev.glimpse.recipes;
 
+import dev.glimpse.data.ImageTransform;
+
 import dev.glimpse.connect.QFormerConfig;
 import dev.glimpse.model.Blip2Config;
 import dev.glimpse.model.GenLipConfig;
@@ -148,23 +150,26 @@ public final class Recipes {
 
   /**
    * Scene-text reading (GIT section 4.4): the target is the word on the sign. 96x96 input (36 patches
-   * of 16) so that the smallest text keeps a few pixels per letter; the D=128 model with the deep
-   * convolutional stem ({@link VisionConfig#DEEP_CONV_STEM}) and one ViT block and one decoder block:
-   * reading is learned in the stem, and the four plus three blocks of the other quick recipes learned
-   * no faster per step while a step of 32 cost about 1.8x as much (0.15 s against 0.083 s), so the
-   * budget now holds 3.6x the updates (exact match 5.6% -> 54.7%; README, "Scene text: what stops
-   * reading"). Half the training examples are clean close-ups of a sign ({@link DataConfig#cleanTextMix}): with a quarter,
-   * reading starts about twice as late. Quick: 18000 steps of 16, about 13 minutes on 2 cores; tiny:
-   * 45000 steps.
+   * of 16); the D=128 model with the deep convolutional stem ({@link VisionConfig#DEEP_CONV_STEM}) and
+   * one ViT block and one decoder block: reading is learned in the stem, and the four plus three
+   * blocks of the other quick recipes learned no faster per step while a step cost about 1.8x as much.
+   * Images are stretched to the square input ({@code data.resize} "stretch"), so a wide or tall sign
+   * keeps the resolution of its longer side: what is read depends mostly on the letters' height in
+   * input pixels. Clean close-ups of a sign ({@link DataConfig#cleanTextMix}) start the reading: 80% of
+   * the examples at the first step, falling linearly to 5% at 30% of the run and staying there, so the
+   * rest of the run goes to the varied signs (README, "Scene text: what stops reading"). Quick: 18000
+   * steps of 16, about 14 minutes on 2 cores; tiny: 45000 steps, the clean share falling over the same
+   * first ~5400 steps.
    */
   public static Recipe ocr(boolean quick) {
     int steps = quick ? 18_000 : 45_000;
     return new Recipe(quick ? "ocr-quick" : "ocr-tiny",
-        (quick ? "Scene-text reading, small GIT (96x96, deep conv stem, 1+1 blocks) on synthetic signs + clean close-ups; ~13 min on 2 cores."
-            : "Scene-text reading, small GIT (96x96, deep conv stem, 1+1 blocks) on synthetic signs + clean close-ups, 45k steps; ~35 min on 2 cores."),
+        (quick ? "Scene-text reading, small GIT (96x96 stretched, deep conv stem, 1+1 blocks) on synthetic signs, clean close-ups 80% -> 5%; ~14 min on 2 cores."
+            : "Scene-text reading, small GIT (96x96 stretched, deep conv stem, 1+1 blocks) on synthetic signs, clean close-ups 80% -> 5%, 45k steps; ~35 min on 2 cores."),
         OcrTask.NAME, quickModel(96, 16, 16, 128, 1, 1).withStem(VisionConfig.DEEP_CONV_STEM), quickTrain(steps, 16, 16),
-        DataConfig.synthetic(400_000, quick ? 1000 : 3000).withCleanTextMix(0.5), TokenizerConfig.bpe(512),
-        EvalConfig.greedy(8));
+        DataConfig.synthetic(400_000, quick ? 1000 : 3000).withCleanTextMix(0.8, 0.05, quick ? 0.3 : 0.12)
+            .withResize(ImageTransform.STRETCH),
+        TokenizerConfig.bpe(512), EvalConfig.greedy(8));
   }
 
   /**

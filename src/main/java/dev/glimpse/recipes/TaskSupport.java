@@ -68,20 +68,21 @@ final class TaskSupport {
    * training, so the held-out splits stay the task's own; {@code main} as is when the share is 0.
    */
   static Dataset mixIntoTraining(Dataset main, Split split, double share, Supplier<Dataset> extra) {
-    return mixIntoTraining(main, split, share, null, extra);
+    return mixIntoTraining(main, split, share, null, 1, extra);
   }
 
   /**
    * As {@link #mixIntoTraining(Dataset, Split, double, Supplier)}, with a share that moves from
-   * {@code share} at the first step to {@code endShare} at the last ({@link ScheduledMixture}) when
-   * {@code endShare} is set and different.
+   * {@code share} at the first step to {@code endShare} at {@code ramp} of the run ({@link
+   * ScheduledMixture}) when {@code endShare} is set and different.
    */
-  static Dataset mixIntoTraining(Dataset main, Split split, double share, Double endShare, Supplier<Dataset> extra) {
+  static Dataset mixIntoTraining(Dataset main, Split split, double share, Double endShare, double ramp,
+      Supplier<Dataset> extra) {
     boolean scheduled = endShare != null && endShare != share;
     if (split != Split.TRAIN || (share == 0 && !scheduled)) {
       return main;
     }
-    return scheduled ? new ScheduledMixture(main, extra.get(), share, endShare) : new Mixture(main, extra.get(), share);
+    return scheduled ? new ScheduledMixture(main, extra.get(), share, endShare, ramp) : new Mixture(main, extra.get(), share);
   }
 
   static double fraction(int hits, int total) {

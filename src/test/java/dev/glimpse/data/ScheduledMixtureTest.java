@@ -53,6 +53,18 @@ class ScheduledMixtureTest {
   }
 
   @Test
+  void aRampReachesTheEndShareEarlyAndStaysThere() {
+    ScheduledMixture mix = new ScheduledMixture(new Named("sign", 20_000), new Named("clean", 50), 0.8, 0.1, 0.25);
+    assertEquals(0.8, mix.share(0), 1e-12);
+    assertEquals(0.45, mix.share(0.125), 1e-12);
+    assertEquals(0.1, mix.share(0.25), 1e-12);
+    assertEquals(0.1, mix.share(0.9), 1e-12);
+    assertEquals(0.45, extraShare(mix, 0.125), 0.015);
+    assertEquals(0.1, extraShare(mix, 0.6), 0.015);
+    assertTrue(mix.name().endsWith("@0.8->0.1@0.25"), mix.name());
+  }
+
+  @Test
   void anIndexKeepsItsExampleAndExtrasLeaveOnlyWhenTheShareFalls() {
     ScheduledMixture mix = new ScheduledMixture(new Named("sign", 2000), new Named("clean", 7), 0.5, 0.1);
     int cameBack = 0;
@@ -79,6 +91,8 @@ class ScheduledMixtureTest {
     assertThrows(IllegalArgumentException.class, () -> new ScheduledMixture(signs, new Named("clean", 0), 0.5, 0.1));
     assertThrows(IllegalArgumentException.class, () -> new ScheduledMixture(signs, signs, 1.0, 0.1));
     assertThrows(IllegalArgumentException.class, () -> new ScheduledMixture(signs, signs, 0.5, -0.1));
+    assertThrows(IllegalArgumentException.class, () -> new ScheduledMixture(signs, signs, 0.5, 0.1, 0));
+    assertThrows(IllegalArgumentException.class, () -> new ScheduledMixture(signs, signs, 0.5, 0.1, 1.5));
     assertThrows(IndexOutOfBoundsException.class, () -> new ScheduledMixture(signs, signs, 0.5, 0.1).get(10, 0));
   }
 }

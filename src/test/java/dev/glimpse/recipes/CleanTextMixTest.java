@@ -68,10 +68,13 @@ class CleanTextMixTest {
   @Test
   void aScheduledShareFallsOverTheRunAndComesFromTheRecipeFile() {
     JsonObject file = JsonParser.parseString(
-        "{\"recipe\": \"ocr-quick\", \"data\": {\"cleanTextMix\": 0.6, \"cleanTextMixEnd\": 0.1}}").getAsJsonObject();
+        "{\"recipe\": \"ocr-quick\", \"data\": {\"cleanTextMix\": 0.6, \"cleanTextMixEnd\": 0.1, "
+            + "\"cleanTextMixRamp\": 0.5}}").getAsJsonObject();
     Recipe r = RecipeFiles.fromJson(file, "test.json");
     assertEquals(0.6, r.data().cleanTextMix());
     assertEquals(0.1, r.data().cleanTextMixEnd());
+    assertEquals(0.5, r.data().cleanTextRamp());
+    assertEquals(1.0, DataConfig.synthetic(10, 10).cleanTextRamp(), "the whole run by default");
     assertTrue(r.data().schedulesCleanText());
     Dataset train = new OcrTask().synthetic(r.data(), r.model(), Split.TRAIN, 200);
     ScheduledMixture mix = assertInstanceOf(ScheduledMixture.class, train);
@@ -80,10 +83,10 @@ class CleanTextMixTest {
     int late = 0;
     for (int i = 0; i < mix.size(); i++) {
       early += isCleanCloseUp((TextScene) mix.get(i, 0).extras().get("text_scene")) ? 1 : 0;
-      late += isCleanCloseUp((TextScene) mix.get(i, 1).extras().get("text_scene")) ? 1 : 0;
+      late += isCleanCloseUp((TextScene) mix.get(i, 0.5).extras().get("text_scene")) ? 1 : 0;
     }
     assertTrue(early > 95 && early < 150, "about 60% close-ups at the first step: " + early);
-    assertTrue(late < 40, "about 10% at the last: " + late);
+    assertTrue(late < 40, "about 10% from the end of the ramp (half the run) on: " + late);
     assertEquals(200, new OcrTask().synthetic(r.data(), r.model(), Split.TEST, 200).size());
     assertFalse(new OcrTask().synthetic(r.data(), r.model(), Split.TEST, 200) instanceof ScheduledMixture,
         "the test split is never mixed");
@@ -104,5 +107,8 @@ class CleanTextMixTest {
     GlimpseException end = assertThrows(GlimpseException.class, () -> RecipeFiles.fromJson(JsonParser.parseString(
         "{\"recipe\": \"ocr-quick\", \"data\": {\"cleanTextMixEnd\": 1.5}}").getAsJsonObject(), "bad.json"));
     assertTrue(end.getMessage().contains("cleanTextMixEnd must be in [0, 1)"), end.getMessage());
+    GlimpseException ramp = assertThrows(GlimpseException.class, () -> RecipeFiles.fromJson(JsonParser.parseString(
+        "{\"recipe\": \"ocr-quick\", \"data\": {\"cleanTextMixRamp\": 0}}").getAsJsonObject(), "bad.json"));
+    assertTrue(ramp.getMessage().contains("cleanTextMixRamp must be in (0, 1]"), ramp.getMessage());
   }
 }
