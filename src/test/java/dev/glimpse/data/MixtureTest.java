@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class MixtureTest {
-  /** A dataset whose example ids are "prefix-index". */
-  private record Named(String prefix, int size) implements Dataset {
+  /** A dataset whose example ids are "prefix-index" (also used by {@link ScheduledMixtureTest}). */
+  record Named(String prefix, int size) implements Dataset {
     @Override
     public String name() {
       return prefix;

@@ -4,32 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
-import java.util.List;
-import java.util.Map;
+import dev.glimpse.data.MixtureTest.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@link ScheduledMixture}: a share that moves linearly over training, deterministic per (index, progress). */
 class ScheduledMixtureTest {
-  /** Ids "prefix-index". */
-  private record Named(String prefix, int size) implements Dataset {
-    @Override
-    public String name() {
-      return prefix;
-    }
-
-    @Override
-    public Example get(int index) {
-      if (index < 0 || index >= size) {
-        throw new IndexOutOfBoundsException(index);
-      }
-      return Example.caption(prefix + "-" + index, new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB),
-          List.of("x"), Map.of());
-    }
-  }
-
   private static double extraShare(ScheduledMixture mix, double progress) {
     int extras = 0;
     for (int i = 0; i < mix.size(); i++) {
