@@ -27,15 +27,24 @@ public record ImageTransform(int height, int width, float[] mean, float[] std, S
     if (mean == null || std == null || mean.length != 3 || std.length != 3) {
       throw new IllegalArgumentException("mean and std need 3 values");
     }
-    if (resize == null) {
-      resize = FIT; // configs written before resize modes existed
-    }
-    if (!resize.equals(FIT) && !resize.equals(CROP) && !resize.equals(STRETCH)) {
-      throw new IllegalArgumentException("resize must be fit, crop or stretch, got '" + resize + "'");
-    }
+    resize = resizeMode(resize);
     if (resizeTo < 0) {
       throw new IllegalArgumentException("resizeTo must be >= 0, got " + resizeTo);
     }
+  }
+
+  /**
+   * A resize mode checked: {@value #FIT}, {@value #STRETCH} or {@value #CROP}; null (configs written
+   * before resize modes existed) is {@value #FIT}.
+   */
+  public static String resizeMode(String mode) {
+    if (mode == null) {
+      return FIT;
+    }
+    if (!mode.equals(FIT) && !mode.equals(STRETCH) && !mode.equals(CROP)) {
+      throw new IllegalArgumentException("resize must be fit, stretch or crop, got '" + mode + "'");
+    }
+    return mode;
   }
 
   /** Fit mode (the default). */

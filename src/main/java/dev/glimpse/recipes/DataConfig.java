@@ -45,13 +45,7 @@ public record DataConfig(String source, String testSource, int trainSize, int te
     double firstTargetProbability, double captionMix, double cleanTextMix, Double cleanTextMixEnd, Double cleanTextMixRamp,
     boolean packTexts, String resize) {
   public DataConfig {
-    if (resize == null) {
-      resize = ImageTransform.FIT; // recipes written before resize was an option
-    }
-    if (!resize.equals(ImageTransform.FIT) && !resize.equals(ImageTransform.STRETCH)
-        && !resize.equals(ImageTransform.CROP)) {
-      throw new IllegalArgumentException("resize must be fit, stretch or crop, got '" + resize + "'");
-    }
+    resize = ImageTransform.resizeMode(resize); // null in recipes written before resize was an option
     if (source == null || source.isBlank()) {
       throw new IllegalArgumentException("data source is required");
     }

@@ -54,7 +54,8 @@ public final class OcrTask implements Task {
   public Dataset synthetic(DataConfig data, ModelConfig model, Split split, int size) {
     SceneConfig scenes = SceneConfig.defaults().withSeed(data.seed());
     Dataset signs = new SyntheticSceneText(new SceneTextGenerator(scenes), split, size, SyntheticSceneText.Task.OCR);
-    return TaskSupport.mixIntoTraining(signs, split, data.cleanTextMix(), data.cleanTextMixEnd(), data.cleanTextRamp(), () -> new SyntheticSceneText(
+    return TaskSupport.mixIntoTraining(signs, split, data.cleanTextMix(),
+        data.schedulesCleanText() ? data.cleanTextMixEnd() : null, data.cleanTextRamp(), () -> new SyntheticSceneText(
         new SceneTextGenerator(scenes, SceneTextGenerator.Layout.CLEAN_CLOSE_UP), split, size,
         SyntheticSceneText.Task.OCR));
   }

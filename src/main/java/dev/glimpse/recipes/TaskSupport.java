@@ -74,15 +74,14 @@ final class TaskSupport {
   /**
    * As {@link #mixIntoTraining(Dataset, Split, double, Supplier)}, with a share that moves from
    * {@code share} at the first step to {@code endShare} at {@code ramp} of the run ({@link
-   * ScheduledMixture}) when {@code endShare} is set and different.
+   * ScheduledMixture}); {@code endShare} null keeps the share constant.
    */
   static Dataset mixIntoTraining(Dataset main, Split split, double share, Double endShare, double ramp,
       Supplier<Dataset> extra) {
-    boolean scheduled = endShare != null && endShare != share;
-    if (split != Split.TRAIN || (share == 0 && !scheduled)) {
+    if (split != Split.TRAIN || (share == 0 && endShare == null)) {
       return main;
     }
-    return scheduled ? new ScheduledMixture(main, extra.get(), share, endShare, ramp) : new Mixture(main, extra.get(), share);
+    return endShare != null ? new ScheduledMixture(main, extra.get(), share, endShare, ramp) : new Mixture(main, extra.get(), share);
   }
 
   static double fraction(int hits, int total) {
