@@ -31,6 +31,10 @@ import dev.glimpse.data.ImageTransform;
  *     later steps go to the varied signs; null (the default) keeps {@code cleanTextMix} throughout
  * @param cleanTextMixRamp the fraction of the run, in (0, 1], over which the share moves to {@code
  *     cleanTextMixEnd} (it stays there afterwards); null (the default) is 1, the whole run
+ * @param cleanTextMixHold the fraction of the run, in [0, {@code cleanTextMixRamp}), over which the
+ *     share stays at {@code cleanTextMix} before it starts to move: reading starts on close-ups alone
+ *     and at a step that varies from run to run, so the close-ups are kept until it has; null (the
+ *     default) is 0, the share moves from the first step
  * @param packTexts train every text about an image in one row (synthetic VQA: all its questions, and
  *     its caption when {@code captionMix} > 0), each text with its own positions and attending only to
  *     itself and the image, so the image is encoded once for all of them; {@code trainSize} then
@@ -43,7 +47,7 @@ import dev.glimpse.data.ImageTransform;
  */
 public record DataConfig(String source, String testSource, int trainSize, int testSize, long seed,
     double firstTargetProbability, double captionMix, double cleanTextMix, Double cleanTextMixEnd, Double cleanTextMixRamp,
-    boolean packTexts, String resize) {
+    Double cleanTextMixHold, boolean packTexts, String resize) {
   public DataConfig {
     resize = ImageTransform.resizeMode(resize); // null in recipes written before resize was an option
     if (source == null || source.isBlank()) {
@@ -70,29 +74,36 @@ public record DataConfig(String source, String testSource, int trainSize, int te
     if (cleanTextMixRamp != null && !(cleanTextMixRamp > 0 && cleanTextMixRamp <= 1)) {
       throw new IllegalArgumentException("cleanTextMixRamp must be in (0, 1], got " + cleanTextMixRamp);
     }
+    if (cleanTextMixHold != null && !(cleanTextMixHold >= 0 && cleanTextMixHold < 1)) {
+      throw new IllegalArgumentException("cleanTextMixHold must be in [0, 1), got " + cleanTextMixHold);
+    }
+    if (cleanTextMixHold != null && cleanTextMixHold >= (cleanTextMixRamp == null ? 1 : cleanTextMixRamp)) {
+      throw new IllegalArgumentException("cleanTextMixHold (" + cleanTextMixHold + ") must be less than cleanTextMixRamp ("
+          + (cleanTextMixRamp == null ? 1 : cleanTextMixRamp) + "): the share moves between the two");
+    }
     if (source.equals("synthetic") && trainSize == 0) {
       throw new IllegalArgumentException("trainSize must be > 0 for synthetic data");
     }
   }
 
   public static DataConfig synthetic(int trainSize, int testSize) {
-    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0, 0, null, null, false, ImageTransform.FIT);
+    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0, 0, null, null, null, false, ImageTransform.FIT);
   }
 
   public DataConfig withFirstTargetProbability(double p) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, p, captionMix, cleanTextMix, cleanTextMixEnd,
-        cleanTextMixRamp, packTexts, resize);
+        cleanTextMixRamp, cleanTextMixHold, packTexts, resize);
   }
 
   public DataConfig withCaptionMix(double share) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, share, cleanTextMix,
-        cleanTextMixEnd, cleanTextMixRamp, packTexts, resize);
+        cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, resize);
   }
 
   /** Clean close-ups at {@code share} of the examples throughout the run (no schedule). */
   public DataConfig withCleanTextMix(double share) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix, share,
-        null, null, packTexts, resize);
+        null, null, null, packTexts, resize);
   }
 
   /** Clean close-ups at {@code start} of the examples at the first step, {@code end} at the last. */
@@ -105,8 +116,16 @@ public record DataConfig(String source, String testSource, int trainSize, int te
    * {@code ramp} of the run.
    */
   public DataConfig withCleanTextMix(double start, double end, double ramp) {
+    return withCleanTextMix(start, end, 0, ramp);
+  }
+
+  /**
+   * Clean close-ups at {@code start} of the examples until {@code hold} of the run, then moving to
+   * {@code end} at {@code ramp} of the run.
+   */
+  public DataConfig withCleanTextMix(double start, double end, double hold, double ramp) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix, start,
-        end, ramp, packTexts, resize);
+        end, ramp, hold == 0 ? null : hold, packTexts, resize);
   }
 
   /** The fraction of the run over which the clean close-up share moves to {@code cleanTextMixEnd}. */
@@ -114,14 +133,19 @@ public record DataConfig(String source, String testSource, int trainSize, int te
     return cleanTextMixRamp == null ? 1 : cleanTextMixRamp;
   }
 
+  /** The fraction of the run over which the clean close-up share stays at {@code cleanTextMix}. */
+  public double cleanTextHold() {
+    return cleanTextMixHold == null ? 0 : cleanTextMixHold;
+  }
+
   public DataConfig withPackedTexts(boolean pack) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
-        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, pack, resize);
+        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, pack, resize);
   }
 
   public DataConfig withResize(String mode) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
-        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, packTexts, mode);
+        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, mode);
   }
 
   /** Whether the clean close-up share changes over the run ({@code cleanTextMixEnd} set and different). */

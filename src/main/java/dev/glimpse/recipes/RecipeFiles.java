@@ -81,7 +81,8 @@ public final class RecipeFiles {
   // Nullable fields that Gson leaves out of the base JSON when null.
   private static boolean isOptional(String path) {
     return path.equals("tokenizer.file") || path.equals("description") || path.equals("data.testSource")
-        || path.equals("data.cleanTextMixEnd") || path.equals("data.cleanTextMixRamp");
+        || path.equals("data.cleanTextMixEnd") || path.equals("data.cleanTextMixRamp")
+        || path.equals("data.cleanTextMixHold");
   }
 
   private static Recipe parse(JsonObject o, String where) {

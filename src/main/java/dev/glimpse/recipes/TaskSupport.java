@@ -68,20 +68,20 @@ final class TaskSupport {
    * training, so the held-out splits stay the task's own; {@code main} as is when the share is 0.
    */
   static Dataset mixIntoTraining(Dataset main, Split split, double share, Supplier<Dataset> extra) {
-    return mixIntoTraining(main, split, share, null, 1, extra);
+    return mixIntoTraining(main, split, share, null, 0, 1, extra);
   }
 
   /**
    * As {@link #mixIntoTraining(Dataset, Split, double, Supplier)}, with a share that moves from
-   * {@code share} at the first step to {@code endShare} at {@code ramp} of the run ({@link
-   * ScheduledMixture}); {@code endShare} null keeps the share constant.
+   * {@code share}, held until {@code hold} of the run, to {@code endShare} at {@code ramp} of the run
+   * ({@link ScheduledMixture}); {@code endShare} null keeps the share constant.
    */
-  static Dataset mixIntoTraining(Dataset main, Split split, double share, Double endShare, double ramp,
-      Supplier<Dataset> extra) {
+  static Dataset mixIntoTraining(Dataset main, Split split, double share, Double endShare, double hold,
+      double ramp, Supplier<Dataset> extra) {
     if (split != Split.TRAIN || (share == 0 && endShare == null)) {
       return main;
     }
-    return endShare != null ? new ScheduledMixture(main, extra.get(), share, endShare, ramp) : new Mixture(main, extra.get(), share);
+    return endShare != null ? new ScheduledMixture(main, extra.get(), share, endShare, hold, ramp) : new Mixture(main, extra.get(), share);
   }
 
   static double fraction(int hits, int total) {

@@ -26,6 +26,8 @@ public final class BpeTrainer {
   static final Pattern SPLIT = Pattern.compile(
       "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
   static final String[] SPECIAL = {"<pad>", "<bos>", "<eos>", "<unk>"};
+  /** The smallest vocabulary: the specials and the 256 bytes, no merges. */
+  public static final int BYTE_VOCAB = SPECIAL.length + 256;
 
   private final int vocabSize;
   private final int minFrequency;
@@ -35,8 +37,8 @@ public final class BpeTrainer {
    * @param minFrequency a pair must occur at least this often to be merged
    */
   public BpeTrainer(int vocabSize, int minFrequency) {
-    if (vocabSize < SPECIAL.length + 256) {
-      throw new IllegalArgumentException("vocabSize must be >= " + (SPECIAL.length + 256) + ", got " + vocabSize);
+    if (vocabSize < BYTE_VOCAB) {
+      throw new IllegalArgumentException("vocabSize must be >= " + BYTE_VOCAB + ", got " + vocabSize);
     }
     if (minFrequency < 1) {
       throw new IllegalArgumentException("minFrequency must be >= 1, got " + minFrequency);
@@ -82,7 +84,7 @@ public final class BpeTrainer {
     }
 
     List<String> merges = new ArrayList<>();
-    int maxMerges = vocabSize - SPECIAL.length - 256;
+    int maxMerges = vocabSize - BYTE_VOCAB;
     while (merges.size() < maxMerges) {
       String best = null;
       long bestCount = 0;

@@ -46,6 +46,24 @@ class ScheduledMixtureTest {
   }
 
   @Test
+  void aHoldKeepsTheStartShareThenTheRampRunsToItsEnd() {
+    ScheduledMixture mix = new ScheduledMixture(new Named("sign", 20_000), new Named("clean", 50), 0.99, 0.05, 0.2,
+        0.4);
+    assertEquals(0.99, mix.share(0), 1e-12);
+    assertEquals(0.99, mix.share(0.2), 1e-12, "held to the end of the hold");
+    assertEquals(0.52, mix.share(0.3), 1e-12, "half-way through the ramp");
+    assertEquals(0.05, mix.share(0.4), 1e-12);
+    assertEquals(0.05, mix.share(0.95), 1e-12);
+    assertEquals(0.99, extraShare(mix, 0.1), 0.015);
+    assertEquals(0.52, extraShare(mix, 0.3), 0.015);
+    assertEquals(0.05, extraShare(mix, 0.7), 0.015);
+    assertTrue(mix.name().endsWith("@0.99->0.05@0.2-0.4"), mix.name());
+    assertEquals(new ScheduledMixture(new Named("sign", 10), new Named("clean", 5), 0.8, 0.1, 0, 0.25).share(0.125),
+        new ScheduledMixture(new Named("sign", 10), new Named("clean", 5), 0.8, 0.1, 0.25).share(0.125), 1e-12,
+        "a hold of 0 is the plain ramp");
+  }
+
+  @Test
   void anIndexKeepsItsExampleAndExtrasLeaveOnlyWhenTheShareFalls() {
     ScheduledMixture mix = new ScheduledMixture(new Named("sign", 2000), new Named("clean", 7), 0.5, 0.1);
     int cameBack = 0;
@@ -74,6 +92,9 @@ class ScheduledMixtureTest {
     assertThrows(IllegalArgumentException.class, () -> new ScheduledMixture(signs, signs, 0.5, -0.1));
     assertThrows(IllegalArgumentException.class, () -> new ScheduledMixture(signs, signs, 0.5, 0.1, 0));
     assertThrows(IllegalArgumentException.class, () -> new ScheduledMixture(signs, signs, 0.5, 0.1, 1.5));
+    assertThrows(IllegalArgumentException.class, () -> new ScheduledMixture(signs, signs, 0.9, 0.1, 0.3, 0.3),
+        "the ramp must end after the hold");
+    assertThrows(IllegalArgumentException.class, () -> new ScheduledMixture(signs, signs, 0.9, 0.1, -0.1, 0.3));
     assertThrows(IndexOutOfBoundsException.class, () -> new ScheduledMixture(signs, signs, 0.5, 0.1).get(10, 0));
   }
 }

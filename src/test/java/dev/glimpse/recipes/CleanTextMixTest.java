@@ -94,6 +94,26 @@ class CleanTextMixTest {
   }
 
   @Test
+  void aHeldShareComesFromTheRecipeFileAndStaysUntilTheHoldEnds() {
+    Recipe r = RecipeFiles.fromJson(JsonParser.parseString(
+        "{\"recipe\": \"ocr-quick\", \"data\": {\"cleanTextMix\": 0.9, \"cleanTextMixEnd\": 0.05, "
+            + "\"cleanTextMixHold\": 0.3, \"cleanTextMixRamp\": 0.6}}").getAsJsonObject(), "test.json");
+    assertEquals(0.3, r.data().cleanTextHold());
+    assertEquals(0.0, DataConfig.synthetic(10, 10).cleanTextHold(), "no hold by default");
+    ScheduledMixture mix = assertInstanceOf(ScheduledMixture.class,
+        new OcrTask().synthetic(r.data(), r.model(), Split.TRAIN, 200));
+    assertEquals(0.9, mix.share(0.29), 1e-12);
+    assertEquals(0.475, mix.share(0.45), 1e-12);
+    int held = 0;
+    for (int i = 0; i < mix.size(); i++) {
+      held += isCleanCloseUp((TextScene) mix.get(i, 0.25).extras().get("text_scene")) ? 1 : 0;
+    }
+    assertTrue(held > 165, "about 90% close-ups while the share is held: " + held);
+    assertEquals(0.3, RecipeFiles.fromJson(RecipeFiles.toJson(r), "saved.json").data().cleanTextHold(),
+        "the hold survives the saved recipe");
+  }
+
+  @Test
   void otherTasksAndBadSharesAreRefused() {
     Recipe vqa = Recipes.get("vqa-quick");
     GlimpseException e = assertThrows(GlimpseException.class, () -> new VqaTask().dataset(
@@ -110,5 +130,13 @@ class CleanTextMixTest {
     GlimpseException ramp = assertThrows(GlimpseException.class, () -> RecipeFiles.fromJson(JsonParser.parseString(
         "{\"recipe\": \"ocr-quick\", \"data\": {\"cleanTextMixRamp\": 0}}").getAsJsonObject(), "bad.json"));
     assertTrue(ramp.getMessage().contains("cleanTextMixRamp must be in (0, 1]"), ramp.getMessage());
+    GlimpseException hold = assertThrows(GlimpseException.class, () -> RecipeFiles.fromJson(JsonParser.parseString(
+        "{\"recipe\": \"ocr-quick\", \"data\": {\"cleanTextMixHold\": 0.4, \"cleanTextMixRamp\": 0.3}}")
+        .getAsJsonObject(), "bad.json"));
+    assertTrue(hold.getMessage().contains("cleanTextMixHold (0.4) must be less than cleanTextMixRamp (0.3)"),
+        hold.getMessage());
+    GlimpseException negative = assertThrows(GlimpseException.class, () -> RecipeFiles.fromJson(JsonParser.parseString(
+        "{\"recipe\": \"ocr-quick\", \"data\": {\"cleanTextMixHold\": -0.1}}").getAsJsonObject(), "bad.json"));
+    assertTrue(negative.getMessage().contains("cleanTextMixHold must be in [0, 1)"), negative.getMessage());
   }
 }

@@ -34,6 +34,19 @@ class BpeTrainerTest {
   }
 
   @Test
+  void theByteVocabularySpellsEveryWordOneTokenPerLetter() {
+    try (HfTokenizer tok = new BpeTrainer(BpeTrainer.BYTE_VOCAB, 1).train(CORPUS)) {
+      assertEquals(BpeTrainer.BYTE_VOCAB, tok.vocabSize(), "no merges");
+      int[] circle = tok.encode("circle");
+      // the leading-space marker, then c-i-r-c-l-e
+      assertEquals(7, circle.length);
+      assertEquals(tok.encode("c")[1], circle[1]);
+      assertEquals(circle[1], circle[4], "the same letter is the same token wherever it stands");
+      assertEquals("circle", tok.decode(circle));
+    }
+  }
+
+  @Test
   void decodeDropsSpecialTokens() {
     try (HfTokenizer tok = new BpeTrainer(600, 1).train(CORPUS)) {
       int[] ids = tok.encode("a red circle");
