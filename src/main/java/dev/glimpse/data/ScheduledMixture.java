@@ -72,7 +72,8 @@ public final class ScheduledMixture implements ScheduledDataset {
 
   @Override
   public String name() {
-    return main.name() + "+" + extra.name() + "@" + startShare + "->" + endShare + (hold > 0 ? "@" + hold + "-" + ramp : ramp < 1 ? "@" + ramp : "");
+    String schedule = hold > 0 ? "@" + hold + "-" + ramp : ramp < 1 ? "@" + ramp : "";
+    return main.name() + "+" + extra.name() + "@" + startShare + "->" + endShare + schedule;
   }
 
   @Override

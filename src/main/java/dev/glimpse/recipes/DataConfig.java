@@ -77,9 +77,10 @@ public record DataConfig(String source, String testSource, int trainSize, int te
     if (cleanTextMixHold != null && !(cleanTextMixHold >= 0 && cleanTextMixHold < 1)) {
       throw new IllegalArgumentException("cleanTextMixHold must be in [0, 1), got " + cleanTextMixHold);
     }
-    if (cleanTextMixHold != null && cleanTextMixHold >= (cleanTextMixRamp == null ? 1 : cleanTextMixRamp)) {
+    double ramp = cleanTextMixRamp == null ? 1 : cleanTextMixRamp;
+    if (cleanTextMixHold != null && cleanTextMixHold >= ramp) {
       throw new IllegalArgumentException("cleanTextMixHold (" + cleanTextMixHold + ") must be less than cleanTextMixRamp ("
-          + (cleanTextMixRamp == null ? 1 : cleanTextMixRamp) + "): the share moves between the two");
+          + ramp + "): the share moves between the two");
     }
     if (source.equals("synthetic") && trainSize == 0) {
       throw new IllegalArgumentException("trainSize must be > 0 for synthetic data");
