@@ -55,9 +55,9 @@ public final class OcrTask implements Task {
     SceneConfig scenes = SceneConfig.defaults().withSeed(data.seed());
     Dataset signs = new SyntheticSceneText(new SceneTextGenerator(scenes), split, size, SyntheticSceneText.Task.OCR);
     return TaskSupport.mixIntoTraining(signs, split, data.cleanTextMix(),
-        data.schedulesCleanText() ? data.cleanTextMixEnd() : null, data.cleanTextHold(), data.cleanTextRamp(), () -> new SyntheticSceneText(
-        new SceneTextGenerator(scenes, SceneTextGenerator.Layout.CLEAN_CLOSE_UP), split, size,
-        SyntheticSceneText.Task.OCR));
+        data.schedulesCleanText() ? data.cleanTextMixEnd() : null, data.cleanTextHold(), data.cleanTextRamp(),
+        () -> new SyntheticSceneText(new SceneTextGenerator(scenes, SceneTextGenerator.Layout.CLEAN_CLOSE_UP), split,
+            size, SyntheticSceneText.Task.OCR));
   }
 
   @Override

@@ -161,8 +161,8 @@ public final class Recipes {
    * sign ({@link DataConfig#cleanTextMix}) start the reading: 99% of the examples for the first 14% of
    * the run ({@link DataConfig#cleanTextMixHold}), falling linearly to 5% at 25% and staying there, so
    * the rest of the run goes to the varied signs (README, "Scene text: what stops reading"). Quick:
-   * 18000 steps of 16 (measured: 70.9% and 75.4% on the short words for seeds 43 and 42, 21-27 min on
-   * this session's 2 cores, which run these steps at 0.6x the speed of the machine that measured the
+   * 18000 steps of 16 (measured: 70.9% and 75.4% on the short words for seeds 43 and 42, 21 min on
+   * a 2-core machine that runs these steps at about 0.6x the speed of the one that measured the
    * previous recipe's 14.1 min); tiny: 45000 steps, with the close-ups held and ramped over the same
    * first ~2,500 and ~4,500 steps.
    */
