@@ -4,6 +4,7 @@ import dev.glimpse.nn.ConvStem;
 import dev.glimpse.nn.NormType;
 import dev.glimpse.nn.TransformerConfig;
 import dev.glimpse.nn.VisionConfig;
+import java.util.List;
 
 /**
  * GIT: one image encoder, one projection, one text transformer over [image tokens ; text tokens]
@@ -102,8 +103,8 @@ public record GitConfig(
     long visionTokens = (long) vision.numTokens() * frames();
     TransformerConfig v = vision.encoder();
     long macs = vision.convStem()
-        ? ConvStem.macs(vision.channels(), vision.patchSize(), v.width(), vision.imageSize(), vision.imageSize(),
-            vision.deepConvStem()) * frames()
+        ? ConvStem.macs(vision.channels(), vision.stemStageChannels(), v.width(), vision.imageSize(),
+            vision.imageSize(), vision.deepConvStem()) * frames()
         : patches * 3L * vision.patchSize() * vision.patchSize() * v.width();
     macs += visionTokens * v.matmulParamsPerToken() + (long) v.layers() * 2 * visionTokens * visionTokens * v.width()
         / frames();
@@ -131,6 +132,12 @@ public record GitConfig(
   /** The same model with another image-encoder stem (see {@link VisionConfig#stem}). */
   public GitConfig withStem(String stem) {
     return new GitConfig(vision.withStem(stem), decoder, vocabSize, maxTextPositions,
+        textEmbeddingNorm, projectionNorm, tieWordEmbeddings, headBias, numTemporalEmbeddings);
+  }
+
+  /** The same model with these channels per stage of its convolutional stem ({@link VisionConfig#stemChannels}). */
+  public GitConfig withStemChannels(Integer... perStage) {
+    return new GitConfig(vision.withStemChannels(List.of(perStage)), decoder, vocabSize, maxTextPositions,
         textEmbeddingNorm, projectionNorm, tieWordEmbeddings, headBias, numTemporalEmbeddings);
   }
 

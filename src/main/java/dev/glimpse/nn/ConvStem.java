@@ -13,11 +13,12 @@ import java.util.List;
  * built from overlapping local filters instead of one linear map of raw pixels. Small ViTs trained
  * from scratch pick up local shape (corners, points, curvature) much sooner with it.
  *
- * <p>Channels double at each stride-2 layer and end at half the token width ({@code D/8, D/4, D/2}
+ * <p>By default channels double at each stride-2 layer and end at half the token width ({@code D/8, D/4, D/2}
  * for 8x8 patches), at least 16. The deep variant ({@code deep}) has twice those channels (at least
  * 32) and follows every stride-2 convolution with a stride-1 3x3 convolution and GELU, as the stages
  * of a small ResNet (ViT-Hybrid): fine strokes such as letters, which the light stem does not resolve
  * within a quick budget, are learned much sooner with it (README, "Scene text: what stops reading").
+ * Any other channels per stage can be given ({@link VisionConfig#stemChannels}).
  * Weights start He-normal (fan-in), biases at zero. No normalisation inside the stem: the pre-LN
  * transformer normalises its input.
  */
@@ -37,11 +38,24 @@ public final class ConvStem {
    * @param deep twice the channels and a stride-1 3x3 convolution after each stride-2 one
    */
   public ConvStem(ParameterStore.Scope scope, int channels, int patchSize, int width, boolean deep) {
+    this(scope, channels, patchSize, width, deep, defaultChannels(patchSize, width, deep));
+  }
+
+  /**
+   * @param deep a stride-1 3x3 convolution after each stride-2 one
+   * @param stages output channels of each stage, one per stride-2 layer ({@code log2(patchSize)})
+   */
+  public ConvStem(ParameterStore.Scope scope, int channels, int patchSize, int width, boolean deep,
+      List<Integer> stages) {
     int layers = layersFor(patchSize);
+    if (stages.size() != layers) {
+      throw new IllegalArgumentException("a conv stem for patch size " + patchSize + " has " + layers
+          + " stages, got channels for " + stages.size() + ": " + stages);
+    }
     this.patchSize = patchSize;
     int in = channels;
     for (int i = 0; i < layers; i++) {
-      int out = channels(i, layers, width, deep);
+      int out = stages.get(i);
       conv3x3(scope.sub("conv", i), in, out, 2);
       if (deep) {
         conv3x3(scope.sub("refine", i), out, out, 1);
@@ -68,23 +82,31 @@ public final class ConvStem {
   }
 
   /**
-   * Output channels of stage {@code i} of {@code layers}: doubling up to D/2, at least 16; twice that
-   * in the deep stem.
+   * The default output channels per stage: doubling up to D/2, at least 16; twice that in the deep
+   * stem.
    */
-  private static int channels(int i, int layers, int width, boolean deep) {
-    int light = Math.max(16, width >> (layers - i));
-    return deep ? 2 * light : light;
+  public static List<Integer> defaultChannels(int patchSize, int width, boolean deep) {
+    int layers = layersFor(patchSize);
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < layers; i++) {
+      int light = Math.max(16, width >> (layers - i));
+      out.add(deep ? 2 * light : light);
+    }
+    return out;
   }
 
-  /** Multiply-adds of the stem for one {@code height x width} image. */
-  public static long macs(int channels, int patchSize, int width, int height, int imageWidth, boolean deep) {
-    int layers = layersFor(patchSize);
+  /**
+   * Multiply-adds of the stem for one {@code height x width} image with {@code stages} channels per
+   * stage (see {@link #defaultChannels}).
+   */
+  public static long macs(int channels, List<Integer> stages, int width, int height, int imageWidth,
+      boolean deep) {
     long macs = 0;
     long in = channels;
     long h = height;
     long w = imageWidth;
-    for (int i = 0; i < layers; i++) {
-      long out = channels(i, layers, width, deep);
+    for (int stage : stages) {
+      long out = stage;
       h /= 2;
       w /= 2;
       macs += h * w * out * in * 9;

@@ -1,5 +1,7 @@
 package dev.glimpse.nn;
 
+import java.util.List;
+
 /**
  * A ViT image encoder.
  *
@@ -18,6 +20,11 @@ package dev.glimpse.nn;
  *     ({@link ConvStem}: stride-2 3x3 convolutions, for small encoders trained from scratch) or
  *     {@value #DEEP_CONV_STEM} (the deep {@link ConvStem}: twice the channels and a stride-1 3x3
  *     convolution after each stride-2 one; fine detail such as letters)
+ * @param stemChannels output channels of the convolutional stem's stages, first to last, one per
+ *     stride-2 layer ({@code log2(patchSize)} of them); null (the default, also when the field is
+ *     missing from a saved config) for {@link ConvStem}'s doubling schedule. The first stage runs
+ *     at half the input resolution and costs the most per channel: 16 channels there instead of the
+ *     deep stem's 32 make the stem about twice as cheap (README, "Scene text: what stops reading")
  */
 public record VisionConfig(
     int imageSize,
@@ -28,7 +35,8 @@ public record VisionConfig(
     boolean patchBias,
     boolean preNorm,
     boolean postNorm,
-    String stem) {
+    String stem,
+    List<Integer> stemChannels) {
   public static final String PATCH_STEM = "patch";
   public static final String CONV_STEM = "conv";
   public static final String DEEP_CONV_STEM = "conv-deep";
@@ -44,6 +52,18 @@ public record VisionConfig(
     if (!stem.equals(PATCH_STEM)) {
       ConvStem.layersFor(patchSize); // validates the patch size
     }
+    if (stemChannels != null) {
+      if (stem.equals(PATCH_STEM)) {
+        throw new IllegalArgumentException("vision stemChannels " + stemChannels + " needs a convolutional stem ('"
+            + CONV_STEM + "' or '" + DEEP_CONV_STEM + "'), but the stem is '" + stem + "'");
+      }
+      int layers = ConvStem.layersFor(patchSize);
+      if (stemChannels.size() != layers || stemChannels.stream().anyMatch(c -> c == null || c <= 0)) {
+        throw new IllegalArgumentException("vision stemChannels must be " + layers + " positive channel counts (one"
+            + " per stride-2 layer for patchSize " + patchSize + "), got " + stemChannels);
+      }
+      stemChannels = List.copyOf(stemChannels);
+    }
     if (imageSize <= 0 || patchSize <= 0 || imageSize % patchSize != 0) {
       throw new IllegalArgumentException("imageSize " + imageSize + " must be a positive multiple of patchSize "
           + patchSize);
@@ -56,17 +76,33 @@ public record VisionConfig(
   /** A ViT with the patch-convolution stem. */
   public VisionConfig(int imageSize, int patchSize, int channels, TransformerConfig encoder, boolean classToken,
       boolean patchBias, boolean preNorm, boolean postNorm) {
-    this(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, PATCH_STEM);
+    this(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, PATCH_STEM, null);
   }
 
   /** The same encoder with another transformer stack. */
   public VisionConfig withEncoder(TransformerConfig stack) {
-    return new VisionConfig(imageSize, patchSize, channels, stack, classToken, patchBias, preNorm, postNorm, stem);
+    return new VisionConfig(imageSize, patchSize, channels, stack, classToken, patchBias, preNorm, postNorm, stem,
+        stemChannels);
   }
 
-  /** The same encoder with another stem ({@value #PATCH_STEM}, {@value #CONV_STEM} or {@value #DEEP_CONV_STEM}). */
+  /**
+   * The same encoder with another stem ({@value #PATCH_STEM}, {@value #CONV_STEM} or {@value
+   * #DEEP_CONV_STEM}) and its default channels.
+   */
   public VisionConfig withStem(String newStem) {
-    return new VisionConfig(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, newStem);
+    return new VisionConfig(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, newStem,
+        null);
+  }
+
+  /** The same convolutional stem with these channels per stage ({@link #stemChannels}). */
+  public VisionConfig withStemChannels(List<Integer> perStage) {
+    return new VisionConfig(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, stem,
+        perStage);
+  }
+
+  /** The stem's channels per stage: {@link #stemChannels} or {@link ConvStem}'s default schedule. */
+  public List<Integer> stemStageChannels() {
+    return stemChannels != null ? stemChannels : ConvStem.defaultChannels(patchSize, width(), deepConvStem());
   }
 
   /** Either convolutional stem ({@value #CONV_STEM} or {@value #DEEP_CONV_STEM}). */

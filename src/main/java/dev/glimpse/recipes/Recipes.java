@@ -152,30 +152,37 @@ public final class Recipes {
    * Scene-text reading (GIT section 4.4): the target is the word on the sign, spelled one letter per
    * token ({@link TokenizerConfig#bytes()}: byte-level tokens without merges), so every letter is a
    * target that all words share; with word-sized BPE tokens a hundred words were a hundred unrelated
-   * classes, and whether reading started within the first 2,000 steps depended on the seed. 96x96
-   * input (36 patches of 16); the D=128 model with the deep convolutional stem ({@link
-   * VisionConfig#DEEP_CONV_STEM}) and one ViT block and one decoder block: reading is learned in the
-   * stem, and the four plus three blocks of the other quick recipes learned no faster per step while
-   * a step cost about 1.8x as much. Images are stretched to the square input ({@code data.resize}
-   * "stretch"), so a wide or tall sign keeps the resolution of its longer side. Clean close-ups of a
-   * sign ({@link DataConfig#cleanTextMix}) start the reading: 99% of the examples for the first 14% of
-   * the run ({@link DataConfig#cleanTextMixHold}), falling linearly to 5% at 25% and staying there, so
-   * the rest of the run goes to the varied signs (README, "Scene text: what stops reading"). Quick:
-   * 18000 steps of 16 (measured: 70.9% and 75.4% on the short words for seeds 43 and 42, 21 min on
-   * a 2-core machine that runs these steps at about 0.6x the speed of the one that measured the
-   * previous recipe's 14.1 min); tiny: 45000 steps, with the close-ups held and ramped over the same
-   * first ~2,500 and ~4,500 steps.
+   * classes, and whether reading started within the first 2,000 steps depended on the seed. 128x128
+   * input (64 patches of 16); the D=128 model with the deep convolutional stem ({@link
+   * VisionConfig#DEEP_CONV_STEM}) at 16 channels in its first stage instead of 32 ({@link
+   * VisionConfig#stemChannels} 16, 32, 64, 128: the stride-1 convolution at half the input
+   * resolution costs a quarter, so 128x128 costs a step about what 96x96 did with the default
+   * channels, and the letters have a third more pixels), one ViT block and one decoder block:
+   * reading is learned in the stem, and the four plus three blocks of the other quick recipes learned
+   * no faster per step while a step cost about 1.8x as much. Images are stretched to the square input
+   * ({@code data.resize} "stretch"), so a wide or tall sign keeps the resolution of its longer side.
+   * Clean close-ups of a sign ({@link DataConfig#cleanTextMix}) start the reading: 99% of the
+   * examples for the first 14% of the run ({@link DataConfig#cleanTextMixHold}), falling linearly to
+   * 5% at 25% and staying there, so the rest of the run goes to the varied signs (README, "Scene
+   * text: what stops reading"). Quick: 18000 steps of 16 (measured: see README, "Measured on the
+   * quick recipes"); tiny: 45000 steps, with the close-ups held and ramped over the same first ~2,500
+   * and ~4,500 steps.
    */
   public static Recipe ocr(boolean quick) {
     int steps = quick ? 18_000 : 45_000;
     return new Recipe(quick ? "ocr-quick" : "ocr-tiny",
-        (quick ? "Scene-text reading, small GIT (96x96 stretched, deep conv stem, 1+1 blocks, letter tokens) on synthetic signs, clean close-ups 99% then 5%; 18k steps, 21 min measured on 2 cores."
-            : "Scene-text reading, small GIT (96x96 stretched, deep conv stem, 1+1 blocks, letter tokens) on synthetic signs, clean close-ups 99% then 5%, 45k steps; ~35-55 min on 2 cores."),
-        OcrTask.NAME, quickModel(96, 16, 16, 128, 1, 1).withStem(VisionConfig.DEEP_CONV_STEM), quickTrain(steps, 16, 16),
+        (quick ? "Scene-text reading, small GIT (128x128 stretched, deep conv stem 16-32-64-128, 1+1 blocks, letter tokens) on synthetic signs, clean close-ups 99% then 5%; 18k steps, 25 min measured on a slow 2-core machine."
+            : "Scene-text reading, small GIT (128x128 stretched, deep conv stem 16-32-64-128, 1+1 blocks, letter tokens) on synthetic signs, clean close-ups 99% then 5%, 45k steps; ~40-65 min on 2 cores."),
+        OcrTask.NAME, ocrModel(), quickTrain(steps, 16, 16),
         DataConfig.synthetic(400_000, quick ? 1000 : 3000)
             .withCleanTextMix(0.99, 0.05, quick ? 0.14 : 0.056, quick ? 0.25 : 0.1)
             .withResize(ImageTransform.STRETCH),
         TokenizerConfig.bytes(), EvalConfig.greedy(12));
+  }
+
+  /** The reader of the ocr recipes: 128x128, patches of 16, the deep stem at 16-32-64-128 channels, 1+1 blocks. */
+  static GitConfig ocrModel() {
+    return quickModel(128, 16, 16, 128, 1, 1).withStem(VisionConfig.DEEP_CONV_STEM).withStemChannels(16, 32, 64, 128);
   }
 
   /**

@@ -126,4 +126,34 @@ class ConvStemTest {
         () -> new VisionConfig(24, 12, 3, TransformerConfig.preLn(32, 1, 2), false, true, false, false)
             .withStem(VisionConfig.DEEP_CONV_STEM));
   }
+
+  @Test
+  void stemChannelsPerStageAreBuiltCountedSavedAndChecked() {
+    GitConfig deep = GitConfig.of(32, 8, 32, 1, 2, 32, 1, 2, 10, 8).withStem(VisionConfig.DEEP_CONV_STEM);
+    GitConfig narrow = deep.withStemChannels(16, 16, 32);
+    assertEquals(List.of(32, 32, 32), deep.vision().stemStageChannels(), "the default: twice max(16, D/8, D/4, D/2)");
+    assertEquals(null, deep.vision().stemChannels(), "the default is not written out");
+    try (NDManager manager = NDManager.newBaseManager();
+        ParameterStore store = new ParameterStore(manager, 1)) {
+      VisionTransformer vit = new VisionTransformer(store.root().sub("vision"), narrow.vision());
+      List<Long> channels = store.all().stream().filter(p -> p.name().startsWith("vision.conv_stem")
+          && p.name().endsWith("weight")).map(p -> p.shape().get(0)).toList();
+      assertEquals(List.of(16L, 16L, 16L, 16L, 32L, 32L, 32L), channels, "conv/refine per stage as given, then D");
+      assertEquals(new Shape(2, 16, 32), vit.forward(manager.randomNormal(new Shape(2, 3, 32, 32))).getShape());
+    }
+    GitConfig back = (GitConfig) Models.parse(GitConfig.TYPE, Models.toJson(narrow), "test");
+    assertEquals(List.of(16, 16, 32), back.vision().stemChannels());
+    // half the channels in the first two stages: their stride-1 layers at 16x16 and 8x8 cost a quarter
+    long saved = 16L * 16 * (32 - 16) * 3 * 9 + 16L * 16 * (32 * 32 - 16 * 16) * 9
+        + 8L * 8 * (32 * 32 - 16 * 16) * 9 + 8L * 8 * (32 * 32 - 16 * 16) * 9 + 4L * 4 * (32 * 32 - 32 * 16) * 9;
+    assertEquals(saved, deep.forwardMacs(4) - narrow.forwardMacs(4));
+
+    IllegalArgumentException count = assertThrows(IllegalArgumentException.class, () -> deep.withStemChannels(16, 32));
+    assertTrue(count.getMessage().contains("3 positive channel counts")
+        && count.getMessage().contains("patchSize 8"), count.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> deep.withStemChannels(16, 0, 32));
+    IllegalArgumentException patch = assertThrows(IllegalArgumentException.class,
+        () -> GitConfig.of(32, 8, 32, 1, 2, 32, 1, 2, 10, 8).withStemChannels(16, 16, 32));
+    assertTrue(patch.getMessage().contains("needs a convolutional stem"), patch.getMessage());
+  }
 }
