@@ -24,7 +24,8 @@ import java.util.List;
  *     stride-2 layer ({@code log2(patchSize)} of them); null (the default, also when the field is
  *     missing from a saved config) for {@link ConvStem}'s doubling schedule. The first stage runs
  *     at half the input resolution and costs the most per channel: 16 channels there instead of the
- *     deep stem's 32 make the stem about twice as cheap (README, "Scene text: what stops reading")
+ *     deep stem's 32 give its stride-1 convolution a quarter of the multiply-adds (README, "Scene
+ *     text: what stops reading")
  */
 public record VisionConfig(
     int imageSize,
