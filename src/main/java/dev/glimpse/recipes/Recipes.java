@@ -171,7 +171,7 @@ public final class Recipes {
   public static Recipe ocr(boolean quick) {
     int steps = quick ? 18_000 : 45_000;
     return new Recipe(quick ? "ocr-quick" : "ocr-tiny",
-        (quick ? "Scene-text reading, small GIT (128x128 stretched, deep conv stem 16-32-64-128, 1+1 blocks, letter tokens) on synthetic signs, clean close-ups 99% then 5%; 18k steps, 25 min measured on a slow 2-core machine."
+        (quick ? "Scene-text reading, small GIT (128x128 stretched, deep conv stem 16-32-64-128, 1+1 blocks, letter tokens) on synthetic signs, clean close-ups 99% then 5%; 18k steps, 25-28 min measured on a slow 2-core machine."
             : "Scene-text reading, small GIT (128x128 stretched, deep conv stem 16-32-64-128, 1+1 blocks, letter tokens) on synthetic signs, clean close-ups 99% then 5%, 45k steps; ~40-65 min on 2 cores."),
         OcrTask.NAME, ocrModel(), quickTrain(steps, 16, 16),
         DataConfig.synthetic(400_000, quick ? 1000 : 3000)
