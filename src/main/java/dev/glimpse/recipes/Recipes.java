@@ -156,8 +156,9 @@ public final class Recipes {
    * input (64 patches of 16); the D=128 model with the deep convolutional stem ({@link
    * VisionConfig#DEEP_CONV_STEM}) at 16 channels in its first stage instead of 32 ({@link
    * VisionConfig#stemChannels} 16, 32, 64, 128: the stride-1 convolution at half the input
-   * resolution costs a quarter, so 128x128 costs a step about what 96x96 did with the default
-   * channels, and the letters have a third more pixels), one ViT block and one decoder block:
+   * resolution costs a quarter, so a step at 128x128 costs 1.2-1.4x one at 96x96 with the default
+   * channels, measured with {@code bench train --recipe}, and the letters have a third more
+   * pixels), one ViT block and one decoder block:
    * reading is learned in the stem, and the four plus three blocks of the other quick recipes learned
    * no faster per step while a step cost about 1.8x as much. Images are stretched to the square input
    * ({@code data.resize} "stretch"), so a wide or tall sign keeps the resolution of its longer side.
