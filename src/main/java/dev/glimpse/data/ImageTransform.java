@@ -1,6 +1,10 @@
 package dev.glimpse.data;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.awt.image.SinglePixelPackedSampleModel;
+import java.awt.image.WritableRaster;
+import java.util.Arrays;
 
 /**
  * Image to model input, {@code height x width}, then scaled to {@code (v/255 - mean) / std} per
@@ -155,15 +159,30 @@ public record ImageTransform(int height, int width, float[] mean, float[] std, S
     BufferedImage rgb = Images.toRgb(image); // gray, 16-bit, CMYK and alpha handled as the loaders do
     int w = rgb.getWidth();
     int h = rgb.getHeight();
-    int[] packed = rgb.getRGB(0, 0, w, h, null, 0, w);
+    int[] packed = packedPixels(rgb);
     float[] out = new float[w * h * 3];
-    for (int i = 0; i < packed.length; i++) {
+    for (int i = 0; i < w * h; i++) {
       int p = packed[i];
       out[i * 3] = (p >> 16) & 0xff;
       out[i * 3 + 1] = (p >> 8) & 0xff;
       out[i * 3 + 2] = p & 0xff;
     }
     return out;
+  }
+
+  // The 0xRRGGBB pixels of a TYPE_INT_RGB image, row-major: its own buffer when that is laid out so
+  // (no sub-image offsets or padding), else a copy through getRGB.
+  private static int[] packedPixels(BufferedImage rgb) {
+    int w = rgb.getWidth();
+    int h = rgb.getHeight();
+    WritableRaster raster = rgb.getRaster();
+    if (raster.getDataBuffer() instanceof DataBufferInt buffer
+        && raster.getSampleModel() instanceof SinglePixelPackedSampleModel model
+        && model.getScanlineStride() == w && buffer.getOffset() == 0 && buffer.getNumBanks() == 1
+        && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0) {
+      return buffer.getData();
+    }
+    return rgb.getRGB(0, 0, w, h, null, 0, w);
   }
 
   private static float[] borderMean(float[] src, int h, int w) {
@@ -188,7 +207,9 @@ public record ImageTransform(int height, int width, float[] mean, float[] std, S
     return resizeAxis(rows, srcH, dstW, dstH, false);         // [dstH, dstW, 3]
   }
 
-  // Resizes along x (horizontal=true) or y of an HWC image.
+  // Resizes along x (horizontal=true) or y of an HWC image. Per output position the source taps and
+  // weights are worked out once; the sums then run in memory order (along rows), in double precision,
+  // taps in ascending order.
   private static float[] resizeAxis(float[] src, int h, int w, int dst, boolean horizontal) {
     int srcLen = horizontal ? w : h;
     if (srcLen == dst) {
@@ -197,42 +218,64 @@ public record ImageTransform(int height, int width, float[] mean, float[] std, S
     int outH = horizontal ? h : dst;
     int outW = horizontal ? dst : w;
     float[] out = new float[outH * outW * 3];
+    int[][] taps = new int[dst][];
+    double[][] weights = new double[dst][];
     double ratio = (double) srcLen / dst;
     for (int i = 0; i < dst; i++) {
-      int[] idx;
-      double[] wts;
       if (ratio > 1) {
         // area: source interval [i*ratio, (i+1)*ratio)
         double start = i * ratio;
         double end = start + ratio;
         int first = (int) Math.floor(start);
         int last = Math.min(srcLen - 1, (int) Math.ceil(end) - 1);
-        idx = new int[last - first + 1];
-        wts = new double[idx.length];
+        taps[i] = new int[last - first + 1];
+        weights[i] = new double[taps[i].length];
         for (int k = first; k <= last; k++) {
           double cover = Math.min(end, k + 1) - Math.max(start, k);
-          idx[k - first] = k;
-          wts[k - first] = cover / ratio;
+          taps[i][k - first] = k;
+          weights[i][k - first] = cover / ratio;
         }
       } else {
         double center = (i + 0.5) * ratio - 0.5;
         int lo = (int) Math.floor(center);
         double frac = center - lo;
-        int a = Math.max(0, Math.min(srcLen - 1, lo));
-        int b = Math.max(0, Math.min(srcLen - 1, lo + 1));
-        idx = new int[] {a, b};
-        wts = new double[] {1 - frac, frac};
+        taps[i] = new int[] {Math.max(0, Math.min(srcLen - 1, lo)), Math.max(0, Math.min(srcLen - 1, lo + 1))};
+        weights[i] = new double[] {1 - frac, frac};
       }
-      int other = horizontal ? h : w;
-      for (int o = 0; o < other; o++) {
-        for (int c = 0; c < 3; c++) {
-          double acc = 0;
-          for (int k = 0; k < idx.length; k++) {
-            int s = horizontal ? (o * w + idx[k]) : (idx[k] * w + o);
-            acc += wts[k] * src[s * 3 + c];
+    }
+    if (horizontal) {
+      for (int y = 0; y < h; y++) {
+        int srcRow = y * w * 3;
+        int outRow = y * outW * 3;
+        for (int i = 0; i < dst; i++) {
+          int[] idx = taps[i];
+          double[] wts = weights[i];
+          for (int c = 0; c < 3; c++) {
+            double acc = 0;
+            for (int k = 0; k < idx.length; k++) {
+              acc += wts[k] * src[srcRow + idx[k] * 3 + c];
+            }
+            out[outRow + i * 3 + c] = (float) acc;
           }
-          int d = horizontal ? (o * outW + i) : (i * outW + o);
-          out[d * 3 + c] = (float) acc;
+        }
+      }
+    } else {
+      int rowLen = w * 3;
+      double[] acc = new double[rowLen];
+      for (int i = 0; i < dst; i++) {
+        Arrays.fill(acc, 0);
+        int[] idx = taps[i];
+        double[] wts = weights[i];
+        for (int k = 0; k < idx.length; k++) {
+          int srcRow = idx[k] * rowLen;
+          double wt = wts[k];
+          for (int x = 0; x < rowLen; x++) {
+            acc[x] += wt * src[srcRow + x];
+          }
+        }
+        int outRow = i * rowLen;
+        for (int x = 0; x < rowLen; x++) {
+          out[outRow + x] = (float) acc[x];
         }
       }
     }
