@@ -104,7 +104,7 @@ public record GitConfig(
     TransformerConfig v = vision.encoder();
     long macs = vision.convStem()
         ? ConvStem.macs(vision.channels(), vision.stemStageChannels(), v.width(), vision.imageSize(),
-            vision.imageSize(), vision.deepConvStem()) * frames()
+            vision.imageSize(), vision.deepConvStem(), vision.patchifySize()) * frames()
         : patches * 3L * vision.patchSize() * vision.patchSize() * v.width();
     macs += visionTokens * v.matmulParamsPerToken() + (long) v.layers() * 2 * visionTokens * visionTokens * v.width()
         / frames();
@@ -138,6 +138,15 @@ public record GitConfig(
   /** The same model with these channels per stage of its convolutional stem ({@link VisionConfig#stemChannels}). */
   public GitConfig withStemChannels(Integer... perStage) {
     return new GitConfig(vision.withStemChannels(List.of(perStage)), decoder, vocabSize, maxTextPositions,
+        textEmbeddingNorm, projectionNorm, tieWordEmbeddings, headBias, numTemporalEmbeddings);
+  }
+
+  /**
+   * The same model whose convolutional stem starts with a {@code k x k} stride-{@code k} convolution
+   * ({@link VisionConfig#stemPatchify}) and has these channels per stage.
+   */
+  public GitConfig withStemPatchify(int k, Integer... perStage) {
+    return new GitConfig(vision.withStemPatchify(k, List.of(perStage)), decoder, vocabSize, maxTextPositions,
         textEmbeddingNorm, projectionNorm, tieWordEmbeddings, headBias, numTemporalEmbeddings);
   }
 

@@ -18,15 +18,19 @@ import java.util.List;
  * 32) and follows every stride-2 convolution with a stride-1 3x3 convolution and GELU, as the stages
  * of a small ResNet (ViT-Hybrid): fine strokes such as letters, which the light stem does not resolve
  * within a quick budget, are learned much sooner with it (README, "Scene text: what stops reading").
- * Any other channels per stage can be given ({@link VisionConfig#stemChannels}).
+ * Any other channels per stage can be given ({@link VisionConfig#stemChannels}). With a patchify size
+ * {@code k} ({@link VisionConfig#stemPatchify}) the first stage is one non-overlapping {@code k x k}
+ * convolution of stride {@code k} (ConvNeXt) instead of {@code log2(k)} stride-2 3x3 layers: at high
+ * resolution with few channels those run far below the CPU's matmul speed.
  * Weights start He-normal (fan-in), biases at zero. No normalisation inside the stem: the pre-LN
  * transformer normalises its input.
  */
 public final class ConvStem {
-  // In order of application: [C_out, C_in, 3, 3] per convolution, last [D, C, 1, 1].
+  // In order of application: [C_out, C_in, k, k] per convolution, last [D, C, 1, 1].
   private final List<Parameter> weights = new ArrayList<>();
   private final List<Parameter> biases = new ArrayList<>();  // [C_out]
-  private final List<Integer> strides = new ArrayList<>();   // of the 3x3 convolutions
+  private final List<Integer> strides = new ArrayList<>();   // of the k x k convolutions
+  private final List<Integer> paddings = new ArrayList<>();
   private final int patchSize;
 
   /** The light stem. */
@@ -47,18 +51,34 @@ public final class ConvStem {
    */
   public ConvStem(ParameterStore.Scope scope, int channels, int patchSize, int width, boolean deep,
       List<Integer> stages) {
-    int layers = layersFor(patchSize);
-    if (stages.size() != layers) {
-      throw new IllegalArgumentException("a conv stem for patch size " + patchSize + " has " + layers
-          + " stages, got channels for " + stages.size() + ": " + stages);
+    this(scope, channels, patchSize, width, deep, stages, 0);
+  }
+
+  /**
+   * @param deep a stride-1 3x3 convolution after each stage's downsampling one
+   * @param stages output channels of each stage ({@link #stagesFor})
+   * @param patchify 0, or the side and stride of a first non-overlapping convolution that replaces
+   *     the first {@code log2(patchify)} stride-2 layers
+   */
+  public ConvStem(ParameterStore.Scope scope, int channels, int patchSize, int width, boolean deep,
+      List<Integer> stages, int patchify) {
+    int count = stagesFor(patchSize, patchify);
+    if (stages.size() != count) {
+      throw new IllegalArgumentException("a conv stem for patch size " + patchSize
+          + (patchify > 0 ? " with patchify " + patchify : "") + " has " + count + " stages, got channels for "
+          + stages.size() + ": " + stages);
     }
     this.patchSize = patchSize;
     int in = channels;
-    for (int i = 0; i < layers; i++) {
+    for (int i = 0; i < count; i++) {
       int out = stages.get(i);
-      conv3x3(scope.sub("conv", i), in, out, 2);
+      if (i == 0 && patchify > 0) {
+        conv(scope.sub("conv", i), in, out, patchify, patchify, 0);
+      } else {
+        conv(scope.sub("conv", i), in, out, 3, 2, 1);
+      }
       if (deep) {
-        conv3x3(scope.sub("refine", i), out, out, 1);
+        conv(scope.sub("refine", i), out, out, 3, 1, 1);
       }
       in = out;
     }
@@ -67,10 +87,11 @@ public final class ConvStem {
     biases.add(proj.bias("bias", width));
   }
 
-  private void conv3x3(ParameterStore.Scope conv, int in, int out, int stride) {
-    weights.add(conv.weight("weight", Init.normal(Math.sqrt(2.0 / (in * 9))), out, in, 3, 3));
+  private void conv(ParameterStore.Scope conv, int in, int out, int kernel, int stride, int padding) {
+    weights.add(conv.weight("weight", Init.normal(Math.sqrt(2.0 / (in * kernel * kernel))), out, in, kernel, kernel));
     biases.add(conv.bias("bias", out));
     strides.add(stride);
+    paddings.add(padding);
   }
 
   /** Stride-2 layers for a patch size: log2(p); p must be a power of two, at least 2. */
@@ -79,6 +100,23 @@ public final class ConvStem {
       throw new IllegalArgumentException("a conv stem needs a power-of-two patch size >= 2, got " + patchSize);
     }
     return Integer.numberOfTrailingZeros(patchSize);
+  }
+
+  /**
+   * Stages of a stem for a patch size: {@code log2(patchSize)}, or with a patchify layer of side
+   * {@code patchify} (a power of two from 2 to the patch size; 0 for none) {@code 1 +
+   * log2(patchSize / patchify)}.
+   */
+  public static int stagesFor(int patchSize, int patchify) {
+    int layers = layersFor(patchSize);
+    if (patchify == 0) {
+      return layers;
+    }
+    if (patchify < 2 || Integer.bitCount(patchify) != 1 || patchify > patchSize) {
+      throw new IllegalArgumentException("stem patchify must be a power of two from 2 to the patch size "
+          + patchSize + ", got " + patchify);
+    }
+    return 1 + layers - Integer.numberOfTrailingZeros(patchify);
   }
 
   /**
@@ -101,15 +139,23 @@ public final class ConvStem {
    */
   public static long macs(int channels, List<Integer> stages, int width, int height, int imageWidth,
       boolean deep) {
+    return macs(channels, stages, width, height, imageWidth, deep, 0);
+  }
+
+  /** {@link #macs} for a stem whose first stage is a patchify layer of side {@code patchify} (0: none). */
+  public static long macs(int channels, List<Integer> stages, int width, int height, int imageWidth,
+      boolean deep, int patchify) {
     long macs = 0;
     long in = channels;
     long h = height;
     long w = imageWidth;
-    for (int stage : stages) {
-      long out = stage;
-      h /= 2;
-      w /= 2;
-      macs += h * w * out * in * 9;
+    for (int i = 0; i < stages.size(); i++) {
+      long out = stages.get(i);
+      int stride = i == 0 && patchify > 0 ? patchify : 2;
+      int kernel = i == 0 && patchify > 0 ? patchify : 3;
+      h /= stride;
+      w /= stride;
+      macs += h * w * out * in * kernel * kernel;
       if (deep) {
         macs += h * w * out * out * 9;
       }
@@ -128,10 +174,11 @@ public final class ConvStem {
     NDArray x = images;
     int last = weights.size() - 1;
     for (int i = 0; i < last; i++) {
-      // stride 2: [B, C_in, h, w] -> [B, C_out, h/2, w/2]; stride 1 (deep stem): shape kept
+      // stride s: [B, C_in, h, w] -> [B, C_out, h/s, w/s]; stride 1 (deep stem): shape kept
       int stride = strides.get(i);
+      int pad = paddings.get(i);
       x = Conv2d.conv2d(x, weights.get(i).array(), biases.get(i).array(), new Shape(stride, stride),
-          new Shape(1, 1)).singletonOrThrow();
+          new Shape(pad, pad)).singletonOrThrow();
       x = ai.djl.nn.Activation.gelu(x);
     }
     // [B, C, gh, gw] -> [B, D, gh, gw] -> [B, gh*gw, D]

@@ -25,7 +25,13 @@ import java.util.List;
  *     missing from a saved config) for {@link ConvStem}'s doubling schedule. The first stage runs
  *     at half the input resolution and costs the most per channel: 16 channels there instead of the
  *     deep stem's 32 give its stride-1 convolution a quarter of the multiply-adds (README, "Scene
- *     text: what stops reading")
+ *     text: what stops reading"); with {@code stemPatchify} one per stage after the patchify layer
+ * @param stemPatchify null (the default, also when the field is missing from a saved config), or
+ *     {@code k}: the convolutional stem starts with a non-overlapping {@code k x k} convolution of
+ *     stride {@code k} (ConvNeXt's "patchify" stem) in place of its first {@code log2(k)} stride-2 3x3
+ *     layers, so it has {@code 1 + log2(patchSize / k)} stages. The stride-2 layers at high
+ *     resolution have few channels, which CPUs run far below their matmul speed; one patchify layer
+ *     costs a fraction of them (README, "Scene text: what stops reading")
  */
 public record VisionConfig(
     int imageSize,
@@ -37,7 +43,8 @@ public record VisionConfig(
     boolean preNorm,
     boolean postNorm,
     String stem,
-    List<Integer> stemChannels) {
+    List<Integer> stemChannels,
+    Integer stemPatchify) {
   public static final String PATCH_STEM = "patch";
   public static final String CONV_STEM = "conv";
   public static final String DEEP_CONV_STEM = "conv-deep";
@@ -53,15 +60,23 @@ public record VisionConfig(
     if (!stem.equals(PATCH_STEM)) {
       ConvStem.layersFor(patchSize); // validates the patch size
     }
+    if (stemPatchify != null) {
+      if (stem.equals(PATCH_STEM)) {
+        throw new IllegalArgumentException("vision stemPatchify " + stemPatchify + " needs a convolutional stem ('"
+            + CONV_STEM + "' or '" + DEEP_CONV_STEM + "'), but the stem is '" + stem + "'");
+      }
+      ConvStem.stagesFor(patchSize, stemPatchify); // validates it
+    }
     if (stemChannels != null) {
       if (stem.equals(PATCH_STEM)) {
         throw new IllegalArgumentException("vision stemChannels " + stemChannels + " needs a convolutional stem ('"
             + CONV_STEM + "' or '" + DEEP_CONV_STEM + "'), but the stem is '" + stem + "'");
       }
-      int layers = ConvStem.layersFor(patchSize);
-      if (stemChannels.size() != layers || stemChannels.stream().anyMatch(c -> c == null || c <= 0)) {
-        throw new IllegalArgumentException("vision stemChannels must be " + layers + " positive channel counts (one"
-            + " per stride-2 layer for patchSize " + patchSize + "), got " + stemChannels);
+      int stages = ConvStem.stagesFor(patchSize, stemPatchify == null ? 0 : stemPatchify);
+      if (stemChannels.size() != stages || stemChannels.stream().anyMatch(c -> c == null || c <= 0)) {
+        throw new IllegalArgumentException("vision stemChannels must be " + stages + " positive channel counts (one"
+            + " per stage for patchSize " + patchSize + (stemPatchify == null ? "" : " and stemPatchify " + stemPatchify)
+            + "), got " + stemChannels);
       }
       stemChannels = List.copyOf(stemChannels);
     }
@@ -77,33 +92,54 @@ public record VisionConfig(
   /** A ViT with the patch-convolution stem. */
   public VisionConfig(int imageSize, int patchSize, int channels, TransformerConfig encoder, boolean classToken,
       boolean patchBias, boolean preNorm, boolean postNorm) {
-    this(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, PATCH_STEM, null);
+    this(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, PATCH_STEM, null, null);
   }
 
   /** The same encoder with another transformer stack. */
   public VisionConfig withEncoder(TransformerConfig stack) {
     return new VisionConfig(imageSize, patchSize, channels, stack, classToken, patchBias, preNorm, postNorm, stem,
-        stemChannels);
+        stemChannels, stemPatchify);
   }
 
   /**
    * The same encoder with another stem ({@value #PATCH_STEM}, {@value #CONV_STEM} or {@value
-   * #DEEP_CONV_STEM}) and its default channels.
+   * #DEEP_CONV_STEM}) and its default layers and channels.
    */
   public VisionConfig withStem(String newStem) {
     return new VisionConfig(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, newStem,
-        null);
+        null, null);
   }
 
   /** The same convolutional stem with these channels per stage ({@link #stemChannels}). */
   public VisionConfig withStemChannels(List<Integer> perStage) {
     return new VisionConfig(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, stem,
-        perStage);
+        perStage, stemPatchify);
   }
 
-  /** The stem's channels per stage: {@link #stemChannels} or {@link ConvStem}'s default schedule. */
+  /**
+   * The same convolutional stem starting with a {@code k x k} stride-{@code k} convolution ({@link
+   * #stemPatchify}) and these channels per stage (null: the default schedule's last stages).
+   */
+  public VisionConfig withStemPatchify(int k, List<Integer> perStage) {
+    return new VisionConfig(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, stem,
+        perStage, k);
+  }
+
+  /**
+   * The stem's channels per stage: {@link #stemChannels}, or {@link ConvStem}'s default schedule (with
+   * {@link #stemPatchify}, its stages at the same resolutions).
+   */
   public List<Integer> stemStageChannels() {
-    return stemChannels != null ? stemChannels : ConvStem.defaultChannels(patchSize, width(), deepConvStem());
+    if (stemChannels != null) {
+      return stemChannels;
+    }
+    List<Integer> full = ConvStem.defaultChannels(patchSize, width(), deepConvStem());
+    return full.subList(full.size() - ConvStem.stagesFor(patchSize, patchifySize()), full.size());
+  }
+
+  /** The stem's patchify size, 0 without one ({@link #stemPatchify}). */
+  public int patchifySize() {
+    return stemPatchify == null ? 0 : stemPatchify;
   }
 
   /** Either convolutional stem ({@value #CONV_STEM} or {@value #DEEP_CONV_STEM}). */

@@ -27,7 +27,7 @@ public final class VisionTransformer {
     this.patchEmbed = config.convStem() ? null : new PatchEmbed(scope.sub("patch_embed"), config.channels(),
         config.patchSize(), width, config.patchBias(), patchStd);
     this.convStem = config.convStem() ? new ConvStem(scope.sub("conv_stem"), config.channels(), config.patchSize(),
-        width, config.deepConvStem(), config.stemStageChannels()) : null;
+        width, config.deepConvStem(), config.stemStageChannels(), config.patchifySize()) : null;
     this.classToken = config.classToken() ? scope.token("class_token", Init.normal(std), width) : null;
     int grid = config.gridSize();
     Init positionInit = width % 4 == 0

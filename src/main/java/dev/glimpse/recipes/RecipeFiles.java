@@ -82,7 +82,8 @@ public final class RecipeFiles {
   private static boolean isOptional(String path) {
     return path.equals("tokenizer.file") || path.equals("description") || path.equals("data.testSource")
         || path.equals("data.cleanTextMixEnd") || path.equals("data.cleanTextMixRamp")
-        || path.equals("data.cleanTextMixHold");
+        || path.equals("data.cleanTextMixHold") || path.endsWith("vision.stemChannels")
+        || path.endsWith("vision.stemPatchify");
   }
 
   private static Recipe parse(JsonObject o, String where) {

@@ -156,4 +156,64 @@ class ConvStemTest {
         () -> GitConfig.of(32, 8, 32, 1, 2, 32, 1, 2, 10, 8).withStemChannels(16, 16, 32));
     assertTrue(patch.getMessage().contains("needs a convolutional stem"), patch.getMessage());
   }
+
+  @Test
+  void patchifyStemReplacesTheFirstStridedLayersWithOneNonOverlappingConvolution() {
+    GitConfig deep = GitConfig.of(32, 8, 32, 1, 2, 32, 1, 2, 10, 8).withStem(VisionConfig.DEEP_CONV_STEM);
+    GitConfig patchify = deep.withStemPatchify(4, 24, 32);
+    assertEquals(2, ConvStem.stagesFor(8, 4), "a 4x4 layer, then one stride-2 stage to reach 8x8 patches");
+    assertEquals(List.of(32, 32), deep.vision().withStemPatchify(4, null).stemStageChannels(),
+        "the default schedule's stages at the same resolutions");
+    try (NDManager manager = NDManager.newBaseManager();
+        ParameterStore store = new ParameterStore(manager, 1)) {
+      VisionTransformer vit = new VisionTransformer(store.root().sub("vision"), patchify.vision());
+      List<String> shapes = store.all().stream().filter(p -> p.name().startsWith("vision.conv_stem")
+          && p.name().endsWith("weight")).map(p -> p.name() + p.shape()).toList();
+      assertEquals(List.of("vision.conv_stem.conv.0.weight(24, 3, 4, 4)", "vision.conv_stem.refine.0.weight(24, 24, 3, 3)",
+          "vision.conv_stem.conv.1.weight(32, 24, 3, 3)", "vision.conv_stem.refine.1.weight(32, 32, 3, 3)",
+          "vision.conv_stem.proj.weight(32, 32, 1, 1)"), shapes);
+      NDArray images = manager.randomNormal(new Shape(2, 3, 32, 48));
+      NDArray tokens = vit.embed(images);
+      assertEquals(new Shape(2, 4 * 6, 32), tokens.getShape(), "one token per 8x8 patch");
+    }
+    try (NDManager manager = NDManager.newBaseManager();
+        ParameterStore store = new ParameterStore(manager, 2)) {
+      // 4x4/4 then 3x3 (stride 1), 3x3 (stride 2), 3x3 (stride 1): token column c sees pixels
+      // 8c-16 .. 8c+19, so a change in pixels 0..3 reaches columns 0..2 and no further
+      ConvStem stem = new ConvStem(store.root().sub("stem"), 3, 8, 32, true, List.of(24, 32), 4);
+      NDArray images = manager.randomNormal(new Shape(2, 3, 32, 48));
+      NDArray tokens = stem.forward(images);
+      NDArray changed = images.duplicate();
+      changed.set(new ai.djl.ndarray.index.NDIndex(":, :, 0:4, 0:4"), 5f);
+      float[] d = stem.forward(changed).sub(tokens).abs().max(new int[] {2}).max(new int[] {0}).toFloatArray();
+      assertTrue(d[0] > 1e-4, "the token over the change moves");
+      for (int row = 0; row < 4; row++) {
+        for (int col = 3; col < 6; col++) {
+          assertEquals(0f, d[row * 6 + col], 0f, "token (" + row + "," + col + ") is outside the receptive field");
+        }
+      }
+    }
+    GitConfig back = (GitConfig) Models.parse(GitConfig.TYPE, Models.toJson(patchify), "test");
+    assertEquals(4, back.vision().stemPatchify());
+    assertEquals(List.of(24, 32), back.vision().stemChannels());
+    assertEquals(null, deep.vision().stemPatchify(), "no patchify layer unless asked for");
+    // the 4x4 layer and the stride-1 layer at 8x8 (32x32 input) with 24 channels, the stride-2 layer
+    // to 4x4 from 24 channels, and the same stride-1 layer at 4x4 and projection as before
+    long patchifyMacs = 8L * 8 * 24 * 3 * 16 + 8L * 8 * 24 * 24 * 9 + 4L * 4 * 32 * 24 * 9 + 4L * 4 * 32 * 32 * 9
+        + 4L * 4 * 32 * 32;
+    long deepMacs = ConvStem.macs(3, List.of(32, 32, 32), 32, 32, 32, true);
+    assertEquals(deepMacs - patchifyMacs, deep.forwardMacs(4) - patchify.forwardMacs(4));
+
+    IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+        () -> deep.withStemPatchify(4, 16, 16, 32));
+    assertTrue(count.getMessage().contains("2 positive channel counts")
+        && count.getMessage().contains("stemPatchify 4"), count.getMessage());
+    for (int bad : new int[] {3, 1, 16}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> deep.withStemPatchify(bad, 32));
+      assertTrue(e.getMessage().contains("power of two from 2 to the patch size 8"), e.getMessage());
+    }
+    IllegalArgumentException patch = assertThrows(IllegalArgumentException.class,
+        () -> GitConfig.of(32, 8, 32, 1, 2, 32, 1, 2, 10, 8).withStemPatchify(4, 16, 32));
+    assertTrue(patch.getMessage().contains("stemPatchify 4 needs a convolutional stem"), patch.getMessage());
+  }
 }
