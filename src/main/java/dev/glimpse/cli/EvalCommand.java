@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import dev.glimpse.data.synth.Split;
 import dev.glimpse.recipes.CheckpointEval;
 import dev.glimpse.recipes.EvalConfig;
+import dev.glimpse.train.Checkpoint;
 import dev.glimpse.util.GlimpseException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -20,7 +21,9 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = {"Evaluate a checkpoint (--checkpoint) on held-out data with its task's metrics, writing result",
-        "files in the official formats; or score result files (subcommands captions, vqa)."},
+        "files in the official formats; or score result files (subcommands captions, vqa).",
+        "Without decoding flags (--beam, --sample, --max-tokens...) it decodes as the recipe that trained the",
+        "checkpoint evaluates (its eval settings, saved in config.json; greedy, 32 tokens for older checkpoints)."},
     subcommands = {EvalCaptionsCommand.class, EvalVqaCommand.class})
 public final class EvalCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -51,11 +54,13 @@ public final class EvalCommand implements Callable<Integer> {
       throw new GlimpseException("--count must be >= 0, got " + count);
     }
     Split s = Split.parse(split);
-    Path dir = dev.glimpse.train.Checkpoint.resolve(checkpoint);
+    Path dir = Checkpoint.resolve(checkpoint);
     Path results = out != null ? out : dir.toAbsolutePath().getParent().resolve("eval-" + s.id());
-    EvalConfig eval = new EvalConfig(decoding.batchSize, decoding.config(256));
+    EvalConfig saved = CheckpointEval.saved(Checkpoint.readConfig(dir), dir);
+    EvalConfig eval = decoding.evalConfig(spec.commandLine().getParseResult(), saved, 256);
     JsonObject result = CheckpointEval.run(checkpoint, s, count, eval, results, common.info());
-    Summaries.print(common, "evaluation", result, "checkpoint", "task", "split", "examples",
+    Summaries.print(common, "evaluation", result, "checkpoint", "task", "split", "examples", "decoding.strategy",
+        "decoding.numBeams", "decoding.maxNewTokens",
         "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",
         "attribute_accuracy.count", "attribute_accuracy.relation", "caption_metrics.Bleu_4", "caption_metrics.CIDEr",
         "caption_metrics.METEOR", "caption_metrics.ROUGE_L", "results_dir");

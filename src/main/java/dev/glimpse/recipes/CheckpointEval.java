@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.synth.Split;
+import dev.glimpse.generate.GenerationConfig;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.util.GlimpseException;
@@ -13,15 +14,43 @@ import java.nio.file.Path;
 
 /** Evaluates any checkpoint on a split of the data it was trained on, with its task's metrics. */
 public final class CheckpointEval {
+  /** The key of the recipe's evaluation settings in a checkpoint's config.json. */
+  public static final String EVAL = "eval";
+
+  /** Used for checkpoints written before their recipe's evaluation settings were saved. */
+  public static final EvalConfig DEFAULT = new EvalConfig(16, GenerationConfig.greedy(32));
+
   private CheckpointEval() {}
 
   /**
+   * The evaluation settings (decoding, batch) of the recipe that trained a checkpoint, or {@link
+   * #DEFAULT} for checkpoints that predate them.
+   */
+  public static EvalConfig saved(JsonObject config, Path dir) {
+    if (!config.has(EVAL)) {
+      return DEFAULT;
+    }
+    try {
+      EvalConfig eval = Json.GSON.fromJson(config.get(EVAL), EvalConfig.class);
+      if (eval == null) {
+        throw new IllegalArgumentException("empty");
+      }
+      return eval;
+    } catch (RuntimeException e) {
+      throw new GlimpseException("invalid eval settings in " + dir.resolve(Checkpoint.CONFIG) + ": "
+          + Json.rootMessage(e));
+    }
+  }
+
+  /**
    * @param count examples to evaluate (0: the recipe's test size)
+   * @param eval decoding and batch size; null for the recipe's own ({@link #saved})
    * @param out folder for result files (official formats) and metrics.json
    */
   public static JsonObject run(Path checkpoint, Split split, int count, EvalConfig eval, Path out, PrintStream info) {
     Path dir = Checkpoint.resolve(checkpoint);
     JsonObject config = Checkpoint.readConfig(dir);
+    EvalConfig settings = eval != null ? eval : saved(config, dir);
     String task = config.has("task") ? config.get("task").getAsString() : "captions";
     if (!config.has("data")) {
       throw new GlimpseException(dir + " does not say which data it was trained on (no \"data\" in config.json)");
@@ -42,7 +71,8 @@ public final class CheckpointEval {
       result.addProperty("task", task);
       result.addProperty("split", split.id());
       result.addProperty("examples", dataset.size());
-      JsonObject metrics = t.evaluate(model, dataset, eval, out, info);
+      result.add("decoding", Json.GSON.toJsonTree(settings.generation()));
+      JsonObject metrics = t.evaluate(model, dataset, settings, out, info);
       for (String key : metrics.keySet()) {
         result.add(key, metrics.get(key));
       }

@@ -242,6 +242,7 @@ public final class TrainRun {
     c.addProperty("task", recipe.task());
     c.addProperty("recipe", recipe.name());
     c.add("data", Json.GSON.toJsonTree(recipe.data()));
+    c.add(CheckpointEval.EVAL, Json.GSON.toJsonTree(recipe.eval()));
     return c;
   }
 
