@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
-import java.util.Arrays;
 
 /**
  * Image to model input, {@code height x width}, then scaled to {@code (v/255 - mean) / std} per
@@ -201,82 +200,112 @@ public record ImageTransform(int height, int width, float[] mean, float[] std, S
     return new float[] {(float) (sum[0] / n), (float) (sum[1] / n), (float) (sum[2] / n)};
   }
 
-  /** Separable resize: area averaging along an axis that shrinks, bilinear along one that grows. */
+  /**
+   * Separable resize: area averaging along an axis that shrinks, bilinear along one that grows. The
+   * vertical pass runs along whole rows (contiguous memory, which the JIT vectorises); when it
+   * shrinks it goes first, so the horizontal pass (a gather per output pixel) has fewer rows to do.
+   */
   static float[] resize(float[] src, int srcH, int srcW, int dstH, int dstW) {
-    float[] rows = resizeAxis(src, srcH, srcW, dstW, true);   // [srcH, dstW, 3]
-    return resizeAxis(rows, srcH, dstW, dstH, false);         // [dstH, dstW, 3]
+    if (dstH <= srcH) {
+      float[] rows = resizeVertical(src, srcH, srcW * 3, dstH);   // [dstH, srcW, 3]
+      return resizeHorizontal(rows, dstH, srcW, dstW);            // [dstH, dstW, 3]
+    }
+    float[] columns = resizeHorizontal(src, srcH, srcW, dstW);    // [srcH, dstW, 3]
+    return resizeVertical(columns, srcH, dstW * 3, dstH);         // [dstH, dstW, 3]
   }
 
-  // Resizes along x (horizontal=true) or y of an HWC image. Per output position the source taps and
-  // weights are worked out once; the sums then run in memory order (along rows), in double precision,
-  // taps in ascending order.
-  private static float[] resizeAxis(float[] src, int h, int w, int dst, boolean horizontal) {
-    int srcLen = horizontal ? w : h;
-    if (srcLen == dst) {
+  /**
+   * Source taps of each output position along an axis of {@code srcLen} resized to {@code dst}:
+   * output {@code i} reads {@code count[i]} source positions from {@code first[i]} with the weights
+   * from {@code weights[i * stride]}.
+   */
+  private record Taps(int[] first, int[] count, float[] weights, int stride) {
+    static Taps of(int srcLen, int dst) {
+      double ratio = (double) srcLen / dst;
+      int stride = ratio > 1 ? (int) Math.ceil(ratio) + 1 : 2;
+      int[] first = new int[dst];
+      int[] count = new int[dst];
+      float[] weights = new float[dst * stride];
+      for (int i = 0; i < dst; i++) {
+        if (ratio > 1) {
+          // area: source interval [i*ratio, (i+1)*ratio)
+          double start = i * ratio;
+          double end = start + ratio;
+          int lo = (int) Math.floor(start);
+          int hi = Math.min(srcLen - 1, (int) Math.ceil(end) - 1);
+          first[i] = lo;
+          count[i] = hi - lo + 1;
+          for (int k = lo; k <= hi; k++) {
+            weights[i * stride + k - lo] = (float) ((Math.min(end, k + 1) - Math.max(start, k)) / ratio);
+          }
+        } else {
+          // bilinear between the pixel centres around (i + 0.5) * ratio - 0.5, edges clamped
+          double center = (i + 0.5) * ratio - 0.5;
+          int lo = (int) Math.floor(center);
+          float frac = (float) (center - lo);
+          int a = Math.max(0, Math.min(srcLen - 1, lo));
+          int b = Math.max(0, Math.min(srcLen - 1, lo + 1));
+          if (a == b) {
+            first[i] = a;
+            count[i] = 1;
+            weights[i * stride] = 1f;
+          } else {
+            first[i] = a;
+            count[i] = 2;
+            weights[i * stride] = 1f - frac;
+            weights[i * stride + 1] = frac;
+          }
+        }
+      }
+      return new Taps(first, count, weights, stride);
+    }
+  }
+
+  // Rows of rowLen floats: [h, rowLen] -> [dst, rowLen].
+  private static float[] resizeVertical(float[] src, int h, int rowLen, int dst) {
+    if (h == dst) {
       return src;
     }
-    int outH = horizontal ? h : dst;
-    int outW = horizontal ? dst : w;
-    float[] out = new float[outH * outW * 3];
-    int[][] taps = new int[dst][];
-    double[][] weights = new double[dst][];
-    double ratio = (double) srcLen / dst;
+    Taps taps = Taps.of(h, dst);
+    float[] out = new float[dst * rowLen];
     for (int i = 0; i < dst; i++) {
-      if (ratio > 1) {
-        // area: source interval [i*ratio, (i+1)*ratio)
-        double start = i * ratio;
-        double end = start + ratio;
-        int first = (int) Math.floor(start);
-        int last = Math.min(srcLen - 1, (int) Math.ceil(end) - 1);
-        taps[i] = new int[last - first + 1];
-        weights[i] = new double[taps[i].length];
-        for (int k = first; k <= last; k++) {
-          double cover = Math.min(end, k + 1) - Math.max(start, k);
-          taps[i][k - first] = k;
-          weights[i][k - first] = cover / ratio;
+      int outRow = i * rowLen;
+      for (int k = 0; k < taps.count[i]; k++) {
+        float wt = taps.weights[i * taps.stride + k];
+        int srcRow = (taps.first[i] + k) * rowLen;
+        for (int x = 0; x < rowLen; x++) {
+          out[outRow + x] += wt * src[srcRow + x];
         }
-      } else {
-        double center = (i + 0.5) * ratio - 0.5;
-        int lo = (int) Math.floor(center);
-        double frac = center - lo;
-        taps[i] = new int[] {Math.max(0, Math.min(srcLen - 1, lo)), Math.max(0, Math.min(srcLen - 1, lo + 1))};
-        weights[i] = new double[] {1 - frac, frac};
       }
     }
-    if (horizontal) {
-      for (int y = 0; y < h; y++) {
-        int srcRow = y * w * 3;
-        int outRow = y * outW * 3;
-        for (int i = 0; i < dst; i++) {
-          int[] idx = taps[i];
-          double[] wts = weights[i];
-          for (int c = 0; c < 3; c++) {
-            double acc = 0;
-            for (int k = 0; k < idx.length; k++) {
-              acc += wts[k] * src[srcRow + idx[k] * 3 + c];
-            }
-            out[outRow + i * 3 + c] = (float) acc;
-          }
-        }
-      }
-    } else {
-      int rowLen = w * 3;
-      double[] acc = new double[rowLen];
+    return out;
+  }
+
+  // HWC pixels: [h, w, 3] -> [h, dst, 3].
+  private static float[] resizeHorizontal(float[] src, int h, int w, int dst) {
+    if (w == dst) {
+      return src;
+    }
+    Taps taps = Taps.of(w, dst);
+    float[] out = new float[h * dst * 3];
+    for (int y = 0; y < h; y++) {
+      int srcRow = y * w * 3;
+      int outRow = y * dst * 3;
       for (int i = 0; i < dst; i++) {
-        Arrays.fill(acc, 0);
-        int[] idx = taps[i];
-        double[] wts = weights[i];
-        for (int k = 0; k < idx.length; k++) {
-          int srcRow = idx[k] * rowLen;
-          double wt = wts[k];
-          for (int x = 0; x < rowLen; x++) {
-            acc[x] += wt * src[srcRow + x];
-          }
+        int from = srcRow + taps.first[i] * 3;
+        int wOffset = i * taps.stride;
+        float r = 0;
+        float g = 0;
+        float b = 0;
+        for (int k = 0; k < taps.count[i]; k++) {
+          float wt = taps.weights[wOffset + k];
+          r += wt * src[from + 3 * k];
+          g += wt * src[from + 3 * k + 1];
+          b += wt * src[from + 3 * k + 2];
         }
-        int outRow = i * rowLen;
-        for (int x = 0; x < rowLen; x++) {
-          out[outRow + x] = (float) acc[x];
-        }
+        out[outRow + i * 3] = r;
+        out[outRow + i * 3 + 1] = g;
+        out[outRow + i * 3 + 2] = b;
       }
     }
     return out;
