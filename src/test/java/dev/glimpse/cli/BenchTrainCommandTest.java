@@ -30,7 +30,7 @@ class BenchTrainCommandTest {
     double tinyStep = json.getAsJsonObject("tiny").get("seconds_per_step").getAsDouble();
     JsonObject named = json.getAsJsonObject("recipes").getAsJsonObject("ocr-quick");
     JsonObject fromFile = json.getAsJsonObject("recipes").getAsJsonObject(file.toString());
-    assertEquals(18_000, named.get("steps").getAsInt());
+    assertEquals(16_000, named.get("steps").getAsInt());
     assertEquals(600, fromFile.get("steps").getAsInt());
     for (JsonObject r : new JsonObject[] {named, fromFile}) {
       double step = r.get("seconds_per_step").getAsDouble();
