@@ -143,10 +143,12 @@ public record GitConfig(
 
   /**
    * The same model whose convolutional stem starts with a {@code k x k} stride-{@code k} convolution
-   * ({@link VisionConfig#stemPatchify}) and has these channels per stage.
+   * ({@link VisionConfig#stemPatchify}) and has these channels per stage (none given: the default
+   * schedule's stages at the same resolutions).
    */
   public GitConfig withStemPatchify(int k, Integer... perStage) {
-    return new GitConfig(vision.withStemPatchify(k, List.of(perStage)), decoder, vocabSize, maxTextPositions,
+    List<Integer> channels = perStage.length == 0 ? null : List.of(perStage);
+    return new GitConfig(vision.withStemPatchify(k, channels), decoder, vocabSize, maxTextPositions,
         textEmbeddingNorm, projectionNorm, tieWordEmbeddings, headBias, numTemporalEmbeddings);
   }
 

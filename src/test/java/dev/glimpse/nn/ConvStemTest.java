@@ -162,8 +162,9 @@ class ConvStemTest {
     GitConfig deep = GitConfig.of(32, 8, 32, 1, 2, 32, 1, 2, 10, 8).withStem(VisionConfig.DEEP_CONV_STEM);
     GitConfig patchify = deep.withStemPatchify(4, 24, 32);
     assertEquals(2, ConvStem.stagesFor(8, 4), "a 4x4 layer, then one stride-2 stage to reach 8x8 patches");
-    assertEquals(List.of(32, 32), deep.vision().withStemPatchify(4, null).stemStageChannels(),
+    assertEquals(List.of(32, 32), deep.withStemPatchify(4).vision().stemStageChannels(),
         "the default schedule's stages at the same resolutions");
+    assertEquals(null, deep.withStemPatchify(4).vision().stemChannels(), "the default is not written out");
     try (NDManager manager = NDManager.newBaseManager();
         ParameterStore store = new ParameterStore(manager, 1)) {
       VisionTransformer vit = new VisionTransformer(store.root().sub("vision"), patchify.vision());
