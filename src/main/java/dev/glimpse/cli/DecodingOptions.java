@@ -53,17 +53,19 @@ public final class DecodingOptions {
   EvalConfig evalConfig(CommandLine.ParseResult parsed, EvalConfig saved, int maxTextLength) {
     boolean strategy = STRATEGY_FLAGS.stream().anyMatch(parsed::hasMatchedOption);
     GenerationConfig generation = strategy ? config(maxTextLength) : saved.generation().withCache(!noCache);
-    int batch = parsed.hasMatchedOption("--batch-size") ? batchSize : saved.batchSize();
-    if (batch <= 0) {
-      throw new GlimpseException("--batch-size must be > 0, got " + batch);
-    }
+    int batch = parsed.hasMatchedOption("--batch-size") ? checkedBatchSize() : saved.batchSize();
     return new EvalConfig(batch, generation);
   }
 
-  GenerationConfig config(int maxTextLength) {
+  private int checkedBatchSize() {
     if (batchSize <= 0) {
       throw new GlimpseException("--batch-size must be > 0, got " + batchSize);
     }
+    return batchSize;
+  }
+
+  GenerationConfig config(int maxTextLength) {
+    checkedBatchSize();
     if (beams != null && sample) {
       throw new GlimpseException("choose --beam or --sample, not both");
     }

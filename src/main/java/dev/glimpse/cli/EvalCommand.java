@@ -3,11 +3,11 @@ package dev.glimpse.cli;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.synth.Split;
 import dev.glimpse.recipes.CheckpointEval;
-import dev.glimpse.recipes.EvalConfig;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.util.GlimpseException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,9 +56,9 @@ public final class EvalCommand implements Callable<Integer> {
     Split s = Split.parse(split);
     Path dir = Checkpoint.resolve(checkpoint);
     Path results = out != null ? out : dir.toAbsolutePath().getParent().resolve("eval-" + s.id());
-    EvalConfig saved = CheckpointEval.saved(Checkpoint.readConfig(dir), dir);
-    EvalConfig eval = decoding.evalConfig(spec.commandLine().getParseResult(), saved, 256);
-    JsonObject result = CheckpointEval.run(checkpoint, s, count, eval, results, common.info());
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    JsonObject result = CheckpointEval.run(checkpoint, s, count, saved -> decoding.evalConfig(parsed, saved, 256),
+        results, common.info());
     Summaries.print(common, "evaluation", result, "checkpoint", "task", "split", "examples", "decoding.strategy",
         "decoding.numBeams", "decoding.maxNewTokens",
         "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",

@@ -135,14 +135,9 @@ public final class ConvStem {
 
   /**
    * Multiply-adds of the stem for one {@code height x width} image with {@code stages} channels per
-   * stage (see {@link #defaultChannels}).
+   * stage (see {@link #defaultChannels}), its first stage a patchify layer of side {@code patchify}
+   * (0: none).
    */
-  public static long macs(int channels, List<Integer> stages, int width, int height, int imageWidth,
-      boolean deep) {
-    return macs(channels, stages, width, height, imageWidth, deep, 0);
-  }
-
-  /** {@link #macs} for a stem whose first stage is a patchify layer of side {@code patchify} (0: none). */
   public static long macs(int channels, List<Integer> stages, int width, int height, int imageWidth,
       boolean deep, int patchify) {
     long macs = 0;

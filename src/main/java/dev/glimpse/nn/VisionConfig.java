@@ -61,17 +61,11 @@ public record VisionConfig(
       ConvStem.layersFor(patchSize); // validates the patch size
     }
     if (stemPatchify != null) {
-      if (stem.equals(PATCH_STEM)) {
-        throw new IllegalArgumentException("vision stemPatchify " + stemPatchify + " needs a convolutional stem ('"
-            + CONV_STEM + "' or '" + DEEP_CONV_STEM + "'), but the stem is '" + stem + "'");
-      }
+      requireConvStem(stem, "stemPatchify", stemPatchify);
       ConvStem.stagesFor(patchSize, stemPatchify); // validates it
     }
     if (stemChannels != null) {
-      if (stem.equals(PATCH_STEM)) {
-        throw new IllegalArgumentException("vision stemChannels " + stemChannels + " needs a convolutional stem ('"
-            + CONV_STEM + "' or '" + DEEP_CONV_STEM + "'), but the stem is '" + stem + "'");
-      }
+      requireConvStem(stem, "stemChannels", stemChannels);
       int stages = ConvStem.stagesFor(patchSize, stemPatchify == null ? 0 : stemPatchify);
       if (stemChannels.size() != stages || stemChannels.stream().anyMatch(c -> c == null || c <= 0)) {
         throw new IllegalArgumentException("vision stemChannels must be " + stages + " positive channel counts (one"
@@ -86,6 +80,14 @@ public record VisionConfig(
     }
     if (channels <= 0) {
       throw new IllegalArgumentException("channels must be > 0, got " + channels);
+    }
+  }
+
+  // Options of the convolutional stem are refused with the patch stem.
+  private static void requireConvStem(String stem, String field, Object value) {
+    if (stem.equals(PATCH_STEM)) {
+      throw new IllegalArgumentException("vision " + field + " " + value + " needs a convolutional stem ('"
+          + CONV_STEM + "' or '" + DEEP_CONV_STEM + "'), but the stem is '" + stem + "'");
     }
   }
 

@@ -11,6 +11,7 @@ import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.Json;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /** Evaluates any checkpoint on a split of the data it was trained on, with its task's metrics. */
 public final class CheckpointEval {
@@ -44,13 +45,14 @@ public final class CheckpointEval {
 
   /**
    * @param count examples to evaluate (0: the recipe's test size)
-   * @param eval decoding and batch size; null for the recipe's own ({@link #saved})
+   * @param choose the decoding and batch size to use, given the recipe's own ({@link #saved})
    * @param out folder for result files (official formats) and metrics.json
    */
-  public static JsonObject run(Path checkpoint, Split split, int count, EvalConfig eval, Path out, PrintStream info) {
+  public static JsonObject run(Path checkpoint, Split split, int count, UnaryOperator<EvalConfig> choose, Path out,
+      PrintStream info) {
     Path dir = Checkpoint.resolve(checkpoint);
     JsonObject config = Checkpoint.readConfig(dir);
-    EvalConfig settings = eval != null ? eval : saved(config, dir);
+    EvalConfig settings = choose.apply(saved(config, dir));
     String task = config.has("task") ? config.get("task").getAsString() : "captions";
     if (!config.has("data")) {
       throw new GlimpseException(dir + " does not say which data it was trained on (no \"data\" in config.json)");

@@ -202,7 +202,7 @@ class ConvStemTest {
     // to 4x4 from 24 channels, and the same stride-1 layer at 4x4 and projection as before
     long patchifyMacs = 8L * 8 * 24 * 3 * 16 + 8L * 8 * 24 * 24 * 9 + 4L * 4 * 32 * 24 * 9 + 4L * 4 * 32 * 32 * 9
         + 4L * 4 * 32 * 32;
-    long deepMacs = ConvStem.macs(3, List.of(32, 32, 32), 32, 32, 32, true);
+    long deepMacs = ConvStem.macs(3, List.of(32, 32, 32), 32, 32, 32, true, 0);
     assertEquals(deepMacs - patchifyMacs, deep.forwardMacs(4) - patchify.forwardMacs(4));
 
     IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
