@@ -42,8 +42,17 @@ public final class TrainBench {
     try (NDManager manager = NDManager.newBaseManager(); ParameterStore store = new ParameterStore(manager, 1)) {
       GitModel model = new GitModel(store.root(), config);
       LmBatch batch = randomBatch(config, batchSize, textTokens);
-      TrainConfig train = new TrainConfig(steps + 1, batchSize, 1, 1e-4, 1, 0, 0.01, 0.9, 0.999, 1e-8, 1.0, 0.1, 1,
-          1000, 0, textTokens + 1);
+      TrainConfig train = TrainConfig.defaults().with(t -> {
+        t.steps = steps + 1;
+        t.batchSize = batchSize;
+        t.learningRate = 1e-4;
+        t.minLrRatio = 1;
+        t.warmupSteps = 0;
+        t.weightDecay = 0.01;
+        t.seed = 1;
+        t.logEvery = 1000;
+        t.maxTextTokens = textTokens + 1;
+      });
       try (AdamW opt = AdamW.of(store, train)) {
         Trainer<LmBatch> trainer = new Trainer<>(train, store, new LmObjective(model, 0.1), (s, m) -> batch, opt,
             RunLog.none(), null, true);

@@ -1,5 +1,6 @@
 package dev.glimpse.cli;
 
+import dev.glimpse.nn.TransformerConfig;
 import com.google.gson.JsonObject;
 import dev.glimpse.bench.PackingBench;
 import dev.glimpse.model.GenLipConfig;
@@ -36,7 +37,7 @@ public final class BenchPackingCommand implements Callable<Integer> {
     if (images < 2 || budget < 1 || repeats < 1 || layers < 1) {
       throw new dev.glimpse.util.GlimpseException("--images must be >= 2 and --budget, --repeats, --layers >= 1");
     }
-    GenLipConfig config = GenLipConfig.of(96, 16, 192, layers, 6, 512, 24).withNativeResolution(budget);
+    GenLipConfig config = GenLipConfig.of(96, 16, TransformerConfig.preLn(192, layers, 6)).withVocabSize(512).withMaxTextPositions(24).withNativeResolution(budget);
     if (rowTokens > 0) {
       config = config.withPackTokens(rowTokens);
     }

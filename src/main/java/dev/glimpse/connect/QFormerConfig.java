@@ -27,6 +27,14 @@ public record QFormerConfig(TransformerConfig layers, int numQueries, int crossA
     }
   }
 
+  /**
+   * A Q-Former of {@code layers} with {@code numQueries} queries, cross-attention in every layer,
+   * reading features as wide as itself (set the tower's width with {@link #withMemoryWidth}).
+   */
+  public static QFormerConfig of(TransformerConfig layers, int numQueries) {
+    return new QFormerConfig(layers, numQueries, 1, layers.width());
+  }
+
   public int width() {
     return layers.width();
   }

@@ -55,21 +55,68 @@ public record GenerationConfig(
   }
 
   public static GenerationConfig beam(int maxNewTokens, int numBeams, double lengthPenalty, boolean earlyStopping) {
-    return new GenerationConfig(Strategy.BEAM, maxNewTokens, numBeams, lengthPenalty, earlyStopping, 1.0, 0, 1.0, 0,
-        true);
+    return greedy(maxNewTokens).with(b -> {
+      b.strategy = Strategy.BEAM;
+      b.numBeams = numBeams;
+      b.lengthPenalty = lengthPenalty;
+      b.earlyStopping = earlyStopping;
+    });
   }
 
   public static GenerationConfig sample(int maxNewTokens, double temperature, int topK, double topP, long seed) {
-    return new GenerationConfig(Strategy.SAMPLE, maxNewTokens, 1, 1.0, false, temperature, topK, topP, seed, true);
+    return greedy(maxNewTokens).with(b -> {
+      b.strategy = Strategy.SAMPLE;
+      b.temperature = temperature;
+      b.topK = topK;
+      b.topP = topP;
+      b.seed = seed;
+    });
   }
 
   public GenerationConfig withCache(boolean cache) {
-    return new GenerationConfig(strategy, maxNewTokens, numBeams, lengthPenalty, earlyStopping, temperature, topK,
-        topP, seed, cache);
+    return with(b -> b.useCache = cache);
   }
 
   public GenerationConfig withMaxNewTokens(int n) {
-    return new GenerationConfig(strategy, n, numBeams, lengthPenalty, earlyStopping, temperature, topK, topP, seed,
-        useCache);
+    return with(b -> b.maxNewTokens = n);
+  }
+
+  /** A copy of {@code this} with the changes {@code change} makes to a {@link Builder}. */
+  public GenerationConfig with(java.util.function.Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return b.build();
+  }
+
+  /** The fields of a {@link GenerationConfig}, set by name; {@link #build} validates them. */
+  public static final class Builder {
+    public Strategy strategy;
+    public int maxNewTokens;
+    public int numBeams;
+    public double lengthPenalty;
+    public boolean earlyStopping;
+    public double temperature;
+    public int topK;
+    public double topP;
+    public long seed;
+    public boolean useCache;
+
+    public Builder(GenerationConfig from) {
+      strategy = from.strategy;
+      maxNewTokens = from.maxNewTokens;
+      numBeams = from.numBeams;
+      lengthPenalty = from.lengthPenalty;
+      earlyStopping = from.earlyStopping;
+      temperature = from.temperature;
+      topK = from.topK;
+      topP = from.topP;
+      seed = from.seed;
+      useCache = from.useCache;
+    }
+
+    public GenerationConfig build() {
+      return new GenerationConfig(strategy, maxNewTokens, numBeams, lengthPenalty, earlyStopping, temperature, topK,
+          topP, seed, useCache);
+    }
   }
 }

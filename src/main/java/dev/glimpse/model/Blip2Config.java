@@ -56,6 +56,17 @@ public record Blip2Config(
     this(vision, qformer, text, vocabSize, maxTextPositions, positionOffset, imageTokenId, tieWordEmbeddings, null);
   }
 
+  /**
+   * BLIP-2 on a GenLIP vision tower: the Q-Former {@code qformer} (its memory width set to the tower's)
+   * feeds the language model {@code text} (learned positions with OPT's offset of 2, tied head);
+   * {@code imageTokenId} is the last id of the vocabulary; 64 text positions.
+   */
+  public static Blip2Config onGenLip(GenLipConfig tower, QFormerConfig qformer, TransformerConfig text,
+      int imageTokenId) {
+    return new Blip2Config(null, qformer.withMemoryWidth(tower.width()), text, imageTokenId + 1, 64, 2, imageTokenId,
+        true, tower);
+  }
+
   /** The vision tower this config names. */
   public VisionTower.Spec tower() {
     return new VisionTower.Spec(vision, genlipVision);
@@ -66,8 +77,11 @@ public record Blip2Config(
    * memory width follows the encoder's width.
    */
   public Blip2Config withGenLipVision(GenLipConfig genlip) {
-    return new Blip2Config(null, qformer.withMemoryWidth(genlip.width()), text, vocabSize, maxTextPositions,
-        positionOffset, imageTokenId, tieWordEmbeddings, genlip);
+    return with(b -> {
+      b.vision = null;
+      b.qformer = qformer.withMemoryWidth(genlip.width());
+      b.genlipVision = genlip;
+    });
   }
 
   /** Visual tokens per image: the number of queries. */
@@ -82,8 +96,7 @@ public record Blip2Config(
 
   @Override
   public Blip2Config withVocabSize(int n) {
-    return new Blip2Config(vision, qformer, text, Math.max(n, imageTokenId + 1), maxTextPositions, positionOffset,
-        imageTokenId, tieWordEmbeddings, genlipVision);
+    return with(b -> b.vocabSize = Math.max(n, imageTokenId + 1));
   }
 
   @Override
@@ -94,5 +107,42 @@ public record Blip2Config(
   @Override
   public int maxTextLength() {
     return maxTextPositions - imageTokens();
+  }
+
+  /** A copy of {@code this} with the changes {@code change} makes to a {@link Builder}. */
+  public Blip2Config with(java.util.function.Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return b.build();
+  }
+
+  /** The fields of a {@link Blip2Config}, set by name; {@link #build} validates them. */
+  public static final class Builder {
+    public VisionConfig vision;
+    public QFormerConfig qformer;
+    public TransformerConfig text;
+    public int vocabSize;
+    public int maxTextPositions;
+    public int positionOffset;
+    public int imageTokenId;
+    public boolean tieWordEmbeddings;
+    public GenLipConfig genlipVision;
+
+    public Builder(Blip2Config from) {
+      vision = from.vision;
+      qformer = from.qformer;
+      text = from.text;
+      vocabSize = from.vocabSize;
+      maxTextPositions = from.maxTextPositions;
+      positionOffset = from.positionOffset;
+      imageTokenId = from.imageTokenId;
+      tieWordEmbeddings = from.tieWordEmbeddings;
+      genlipVision = from.genlipVision;
+    }
+
+    public Blip2Config build() {
+      return new Blip2Config(vision, qformer, text, vocabSize, maxTextPositions, positionOffset, imageTokenId,
+          tieWordEmbeddings, genlipVision);
+    }
   }
 }

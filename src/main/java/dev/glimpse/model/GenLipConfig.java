@@ -76,27 +76,28 @@ public record GenLipConfig(
   }
 
   /**
-   * Pre-LN stack of {@code layers x width}, 2D rotary base 100 (grids and captions here span tens of
-   * positions, so a smaller base than LLaMA's 10000 keeps every frequency useful), fixed resolution.
+   * GenLIP at fixed resolution on {@code stack} with 2D rotary base 100 (grids and captions here span
+   * tens of positions, so a smaller base than LLaMA's 10000 keeps every frequency useful); 64 text
+   * positions, the vocabulary set from the tokenizer when a run starts.
    */
-  public static GenLipConfig of(int imageSize, int patchSize, int width, int layers, int heads, int vocabSize,
-      int maxTextPositions) {
-    TransformerConfig base = TransformerConfig.preLn(width, layers, heads);
-    TransformerConfig stack = new TransformerConfig(base.width(), base.layers(), base.heads(), base.kvHeads(),
-        base.mlpHidden(), base.norm(), base.normEps(), base.preNorm(), base.finalNorm(), base.activation(),
-        base.gatedMlp(), base.attentionBias(), base.mlpBias(), 100, base.initStd());
-    return new GenLipConfig(imageSize, patchSize, stack, vocabSize, maxTextPositions, 0, new int[0], 0, 64);
+  public static GenLipConfig of(int imageSize, int patchSize, TransformerConfig stack) {
+    return new GenLipConfig(imageSize, patchSize, stack.with(t -> t.ropeTheta = 100), 1, 64, 0, new int[0], 0, 64);
+  }
+
+  public GenLipConfig withMaxTextPositions(int n) {
+    return with(b -> b.maxTextPositions = n);
   }
 
   /** Native aspect ratio with {@code maxPatches} per image at evaluation, training budgets drawn from {@code budgets}. */
   public GenLipConfig withNativeResolution(int patches, int... budgets) {
-    return new GenLipConfig(imageSize, patchSize, transformer, vocabSize, maxTextPositions, patches, budgets,
-        packTokens, textPositionStart);
+    return with(b -> {
+      b.maxPatches = patches;
+      b.trainBudgets = budgets;
+    });
   }
 
   public GenLipConfig withInitStd(double std) {
-    return new GenLipConfig(imageSize, patchSize, transformer.withInitStd(std), vocabSize, maxTextPositions,
-        maxPatches, trainBudgets, packTokens, textPositionStart);
+    return with(b -> b.transformer = transformer.withInitStd(std));
   }
 
   public boolean isNative() {
@@ -115,8 +116,7 @@ public record GenLipConfig(
 
   /** The same model packing training rows of {@code tokens} (0: each batch's longest sequence). */
   public GenLipConfig withPackTokens(int tokens) {
-    return new GenLipConfig(imageSize, patchSize, transformer, vocabSize, maxTextPositions, maxPatches, trainBudgets,
-        tokens, textPositionStart);
+    return with(b -> b.packTokens = tokens);
   }
 
   /** Patch grid side at fixed resolution. */
@@ -145,8 +145,7 @@ public record GenLipConfig(
 
   @Override
   public GenLipConfig withVocabSize(int n) {
-    return new GenLipConfig(imageSize, patchSize, transformer, n, maxTextPositions, maxPatches, trainBudgets,
-        packTokens, textPositionStart);
+    return with(b -> b.vocabSize = n);
   }
 
   /**
@@ -158,8 +157,11 @@ public record GenLipConfig(
     if (!(recipeModel instanceof GenLipConfig r)) {
       return this;
     }
-    return new GenLipConfig(imageSize, patchSize, transformer, vocabSize, maxTextPositions, r.maxPatches,
-        r.trainBudgets, r.packTokens, textPositionStart);
+    return with(b -> {
+      b.maxPatches = r.maxPatches;
+      b.trainBudgets = r.trainBudgets;
+      b.packTokens = r.packTokens;
+    });
   }
 
   @Override
@@ -182,5 +184,42 @@ public record GenLipConfig(
         + ", vocabSize=" + vocabSize + ", maxTextPositions=" + maxTextPositions + ", maxPatches=" + maxPatches
         + ", trainBudgets=" + Arrays.toString(trainBudgets) + ", packTokens=" + packTokens
         + ", textPositionStart=" + textPositionStart + "]";
+  }
+
+  /** A copy of {@code this} with the changes {@code change} makes to a {@link Builder}. */
+  public GenLipConfig with(java.util.function.Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return b.build();
+  }
+
+  /** The fields of a {@link GenLipConfig}, set by name; {@link #build} validates them. */
+  public static final class Builder {
+    public int imageSize;
+    public int patchSize;
+    public TransformerConfig transformer;
+    public int vocabSize;
+    public int maxTextPositions;
+    public int maxPatches;
+    public int[] trainBudgets;
+    public int packTokens;
+    public int textPositionStart;
+
+    public Builder(GenLipConfig from) {
+      imageSize = from.imageSize;
+      patchSize = from.patchSize;
+      transformer = from.transformer;
+      vocabSize = from.vocabSize;
+      maxTextPositions = from.maxTextPositions;
+      maxPatches = from.maxPatches;
+      trainBudgets = from.trainBudgets;
+      packTokens = from.packTokens;
+      textPositionStart = from.textPositionStart;
+    }
+
+    public GenLipConfig build() {
+      return new GenLipConfig(imageSize, patchSize, transformer, vocabSize, maxTextPositions, maxPatches,
+          trainBudgets, packTokens, textPositionStart);
+    }
   }
 }

@@ -48,23 +48,25 @@ public record GitConfig(
     }
   }
 
-  /** Our GIT: pre-LN ViT and decoder (pre-LN, final norm, GELU), tied head, projection with LayerNorm. */
-  public static GitConfig of(int imageSize, int patchSize, int visionWidth, int visionLayers, int visionHeads,
-      int width, int layers, int heads, int vocabSize, int maxTextPositions) {
-    TransformerConfig visionStack = TransformerConfig.preLn(visionWidth, visionLayers, visionHeads);
-    VisionConfig vision = new VisionConfig(imageSize, patchSize, 3, visionStack, false, true, false, false);
-    return new GitConfig(vision, TransformerConfig.preLn(width, layers, heads), vocabSize, maxTextPositions,
-        false, true, true, false, 0);
+  /**
+   * Our GIT: the image encoder {@code vision}, the text transformer {@code decoder}, a projection with
+   * LayerNorm, a tied head, 64 text positions; the vocabulary size is set from the tokenizer when a
+   * run starts ({@link #withVocabSize}).
+   */
+  public static GitConfig of(VisionConfig vision, TransformerConfig decoder) {
+    return new GitConfig(vision, decoder, 1, 64, false, true, true, false, 0);
   }
 
   /** Benchmark config "tiny": D=256, 4+4 layers, 64x64 images with 8x8 patches (64 image tokens). */
   public static GitConfig tiny(int vocabSize) {
-    return of(64, 8, 256, 4, 4, 256, 4, 4, vocabSize, 64);
+    return of(VisionConfig.vit(64, 8, TransformerConfig.preLn(256, 4, 4)), TransformerConfig.preLn(256, 4, 4))
+        .withVocabSize(vocabSize);
   }
 
   /** Benchmark config "small": D=512, 6+6 layers, 64x64 images with 8x8 patches (64 image tokens). */
   public static GitConfig small(int vocabSize) {
-    return of(64, 8, 512, 6, 8, 512, 6, 8, vocabSize, 64);
+    return of(VisionConfig.vit(64, 8, TransformerConfig.preLn(512, 6, 8)), TransformerConfig.preLn(512, 6, 8))
+        .withVocabSize(vocabSize);
   }
 
   @Override
@@ -89,8 +91,7 @@ public record GitConfig(
 
   @Override
   public GitConfig withVocabSize(int n) {
-    return new GitConfig(vision, decoder, n, maxTextPositions, textEmbeddingNorm, projectionNorm,
-        tieWordEmbeddings, headBias, numTemporalEmbeddings);
+    return with(b -> b.vocabSize = n);
   }
 
   /**
@@ -120,8 +121,10 @@ public record GitConfig(
    * embeddings, projection and temporal embeddings, which follow the decoder's value).
    */
   public GitConfig withInitStd(double std) {
-    return new GitConfig(vision.withEncoder(vision.encoder().withInitStd(std)), decoder.withInitStd(std), vocabSize,
-        maxTextPositions, textEmbeddingNorm, projectionNorm, tieWordEmbeddings, headBias, numTemporalEmbeddings);
+    return with(b -> {
+      b.vision = vision.withEncoder(vision.encoder().withInitStd(std));
+      b.decoder = decoder.withInitStd(std);
+    });
   }
 
   /** The same model with a convolutional stem in the image encoder ({@link ConvStem}). */
@@ -131,14 +134,12 @@ public record GitConfig(
 
   /** The same model with another image-encoder stem (see {@link VisionConfig#stem}). */
   public GitConfig withStem(String stem) {
-    return new GitConfig(vision.withStem(stem), decoder, vocabSize, maxTextPositions,
-        textEmbeddingNorm, projectionNorm, tieWordEmbeddings, headBias, numTemporalEmbeddings);
+    return with(b -> b.vision = vision.withStem(stem));
   }
 
   /** The same model with these channels per stage of its convolutional stem ({@link VisionConfig#stemChannels}). */
   public GitConfig withStemChannels(Integer... perStage) {
-    return new GitConfig(vision.withStemChannels(List.of(perStage)), decoder, vocabSize, maxTextPositions,
-        textEmbeddingNorm, projectionNorm, tieWordEmbeddings, headBias, numTemporalEmbeddings);
+    return with(b -> b.vision = vision.withStemChannels(List.of(perStage)));
   }
 
   /**
@@ -148,13 +149,15 @@ public record GitConfig(
    */
   public GitConfig withStemPatchify(int k, Integer... perStage) {
     List<Integer> channels = perStage.length == 0 ? null : List.of(perStage);
-    return new GitConfig(vision.withStemPatchify(k, channels), decoder, vocabSize, maxTextPositions,
-        textEmbeddingNorm, projectionNorm, tieWordEmbeddings, headBias, numTemporalEmbeddings);
+    return with(b -> b.vision = vision.withStemPatchify(k, channels));
+  }
+
+  public GitConfig withMaxTextPositions(int n) {
+    return with(b -> b.maxTextPositions = n);
   }
 
   public GitConfig withTemporalEmbeddings(int frames) {
-    return new GitConfig(vision, decoder, vocabSize, maxTextPositions, textEmbeddingNorm, projectionNorm,
-        tieWordEmbeddings, headBias, frames);
+    return with(b -> b.numTemporalEmbeddings = frames);
   }
 
   public int width() {
@@ -168,5 +171,42 @@ public record GitConfig(
 
   static NormType textNorm() {
     return NormType.LAYER_NORM;
+  }
+
+  /** A copy of {@code this} with the changes {@code change} makes to a {@link Builder}. */
+  public GitConfig with(java.util.function.Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return b.build();
+  }
+
+  /** The fields of a {@link GitConfig}, set by name; {@link #build} validates them. */
+  public static final class Builder {
+    public VisionConfig vision;
+    public TransformerConfig decoder;
+    public int vocabSize;
+    public int maxTextPositions;
+    public boolean textEmbeddingNorm;
+    public boolean projectionNorm;
+    public boolean tieWordEmbeddings;
+    public boolean headBias;
+    public int numTemporalEmbeddings;
+
+    public Builder(GitConfig from) {
+      vision = from.vision;
+      decoder = from.decoder;
+      vocabSize = from.vocabSize;
+      maxTextPositions = from.maxTextPositions;
+      textEmbeddingNorm = from.textEmbeddingNorm;
+      projectionNorm = from.projectionNorm;
+      tieWordEmbeddings = from.tieWordEmbeddings;
+      headBias = from.headBias;
+      numTemporalEmbeddings = from.numTemporalEmbeddings;
+    }
+
+    public GitConfig build() {
+      return new GitConfig(vision, decoder, vocabSize, maxTextPositions, textEmbeddingNorm, projectionNorm,
+          tieWordEmbeddings, headBias, numTemporalEmbeddings);
+    }
   }
 }

@@ -72,6 +72,14 @@ public record LlavaConfig(
         imageTokenId, tieWordEmbeddings, null);
   }
 
+  /**
+   * LLaVA on a GenLIP vision tower: a GELU MLP projector, the language model {@code text} with a tied
+   * head, {@code imageTokenId} as the last id of the vocabulary, 64 text positions.
+   */
+  public static LlavaConfig onGenLip(GenLipConfig tower, TransformerConfig text, int imageTokenId) {
+    return new LlavaConfig(null, 0, false, ActivationType.GELU, text, imageTokenId + 1, 64, imageTokenId, true, tower);
+  }
+
   /** The vision tower this config names. */
   public VisionTower.Spec tower() {
     return new VisionTower.Spec(vision, genlipVision);
@@ -79,8 +87,12 @@ public record LlavaConfig(
 
   /** The same model with a GenLIP encoder as its vision tower (the CLIP tower removed). */
   public LlavaConfig withGenLipVision(GenLipConfig genlip) {
-    return new LlavaConfig(null, 0, false, projectorActivation, text, vocabSize, maxTextPositions, imageTokenId,
-        tieWordEmbeddings, genlip);
+    return with(b -> {
+      b.vision = null;
+      b.visionFeatureLayer = 0;
+      b.dropClassToken = false;
+      b.genlipVision = genlip;
+    });
   }
 
   /** Visual tokens per image (the image token is repeated this many times in a prompt). */
@@ -95,8 +107,7 @@ public record LlavaConfig(
 
   @Override
   public LlavaConfig withVocabSize(int n) {
-    return new LlavaConfig(vision, visionFeatureLayer, dropClassToken, projectorActivation, text,
-        Math.max(n, imageTokenId + 1), maxTextPositions, imageTokenId, tieWordEmbeddings, genlipVision);
+    return with(b -> b.vocabSize = Math.max(n, imageTokenId + 1));
   }
 
   @Override
@@ -108,5 +119,44 @@ public record LlavaConfig(
   @Override
   public int maxTextLength() {
     return maxTextPositions - imageTokens();
+  }
+
+  /** A copy of {@code this} with the changes {@code change} makes to a {@link Builder}. */
+  public LlavaConfig with(java.util.function.Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return b.build();
+  }
+
+  /** The fields of a {@link LlavaConfig}, set by name; {@link #build} validates them. */
+  public static final class Builder {
+    public VisionConfig vision;
+    public int visionFeatureLayer;
+    public boolean dropClassToken;
+    public ActivationType projectorActivation;
+    public TransformerConfig text;
+    public int vocabSize;
+    public int maxTextPositions;
+    public int imageTokenId;
+    public boolean tieWordEmbeddings;
+    public GenLipConfig genlipVision;
+
+    public Builder(LlavaConfig from) {
+      vision = from.vision;
+      visionFeatureLayer = from.visionFeatureLayer;
+      dropClassToken = from.dropClassToken;
+      projectorActivation = from.projectorActivation;
+      text = from.text;
+      vocabSize = from.vocabSize;
+      maxTextPositions = from.maxTextPositions;
+      imageTokenId = from.imageTokenId;
+      tieWordEmbeddings = from.tieWordEmbeddings;
+      genlipVision = from.genlipVision;
+    }
+
+    public LlavaConfig build() {
+      return new LlavaConfig(vision, visionFeatureLayer, dropClassToken, projectorActivation, text, vocabSize,
+          maxTextPositions, imageTokenId, tieWordEmbeddings, genlipVision);
+    }
   }
 }

@@ -69,24 +69,30 @@ public record TransformerConfig(
         true, true, ActivationType.GELU, false, true, true, 0, 0.02);
   }
 
+  /**
+   * A LLaMA-style stack: pre-norm RMSNorm 1e-6, SwiGLU MLP of {@code mlpHidden}, rotary positions
+   * (base 10000), no biases, as many key/value heads as query heads.
+   */
+  public static TransformerConfig llama(int width, int layers, int heads, int mlpHidden) {
+    return new TransformerConfig(width, layers, heads, heads, mlpHidden, NormType.RMS_NORM, 1e-6, true, true,
+        ActivationType.SILU, true, false, false, 10_000, 0.02);
+  }
+
   public int headDim() {
     return width / heads;
   }
 
   public TransformerConfig withLayers(int n) {
-    return new TransformerConfig(width, n, heads, kvHeads, mlpHidden, norm, normEps, preNorm, finalNorm,
-        activation, gatedMlp, attentionBias, mlpBias, ropeTheta, initStd);
+    return with(b -> b.layers = n);
   }
 
   public TransformerConfig withMlpHidden(int n) {
-    return new TransformerConfig(width, layers, heads, kvHeads, n, norm, normEps, preNorm, finalNorm,
-        activation, gatedMlp, attentionBias, mlpBias, ropeTheta, initStd);
+    return with(b -> b.mlpHidden = n);
   }
 
   /** The same stack with initial weight matrices of standard deviation {@code std}. */
   public TransformerConfig withInitStd(double std) {
-    return new TransformerConfig(width, layers, heads, kvHeads, mlpHidden, norm, normEps, preNorm, finalNorm,
-        activation, gatedMlp, attentionBias, mlpBias, ropeTheta, std);
+    return with(b -> b.initStd = std);
   }
 
   /** Multiply-accumulates per token in the linear layers of the whole stack (attention scores excluded). */
@@ -95,5 +101,54 @@ public record TransformerConfig(
     long attention = (long) width * width * 2 + 2L * width * kvWidth;
     long mlp = (long) width * mlpHidden * (gatedMlp ? 3 : 2);
     return layers * (attention + mlp);
+  }
+
+  /** A copy of {@code this} with the changes {@code change} makes to a {@link Builder}. */
+  public TransformerConfig with(java.util.function.Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return b.build();
+  }
+
+  /** The fields of a {@link TransformerConfig}, set by name; {@link #build} validates them. */
+  public static final class Builder {
+    public int width;
+    public int layers;
+    public int heads;
+    public int kvHeads;
+    public int mlpHidden;
+    public NormType norm;
+    public double normEps;
+    public boolean preNorm;
+    public boolean finalNorm;
+    public ActivationType activation;
+    public boolean gatedMlp;
+    public boolean attentionBias;
+    public boolean mlpBias;
+    public double ropeTheta;
+    public double initStd;
+
+    public Builder(TransformerConfig from) {
+      width = from.width;
+      layers = from.layers;
+      heads = from.heads;
+      kvHeads = from.kvHeads;
+      mlpHidden = from.mlpHidden;
+      norm = from.norm;
+      normEps = from.normEps;
+      preNorm = from.preNorm;
+      finalNorm = from.finalNorm;
+      activation = from.activation;
+      gatedMlp = from.gatedMlp;
+      attentionBias = from.attentionBias;
+      mlpBias = from.mlpBias;
+      ropeTheta = from.ropeTheta;
+      initStd = from.initStd;
+    }
+
+    public TransformerConfig build() {
+      return new TransformerConfig(width, layers, heads, kvHeads, mlpHidden, norm, normEps, preNorm, finalNorm,
+          activation, gatedMlp, attentionBias, mlpBias, ropeTheta, initStd);
+    }
   }
 }

@@ -97,10 +97,14 @@ public record VisionConfig(
     this(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, PATCH_STEM, null, null);
   }
 
+  /** Our ViT: the patch-convolution stem with a bias, no CLS token, no extra norms around the stack. */
+  public static VisionConfig vit(int imageSize, int patchSize, TransformerConfig encoder) {
+    return new VisionConfig(imageSize, patchSize, 3, encoder, false, true, false, false);
+  }
+
   /** The same encoder with another transformer stack. */
   public VisionConfig withEncoder(TransformerConfig stack) {
-    return new VisionConfig(imageSize, patchSize, channels, stack, classToken, patchBias, preNorm, postNorm, stem,
-        stemChannels, stemPatchify);
+    return with(b -> b.encoder = stack);
   }
 
   /**
@@ -108,14 +112,16 @@ public record VisionConfig(
    * #DEEP_CONV_STEM}) and its default layers and channels.
    */
   public VisionConfig withStem(String newStem) {
-    return new VisionConfig(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, newStem,
-        null, null);
+    return with(b -> {
+      b.stem = newStem;
+      b.stemChannels = null;
+      b.stemPatchify = null;
+    });
   }
 
   /** The same convolutional stem with these channels per stage ({@link #stemChannels}). */
   public VisionConfig withStemChannels(List<Integer> perStage) {
-    return new VisionConfig(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, stem,
-        perStage, stemPatchify);
+    return with(b -> b.stemChannels = perStage);
   }
 
   /**
@@ -123,8 +129,10 @@ public record VisionConfig(
    * #stemPatchify}) and these channels per stage (null: the default schedule's last stages).
    */
   public VisionConfig withStemPatchify(int k, List<Integer> perStage) {
-    return new VisionConfig(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm, stem,
-        perStage, k);
+    return with(b -> {
+      b.stemChannels = perStage;
+      b.stemPatchify = k;
+    });
   }
 
   /**
@@ -165,5 +173,46 @@ public record VisionConfig(
 
   public int width() {
     return encoder.width();
+  }
+
+  /** A copy of {@code this} with the changes {@code change} makes to a {@link Builder}. */
+  public VisionConfig with(java.util.function.Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return b.build();
+  }
+
+  /** The fields of a {@link VisionConfig}, set by name; {@link #build} validates them. */
+  public static final class Builder {
+    public int imageSize;
+    public int patchSize;
+    public int channels;
+    public TransformerConfig encoder;
+    public boolean classToken;
+    public boolean patchBias;
+    public boolean preNorm;
+    public boolean postNorm;
+    public String stem;
+    public List<Integer> stemChannels;
+    public Integer stemPatchify;
+
+    public Builder(VisionConfig from) {
+      imageSize = from.imageSize;
+      patchSize = from.patchSize;
+      channels = from.channels;
+      encoder = from.encoder;
+      classToken = from.classToken;
+      patchBias = from.patchBias;
+      preNorm = from.preNorm;
+      postNorm = from.postNorm;
+      stem = from.stem;
+      stemChannels = from.stemChannels;
+      stemPatchify = from.stemPatchify;
+    }
+
+    public VisionConfig build() {
+      return new VisionConfig(imageSize, patchSize, channels, encoder, classToken, patchBias, preNorm, postNorm,
+          stem, stemChannels, stemPatchify);
+    }
   }
 }

@@ -7,8 +7,6 @@ import dev.glimpse.model.Blip2Config;
 import dev.glimpse.model.GenLipConfig;
 import dev.glimpse.model.GitConfig;
 import dev.glimpse.model.LlavaConfig;
-import dev.glimpse.nn.ActivationType;
-import dev.glimpse.nn.NormType;
 import dev.glimpse.nn.TransformerConfig;
 import dev.glimpse.nn.VisionConfig;
 import dev.glimpse.train.TrainConfig;
@@ -78,7 +76,16 @@ public final class Recipes {
   /** GIT-tiny (D=256, 4+4 layers) on synthetic scenes, 3000 steps: a longer, stronger run (~1 h on 2 cores). */
   public static Recipe gitTiny() {
     GitConfig model = GitConfig.tiny(1);
-    TrainConfig train = new TrainConfig(3000, 32, 1, 6e-4, 0.05, 150, 0.05, 0.9, 0.98, 1e-8, 1.0, 0.1, 42, 20, 500, 32);
+    TrainConfig train = TrainConfig.defaults().with(t -> {
+      t.steps = 3000;
+      t.learningRate = 6e-4;
+      t.minLrRatio = 0.05;
+      t.warmupSteps = 150;
+      t.beta2 = 0.98;
+      t.logEvery = 20;
+      t.checkpointEvery = 500;
+      t.maxTextTokens = 32;
+    });
     return new Recipe("git-tiny", "GIT-tiny (D=256, 4+4 layers) on synthetic scenes; ~1 h on 2 cores.", "captions",
         model, train, DataConfig.synthetic(500_000, 1000), TokenizerConfig.bpe(512), EvalConfig.greedy(24));
   }
@@ -86,7 +93,15 @@ public final class Recipes {
   /** GIT-small (D=512, 6+6 layers) on synthetic scenes; several hours on 2 cores, minutes on a GPU. */
   public static Recipe gitSmall() {
     GitConfig model = GitConfig.small(1);
-    TrainConfig train = new TrainConfig(5000, 32, 1, 3e-4, 0.05, 250, 0.05, 0.9, 0.98, 1e-8, 1.0, 0.1, 42, 20, 500, 32);
+    TrainConfig train = TrainConfig.defaults().with(t -> {
+      t.steps = 5000;
+      t.minLrRatio = 0.05;
+      t.warmupSteps = 250;
+      t.beta2 = 0.98;
+      t.logEvery = 20;
+      t.checkpointEvery = 500;
+      t.maxTextTokens = 32;
+    });
     return new Recipe("git-small", "GIT-small (D=512, 6+6 layers) on synthetic scenes; hours on 2 cores.", "captions",
         model, train, DataConfig.synthetic(1_000_000, 1000), TokenizerConfig.bpe(512), EvalConfig.greedy(24));
   }
@@ -115,14 +130,21 @@ public final class Recipes {
   static GitConfig quickModel(int imageSize, int patchSize, int maxText, int width, int encoderLayers,
       int decoderLayers) {
     int heads = width / 32;
-    return GitConfig.of(imageSize, patchSize, width, encoderLayers, heads, width, decoderLayers, heads, 1, maxText)
+    return GitConfig.of(VisionConfig.vit(imageSize, patchSize, TransformerConfig.preLn(width, encoderLayers, heads)), TransformerConfig.preLn(width, decoderLayers, heads)).withMaxTextPositions(maxText)
         .withInitStd(0.1);
   }
 
   /** AdamW at 3e-4 with warmup, cosine to 5%, label smoothing 0.1, batch {@code batch}. */
   static TrainConfig quickTrain(int steps, int batch, int maxText) {
-    return new TrainConfig(steps, batch, 1, 3e-4, 0.05, Math.min(100, steps / 10), 0.05, 0.9, 0.98, 1e-8, 1.0, 0.1,
-        42, 10, 250, maxText);
+    return TrainConfig.defaults().with(t -> {
+      t.steps = steps;
+      t.batchSize = batch;
+      t.minLrRatio = 0.05;
+      t.warmupSteps = Math.min(100, steps / 10);
+      t.beta2 = 0.98;
+      t.checkpointEvery = 250;
+      t.maxTextTokens = maxText;
+    });
   }
 
   /**
@@ -227,7 +249,7 @@ public final class Recipes {
    * the quick GIT. Fixed resolution: 96x96 letterboxed, 36 patches.
    */
   static GenLipConfig genlipModel() {
-    return GenLipConfig.of(96, 16, 192, 7, 6, 1, 24).withInitStd(0.1);
+    return GenLipConfig.of(96, 16, TransformerConfig.preLn(192, 7, 6)).withMaxTextPositions(24).withInitStd(0.1);
   }
 
   /**
@@ -296,8 +318,7 @@ public final class Recipes {
    */
   static TransformerConfig connectorText(boolean llama) {
     return llama
-        ? new TransformerConfig(192, 3, 6, 6, 512, NormType.RMS_NORM, 1e-6, true, true, ActivationType.SILU, true,
-            false, false, 10_000, 0.1)
+        ? TransformerConfig.llama(192, 3, 6, 512).withInitStd(0.1)
         : TransformerConfig.preLn(192, 3, 6).withInitStd(0.1);
   }
 
@@ -309,8 +330,7 @@ public final class Recipes {
    * {@code ./glimpse train --recipe llava-genlip-tiny --vision-tower runs/genlip-s1 --out runs/llava-genlip}.
    */
   public static Recipe llavaGenlipTiny() {
-    LlavaConfig model = new LlavaConfig(null, 0, false, ActivationType.GELU, connectorText(true),
-        CONNECTOR_IMAGE_TOKEN + 1, 64, CONNECTOR_IMAGE_TOKEN, true, genlipModel());
+    LlavaConfig model = LlavaConfig.onGenLip(genlipModel(), connectorText(true), CONNECTOR_IMAGE_TOKEN);
     return new Recipe("llava-genlip-tiny",
         "LLaVA (MLP projector, 3x192 LLaMA-style LM) on a frozen GenLIP tower (use --vision-tower GENLIP_RUN); 1500 steps.",
         SceneTextTask.NAME, model, quickTrain(1500, 32, 24).withFreeze(List.of(VisionTowers.PREFIX)),
@@ -324,10 +344,8 @@ public final class Recipes {
    */
   public static Recipe blip2GenlipTiny() {
     GenLipConfig tower = genlipModel();
-    QFormerConfig qformer = new QFormerConfig(TransformerConfig.preLn(192, 2, 6).withInitStd(0.1), 16, 1,
-        tower.width());
-    Blip2Config model = new Blip2Config(null, qformer, connectorText(false), CONNECTOR_IMAGE_TOKEN + 1, 64, 2,
-        CONNECTOR_IMAGE_TOKEN, true, tower);
+    QFormerConfig qformer = QFormerConfig.of(TransformerConfig.preLn(192, 2, 6).withInitStd(0.1), 16);
+    Blip2Config model = Blip2Config.onGenLip(tower, qformer, connectorText(false), CONNECTOR_IMAGE_TOKEN);
     return new Recipe("blip2-genlip-tiny",
         "BLIP-2 (Q-Former 2x192, 16 queries, 3x192 LM) on a frozen GenLIP tower (use --vision-tower GENLIP_RUN); 1500 steps.",
         SceneTextTask.NAME, model, quickTrain(1500, 32, 24).withFreeze(List.of(VisionTowers.PREFIX)),

@@ -1,5 +1,7 @@
 package dev.glimpse.train;
 
+import dev.glimpse.nn.ParameterGroup;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,6 +22,8 @@ import java.util.List;
  * @param maxTextTokens longest token sequence (prompt + target + BOS/EOS) fed to the model
  * @param freeze parameter-name prefixes kept fixed during training (e.g. {@code "vision."}: a
  *     pre-trained vision tower, LLaVA's first stage); each must match at least one parameter
+ * @param groups parameter groups with their own learning-rate multiplier, weight decay and frozen
+ *     flag ({@link ParameterGroup}); {@code freeze} entries are frozen groups too
  */
 public record TrainConfig(
     int steps,
@@ -38,7 +42,8 @@ public record TrainConfig(
     int logEvery,
     int checkpointEvery,
     int maxTextTokens,
-    List<String> freeze) {
+    List<String> freeze,
+    List<ParameterGroup> groups) {
 
   public TrainConfig {
     if (freeze == null) {
@@ -50,6 +55,7 @@ public record TrainConfig(
       }
     }
     freeze = List.copyOf(freeze);
+    groups = groups == null ? List.of() : List.copyOf(groups); // recipes written before groups existed
     if (steps <= 0) {
       throw new IllegalArgumentException("steps must be > 0, got " + steps);
     }
@@ -94,57 +100,133 @@ public record TrainConfig(
     }
   }
 
-  /** Defaults for small runs: AdamW (0.9, 0.999, 1e-8), wd 0.05, clip 1.0, smoothing 0.1. */
-  public static TrainConfig defaults(int steps, int batchSize, double learningRate) {
-    return new TrainConfig(steps, batchSize, 1, learningRate, 0.1, Math.min(500, steps / 10), 0.05, 0.9, 0.999,
-        1e-8, 1.0, 0.1, 42, 10, 0, 40);
+  /**
+   * Defaults for small runs: 1000 steps of 32, AdamW at 3e-4 (0.9, 0.999, 1e-8) with 100 warmup
+   * steps and cosine decay to 10%, weight decay 0.05, clipping at 1.0, label smoothing 0.1 (GIT),
+   * seed 42, a log record every 10 steps, a checkpoint at the end, 40 text tokens. Recipes change
+   * what they need by name: {@code TrainConfig.defaults().withSteps(3000).with(t -> t.beta2 = 0.98)}.
+   */
+  public static TrainConfig defaults() {
+    return new TrainConfig(1000, 32, 1, 3e-4, 0.1, 100, 0.05, 0.9, 0.999, 1e-8, 1.0, 0.1, 42, 10, 0, 40,
+        List.of(), List.of());
   }
 
+  /** These settings for {@code n} steps (warmup shortened to fit). */
   public TrainConfig withSteps(int n) {
-    return new TrainConfig(n, batchSize, gradAccumulation, learningRate, minLrRatio, Math.min(warmupSteps, n),
-        weightDecay, beta1, beta2, eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens, freeze);
+    return with(t -> {
+      t.steps = n;
+      t.warmupSteps = Math.min(t.warmupSteps, n);
+    });
   }
 
   public TrainConfig withBatchSize(int n) {
-    return new TrainConfig(steps, n, gradAccumulation, learningRate, minLrRatio, warmupSteps, weightDecay, beta1,
-        beta2, eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens, freeze);
+    return with(t -> t.batchSize = n);
   }
 
   public TrainConfig withSeed(long s) {
-    return new TrainConfig(steps, batchSize, gradAccumulation, learningRate, minLrRatio, warmupSteps, weightDecay,
-        beta1, beta2, eps, gradClip, labelSmoothing, s, logEvery, checkpointEvery, maxTextTokens, freeze);
+    return with(t -> t.seed = s);
   }
 
   public TrainConfig withLogging(int logEveryN, int checkpointEveryN) {
-    return new TrainConfig(steps, batchSize, gradAccumulation, learningRate, minLrRatio, warmupSteps, weightDecay,
-        beta1, beta2, eps, gradClip, labelSmoothing, seed, logEveryN, checkpointEveryN, maxTextTokens, freeze);
+    return with(t -> {
+      t.logEvery = logEveryN;
+      t.checkpointEvery = checkpointEveryN;
+    });
   }
 
   public TrainConfig withGradAccumulation(int n) {
-    return new TrainConfig(steps, batchSize, n, learningRate, minLrRatio, warmupSteps, weightDecay, beta1, beta2,
-        eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens, freeze);
+    return with(t -> t.gradAccumulation = n);
   }
 
   public TrainConfig withLearningRate(double lr, int warmup) {
-    return new TrainConfig(steps, batchSize, gradAccumulation, lr, minLrRatio, warmup, weightDecay, beta1, beta2,
-        eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens, freeze);
+    return with(t -> {
+      t.learningRate = lr;
+      t.warmupSteps = warmup;
+    });
   }
 
-  /** Settings without frozen parameters. */
-  public TrainConfig(int steps, int batchSize, int gradAccumulation, double learningRate, double minLrRatio,
-      int warmupSteps, double weightDecay, double beta1, double beta2, double eps, double gradClip,
-      double labelSmoothing, long seed, int logEvery, int checkpointEvery, int maxTextTokens) {
-    this(steps, batchSize, gradAccumulation, learningRate, minLrRatio, warmupSteps, weightDecay, beta1, beta2, eps,
-        gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens, List.of());
+  public TrainConfig withMaxTextTokens(int n) {
+    return with(t -> t.maxTextTokens = n);
   }
 
   public TrainConfig withFreeze(List<String> prefixes) {
-    return new TrainConfig(steps, batchSize, gradAccumulation, learningRate, minLrRatio, warmupSteps, weightDecay,
-        beta1, beta2, eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens, prefixes);
+    return with(t -> t.freeze = prefixes);
+  }
+
+  public TrainConfig withGroups(List<ParameterGroup> parameterGroups) {
+    return with(t -> t.groups = parameterGroups);
+  }
+
+  /**
+   * The parameter groups the optimizer uses: {@link #groups}, then every {@link #freeze} prefix as a
+   * frozen group.
+   */
+  public List<ParameterGroup> parameterGroups() {
+    List<ParameterGroup> all = new ArrayList<>(groups);
+    for (String prefix : freeze) {
+      all.add(ParameterGroup.frozen(prefix));
+    }
+    return all;
   }
 
   /** Examples per optimizer step. */
   public int examplesPerStep() {
     return batchSize * gradAccumulation;
+  }
+
+  /** A copy of {@code this} with the changes {@code change} makes to a {@link Builder}. */
+  public TrainConfig with(java.util.function.Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return b.build();
+  }
+
+  /** The fields of a {@link TrainConfig}, set by name; {@link #build} validates them. */
+  public static final class Builder {
+    public int steps;
+    public int batchSize;
+    public int gradAccumulation;
+    public double learningRate;
+    public double minLrRatio;
+    public int warmupSteps;
+    public double weightDecay;
+    public double beta1;
+    public double beta2;
+    public double eps;
+    public double gradClip;
+    public double labelSmoothing;
+    public long seed;
+    public int logEvery;
+    public int checkpointEvery;
+    public int maxTextTokens;
+    public List<String> freeze;
+    public List<ParameterGroup> groups;
+
+    public Builder(TrainConfig from) {
+      steps = from.steps;
+      batchSize = from.batchSize;
+      gradAccumulation = from.gradAccumulation;
+      learningRate = from.learningRate;
+      minLrRatio = from.minLrRatio;
+      warmupSteps = from.warmupSteps;
+      weightDecay = from.weightDecay;
+      beta1 = from.beta1;
+      beta2 = from.beta2;
+      eps = from.eps;
+      gradClip = from.gradClip;
+      labelSmoothing = from.labelSmoothing;
+      seed = from.seed;
+      logEvery = from.logEvery;
+      checkpointEvery = from.checkpointEvery;
+      maxTextTokens = from.maxTextTokens;
+      freeze = from.freeze;
+      groups = from.groups;
+    }
+
+    public TrainConfig build() {
+      return new TrainConfig(steps, batchSize, gradAccumulation, learningRate, minLrRatio, warmupSteps, weightDecay,
+          beta1, beta2, eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens, freeze,
+          groups);
+    }
   }
 }

@@ -29,7 +29,7 @@ class GenLipVisionTowerTest {
   void connectorsReadGenLipVisualTokensAndTrainTheTowerThroughThem() {
     try (NDManager manager = NDManager.newBaseManager();
         ParameterStore store = new ParameterStore(manager, 5)) {
-      GenLipModel tower = new GenLipModel(store.root().sub("vision"), GenLipConfig.of(12, 4, 32, 2, 2, 40, 16));
+      GenLipModel tower = new GenLipModel(store.root().sub("vision"), GenLipConfig.of(12, 4, TransformerConfig.preLn(32, 2, 2)).withVocabSize(40).withMaxTextPositions(16));
       MlpProjector projector = new MlpProjector(store.root().sub("projector"), 32, 48, ActivationType.GELU, 0.02);
       QFormer qformer = new QFormer(store.root().sub("qformer"),
           new QFormerConfig(TransformerConfig.preLn(24, 2, 4), 5, 1, 32));

@@ -1,5 +1,7 @@
 package dev.glimpse.generate;
 
+import dev.glimpse.nn.TransformerConfig;
+import dev.glimpse.nn.VisionConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -31,7 +33,7 @@ class GeneratorTest {
     manager = NDManager.newBaseManager();
     store = new ParameterStore(manager, 11);
     // larger init so that random logits are spread out (clear argmax margins)
-    GitConfig base = GitConfig.of(16, 8, 32, 2, 4, 32, 2, 4, VOCAB, 40);
+    GitConfig base = GitConfig.of(VisionConfig.vit(16, 8, TransformerConfig.preLn(32, 2, 4)), TransformerConfig.preLn(32, 2, 4)).withVocabSize(VOCAB).withMaxTextPositions(40);
     model = new GitModel(store.root(), base);
     for (var p : store.all()) {
       if (p.kind() == dev.glimpse.nn.Parameter.Kind.WEIGHT || p.kind() == dev.glimpse.nn.Parameter.Kind.EMBEDDING) {

@@ -1,5 +1,7 @@
 package dev.glimpse.hf;
 
+import dev.glimpse.nn.TransformerConfig;
+import dev.glimpse.nn.VisionConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,7 +105,7 @@ class HfWeightFilesTest {
   @Test
   void aGlimpseModelHfCannotExpressIsRefusedWithTheReasons() {
     // our own GIT: pre-LN decoder with a final norm and a tied head, which HF's GitForCausalLM cannot hold
-    GitConfig config = GitConfig.of(16, 8, 16, 1, 2, 16, 1, 2, 20, 8);
+    GitConfig config = GitConfig.of(VisionConfig.vit(16, 8, TransformerConfig.preLn(16, 1, 2)), TransformerConfig.preLn(16, 1, 2)).withVocabSize(20).withMaxTextPositions(8);
     Path ckpt = tmp.resolve("native");
     try (ParameterStore store = new ParameterStore(manager, 1)) {
       Models.create(config, store.root());

@@ -1,5 +1,6 @@
 package dev.glimpse.model;
 
+import dev.glimpse.nn.TransformerConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +47,7 @@ class GenLipModelTest {
   }
 
   static GenLipConfig config() {
-    return GenLipConfig.of(12, PATCH, 32, 2, 2, VOCAB, 16).withInitStd(0.2).withNativeResolution(9, 6, 9);
+    return GenLipConfig.of(12, PATCH, TransformerConfig.preLn(32, 2, 2)).withVocabSize(VOCAB).withMaxTextPositions(16).withInitStd(0.2).withNativeResolution(9, 6, 9);
   }
 
   @AfterAll
@@ -216,7 +217,7 @@ class GenLipModelTest {
 
   @Test
   void stageTwoKeepsTheArchitectureAndTakesTheRecipesInput() {
-    GenLipConfig stage1 = GenLipConfig.of(12, PATCH, 32, 2, 2, 77, 16);
+    GenLipConfig stage1 = GenLipConfig.of(12, PATCH, TransformerConfig.preLn(32, 2, 2)).withVocabSize(77).withMaxTextPositions(16);
     ModelConfig stage2 = stage1.continuedUnder(config());
     GenLipConfig g = (GenLipConfig) stage2;
     assertEquals(77, g.vocabSize());

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * two towers is refused (the CLI test checks that HuggingFace export refuses a GenLIP tower).
  */
 class GenLipTowerModelsTest {
-  private static final GenLipConfig TOWER = GenLipConfig.of(12, 4, 32, 2, 2, 40, 16); // 3x3 patches, D=32
+  private static final GenLipConfig TOWER = GenLipConfig.of(12, 4, TransformerConfig.preLn(32, 2, 2)).withVocabSize(40).withMaxTextPositions(16); // 3x3 patches, D=32
 
   private static TransformerConfig llamaText() {
     return new TransformerConfig(24, 1, 2, 2, 48, NormType.RMS_NORM, 1e-6, true, true, ActivationType.SILU, true,

@@ -1,5 +1,7 @@
 package dev.glimpse.model;
 
+import dev.glimpse.nn.TransformerConfig;
+import dev.glimpse.nn.VisionConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +25,7 @@ class GitModelTest {
   static void setUp() {
     manager = NDManager.newBaseManager();
     store = new ParameterStore(manager, 7);
-    GitConfig cfg = GitConfig.of(16, 8, 32, 2, 4, 32, 2, 4, VOCAB, 16);
+    GitConfig cfg = GitConfig.of(VisionConfig.vit(16, 8, TransformerConfig.preLn(32, 2, 4)), TransformerConfig.preLn(32, 2, 4)).withVocabSize(VOCAB).withMaxTextPositions(16);
     model = new GitModel(store.root(), cfg);
   }
 

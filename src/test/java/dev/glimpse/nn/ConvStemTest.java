@@ -103,10 +103,10 @@ class ConvStemTest {
 
   @Test
   void configRoundTripAndValidation() {
-    GitConfig git = GitConfig.of(32, 8, 32, 1, 2, 32, 1, 2, 10, 8).withConvStem();
+    GitConfig git = GitConfig.of(VisionConfig.vit(32, 8, TransformerConfig.preLn(32, 1, 2)), TransformerConfig.preLn(32, 1, 2)).withVocabSize(10).withMaxTextPositions(8).withConvStem();
     GitConfig back = (GitConfig) Models.parse(GitConfig.TYPE, Models.toJson(git), "test");
     assertEquals(VisionConfig.CONV_STEM, back.vision().stem());
-    assertTrue(git.forwardMacs(4) > GitConfig.of(32, 8, 32, 1, 2, 32, 1, 2, 10, 8).forwardMacs(4) / 2);
+    assertTrue(git.forwardMacs(4) > GitConfig.of(VisionConfig.vit(32, 8, TransformerConfig.preLn(32, 1, 2)), TransformerConfig.preLn(32, 1, 2)).withVocabSize(10).withMaxTextPositions(8).forwardMacs(4) / 2);
     GitConfig deep = git.withStem(VisionConfig.DEEP_CONV_STEM);
     GitConfig deepBack = (GitConfig) Models.parse(GitConfig.TYPE, Models.toJson(deep), "test");
     assertEquals(VisionConfig.DEEP_CONV_STEM, deepBack.vision().stem());
@@ -129,7 +129,7 @@ class ConvStemTest {
 
   @Test
   void stemChannelsPerStageAreBuiltCountedSavedAndChecked() {
-    GitConfig deep = GitConfig.of(32, 8, 32, 1, 2, 32, 1, 2, 10, 8).withStem(VisionConfig.DEEP_CONV_STEM);
+    GitConfig deep = GitConfig.of(VisionConfig.vit(32, 8, TransformerConfig.preLn(32, 1, 2)), TransformerConfig.preLn(32, 1, 2)).withVocabSize(10).withMaxTextPositions(8).withStem(VisionConfig.DEEP_CONV_STEM);
     GitConfig narrow = deep.withStemChannels(16, 16, 32);
     assertEquals(List.of(32, 32, 32), deep.vision().stemStageChannels(), "the default: twice max(16, D/8, D/4, D/2)");
     assertEquals(null, deep.vision().stemChannels(), "the default is not written out");
@@ -153,13 +153,13 @@ class ConvStemTest {
         && count.getMessage().contains("patchSize 8"), count.getMessage());
     assertThrows(IllegalArgumentException.class, () -> deep.withStemChannels(16, 0, 32));
     IllegalArgumentException patch = assertThrows(IllegalArgumentException.class,
-        () -> GitConfig.of(32, 8, 32, 1, 2, 32, 1, 2, 10, 8).withStemChannels(16, 16, 32));
+        () -> GitConfig.of(VisionConfig.vit(32, 8, TransformerConfig.preLn(32, 1, 2)), TransformerConfig.preLn(32, 1, 2)).withVocabSize(10).withMaxTextPositions(8).withStemChannels(16, 16, 32));
     assertTrue(patch.getMessage().contains("needs a convolutional stem"), patch.getMessage());
   }
 
   @Test
   void patchifyStemReplacesTheFirstStridedLayersWithOneNonOverlappingConvolution() {
-    GitConfig deep = GitConfig.of(32, 8, 32, 1, 2, 32, 1, 2, 10, 8).withStem(VisionConfig.DEEP_CONV_STEM);
+    GitConfig deep = GitConfig.of(VisionConfig.vit(32, 8, TransformerConfig.preLn(32, 1, 2)), TransformerConfig.preLn(32, 1, 2)).withVocabSize(10).withMaxTextPositions(8).withStem(VisionConfig.DEEP_CONV_STEM);
     GitConfig patchify = deep.withStemPatchify(4, 24, 32);
     assertEquals(2, ConvStem.stagesFor(8, 4), "a 4x4 layer, then one stride-2 stage to reach 8x8 patches");
     assertEquals(List.of(32, 32), deep.withStemPatchify(4).vision().stemStageChannels(),
@@ -214,7 +214,7 @@ class ConvStemTest {
       assertTrue(e.getMessage().contains("power of two from 2 to the patch size 8"), e.getMessage());
     }
     IllegalArgumentException patch = assertThrows(IllegalArgumentException.class,
-        () -> GitConfig.of(32, 8, 32, 1, 2, 32, 1, 2, 10, 8).withStemPatchify(4, 16, 32));
+        () -> GitConfig.of(VisionConfig.vit(32, 8, TransformerConfig.preLn(32, 1, 2)), TransformerConfig.preLn(32, 1, 2)).withVocabSize(10).withMaxTextPositions(8).withStemPatchify(4, 16, 32));
     assertTrue(patch.getMessage().contains("stemPatchify 4 needs a convolutional stem"), patch.getMessage());
   }
 }

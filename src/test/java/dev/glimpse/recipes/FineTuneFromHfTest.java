@@ -1,5 +1,7 @@
 package dev.glimpse.recipes;
 
+import dev.glimpse.nn.TransformerConfig;
+import dev.glimpse.nn.VisionConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,8 +29,20 @@ class FineTuneFromHfTest {
 
   /** A tiny captioning run: 8 synthetic images, batches of 4; the model comes from --init. */
   static Recipe recipe(int steps) {
-    TrainConfig train = new TrainConfig(steps, 4, 1, 2e-3, 1.0, 0, 0.0, 0.9, 0.98, 1e-8, 1.0, 0.0, 3, 1, 0, 24);
-    return new Recipe("finetune-test", "unit test", "captions", GitConfig.of(32, 8, 32, 1, 4, 32, 1, 4, 1, 32), train,
+    TrainConfig train = TrainConfig.defaults().with(t -> {
+      t.steps = steps;
+      t.batchSize = 4;
+      t.learningRate = 2e-3;
+      t.minLrRatio = 1.0;
+      t.warmupSteps = 0;
+      t.weightDecay = 0.0;
+      t.beta2 = 0.98;
+      t.labelSmoothing = 0.0;
+      t.seed = 3;
+      t.logEvery = 1;
+      t.maxTextTokens = 24;
+    });
+    return new Recipe("finetune-test", "unit test", "captions", GitConfig.of(VisionConfig.vit(32, 8, TransformerConfig.preLn(32, 1, 4)), TransformerConfig.preLn(32, 1, 4)).withMaxTextPositions(32), train,
         DataConfig.synthetic(8, 4), new TokenizerConfig(400, 2, 50, null), EvalConfig.greedy(8));
   }
 

@@ -1,5 +1,7 @@
 package dev.glimpse.recipes;
 
+import dev.glimpse.nn.TransformerConfig;
+import dev.glimpse.nn.VisionConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -104,8 +106,17 @@ class PackTextsTest {
 
   @Test
   void aPackedVqaRunTrainsAndEvaluates(@TempDir Path dir) {
-    GitConfig model = GitConfig.of(32, 8, 32, 2, 4, 32, 2, 4, 1, 32);
-    TrainConfig train = new TrainConfig(6, 4, 1, 1e-3, 0.1, 2, 0.05, 0.9, 0.98, 1e-8, 1.0, 0.1, 7, 1, 0, 32);
+    GitConfig model = GitConfig.of(VisionConfig.vit(32, 8, TransformerConfig.preLn(32, 2, 4)), TransformerConfig.preLn(32, 2, 4)).withMaxTextPositions(32);
+    TrainConfig train = TrainConfig.defaults().with(t -> {
+      t.steps = 6;
+      t.batchSize = 4;
+      t.learningRate = 1e-3;
+      t.warmupSteps = 2;
+      t.beta2 = 0.98;
+      t.seed = 7;
+      t.logEvery = 1;
+      t.maxTextTokens = 32;
+    });
     Recipe recipe = new Recipe("vqa-packed-test", "unit-test recipe", VqaTask.NAME, model, train,
         DataConfig.synthetic(200, 6).withCaptionMix(0.5).withPackedTexts(true), new TokenizerConfig(400, 2, 100, null),
         EvalConfig.greedy(4));

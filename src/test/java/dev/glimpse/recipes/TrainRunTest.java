@@ -1,5 +1,7 @@
 package dev.glimpse.recipes;
 
+import dev.glimpse.nn.TransformerConfig;
+import dev.glimpse.nn.VisionConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,8 +26,18 @@ class TrainRunTest {
 
   /** A recipe small enough for unit tests: 32x32 input, 2+2 layers of width 32. */
   static Recipe tiny(int steps) {
-    GitConfig model = GitConfig.of(32, 8, 32, 2, 4, 32, 2, 4, 1, 32);
-    TrainConfig train = new TrainConfig(steps, 4, 2, 1e-3, 0.1, 3, 0.05, 0.9, 0.98, 1e-8, 1.0, 0.1, 7, 1, 0, 32);
+    GitConfig model = GitConfig.of(VisionConfig.vit(32, 8, TransformerConfig.preLn(32, 2, 4)), TransformerConfig.preLn(32, 2, 4)).withMaxTextPositions(32);
+    TrainConfig train = TrainConfig.defaults().with(t -> {
+      t.steps = steps;
+      t.batchSize = 4;
+      t.gradAccumulation = 2;
+      t.learningRate = 1e-3;
+      t.warmupSteps = 3;
+      t.beta2 = 0.98;
+      t.seed = 7;
+      t.logEvery = 1;
+      t.maxTextTokens = 32;
+    });
     return new Recipe("tiny-test", "unit-test recipe", "captions", model, train, DataConfig.synthetic(1000, 8),
         new TokenizerConfig(400, 2, 200, null), EvalConfig.greedy(16));
   }

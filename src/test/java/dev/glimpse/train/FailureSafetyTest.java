@@ -1,5 +1,7 @@
 package dev.glimpse.train;
 
+import dev.glimpse.nn.TransformerConfig;
+import dev.glimpse.nn.VisionConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,8 +35,19 @@ class FailureSafetyTest {
     try (NDManager manager = NDManager.newBaseManager();
         HfTokenizer tok = new BpeTrainer(300, 1).train(ToyData.allCaptions());
         ParameterStore store = new ParameterStore(manager, 1)) {
-      GitModel model = new GitModel(store.root(), GitConfig.of(32, 8, 32, 1, 4, 32, 1, 4, tok.vocabSize(), 16));
-      TrainConfig cfg = new TrainConfig(10, 4, 1, 1e-3, 0.1, 1, 0.0, 0.9, 0.999, 1e-8, 1.0, 0.0, 1, 1, 2, 16);
+      GitModel model = new GitModel(store.root(), GitConfig.of(VisionConfig.vit(32, 8, TransformerConfig.preLn(32, 1, 4)), TransformerConfig.preLn(32, 1, 4)).withVocabSize(tok.vocabSize()).withMaxTextPositions(16));
+      TrainConfig cfg = TrainConfig.defaults().with(t -> {
+        t.steps = 10;
+        t.batchSize = 4;
+        t.learningRate = 1e-3;
+        t.warmupSteps = 1;
+        t.weightDecay = 0.0;
+        t.labelSmoothing = 0.0;
+        t.seed = 1;
+        t.logEvery = 1;
+        t.checkpointEvery = 2;
+        t.maxTextTokens = 16;
+      });
       LmBatchSource source = new LmBatchSource(new ToyData(8), new LmBatcher(tok, ImageTransform.square(32), 16, 1),
           4, 1, 1);
       LmObjective real = new LmObjective(model, 0.0);
@@ -61,7 +74,7 @@ class FailureSafetyTest {
     try (NDManager manager = NDManager.newBaseManager();
         HfTokenizer tok = new BpeTrainer(300, 1).train(ToyData.allCaptions());
         ParameterStore store = new ParameterStore(manager, 1)) {
-      new GitModel(store.root(), GitConfig.of(32, 8, 32, 1, 4, 32, 1, 4, tok.vocabSize(), 16));
+      new GitModel(store.root(), GitConfig.of(VisionConfig.vit(32, 8, TransformerConfig.preLn(32, 1, 4)), TransformerConfig.preLn(32, 1, 4)).withVocabSize(tok.vocabSize()).withMaxTextPositions(16));
       Path ckpt = dir.resolve("checkpoint");
       JsonObject config = new JsonObject();
       config.addProperty("model_type", "git");

@@ -1,5 +1,6 @@
 package dev.glimpse.train;
 
+import dev.glimpse.nn.TransformerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,10 +33,19 @@ class GenLipTrainingTest {
     try (NDManager manager = NDManager.newBaseManager();
         HfTokenizer tok = new BpeTrainer(400, 1).train(ToyData.allCaptions());
         ParameterStore store = new ParameterStore(manager, 1)) {
-      GenLipConfig cfg = GenLipConfig.of(32, 8, 64, 3, 4, tok.vocabSize(), 16).withNativeResolution(16, 9, 16)
+      GenLipConfig cfg = GenLipConfig.of(32, 8, TransformerConfig.preLn(64, 3, 4)).withVocabSize(tok.vocabSize()).withMaxTextPositions(16).withNativeResolution(16, 9, 16)
           .withPackTokens(64);
       GenLipModel model = new GenLipModel(store.root(), cfg);
-      TrainConfig train = new TrainConfig(150, 8, 1, 3e-3, 0.1, 10, 0.01, 0.9, 0.999, 1e-8, 1.0, 0.0, 3, 10, 0, 16);
+      TrainConfig train = TrainConfig.defaults().with(t -> {
+        t.steps = 150;
+        t.batchSize = 8;
+        t.learningRate = 3e-3;
+        t.warmupSteps = 10;
+        t.weightDecay = 0.01;
+        t.labelSmoothing = 0.0;
+        t.seed = 3;
+        t.maxTextTokens = 16;
+      });
       ImageTransform transform = ImageTransform.square(32);
       PackedBatcher batcher = new PackedBatcher(new LmBatcher(tok, transform, 16, 1), cfg.patchSize(), cfg.budgets(),
           cfg.textPositionStart(), cfg.rowTokens());

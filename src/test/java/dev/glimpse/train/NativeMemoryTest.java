@@ -1,5 +1,7 @@
 package dev.glimpse.train;
 
+import dev.glimpse.nn.TransformerConfig;
+import dev.glimpse.nn.VisionConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,10 +57,19 @@ class NativeMemoryTest {
     try (NDManager manager = NDManager.newBaseManager();
         HfTokenizer tok = new BpeTrainer(400, 1).train(ToyData.allCaptions());
         ParameterStore store = new ParameterStore(manager, 1)) {
-      GitModel model = new GitModel(store.root(), GitConfig.of(32, 8, 64, 2, 4, 64, 2, 4, tok.vocabSize(), 16));
+      GitModel model = new GitModel(store.root(), GitConfig.of(VisionConfig.vit(32, 8, TransformerConfig.preLn(64, 2, 4)), TransformerConfig.preLn(64, 2, 4)).withVocabSize(tok.vocabSize()).withMaxTextPositions(16));
       ImageTransform transform = ImageTransform.square(32);
       LmBatchSource source = new LmBatchSource(new ToyData(64), new LmBatcher(tok, transform, 16, 1), 8, 1, 3);
-      TrainConfig cfg = new TrainConfig(300, 8, 1, 1e-3, 0.1, 10, 0.01, 0.9, 0.999, 1e-8, 1.0, 0.1, 3, 50, 0, 16);
+      TrainConfig cfg = TrainConfig.defaults().with(t -> {
+        t.steps = 300;
+        t.batchSize = 8;
+        t.learningRate = 1e-3;
+        t.warmupSteps = 10;
+        t.weightDecay = 0.01;
+        t.seed = 3;
+        t.logEvery = 50;
+        t.maxTextTokens = 16;
+      });
       try (AdamW opt = AdamW.of(store, cfg)) {
         Trainer<LmBatch> trainer = new Trainer<>(cfg, store, new LmObjective(model, 0.1), source, opt,
             RunLog.none(), null, true);

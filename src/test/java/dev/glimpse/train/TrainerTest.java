@@ -1,5 +1,7 @@
 package dev.glimpse.train;
 
+import dev.glimpse.nn.TransformerConfig;
+import dev.glimpse.nn.VisionConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,9 +28,18 @@ class TrainerTest {
     try (NDManager manager = NDManager.newBaseManager();
         HfTokenizer tok = new BpeTrainer(400, 1).train(ToyData.allCaptions());
         ParameterStore store = new ParameterStore(manager, 1)) {
-      GitConfig cfg = GitConfig.of(32, 8, 64, 2, 4, 64, 2, 4, tok.vocabSize(), 16);
+      GitConfig cfg = GitConfig.of(VisionConfig.vit(32, 8, TransformerConfig.preLn(64, 2, 4)), TransformerConfig.preLn(64, 2, 4)).withVocabSize(tok.vocabSize()).withMaxTextPositions(16);
       GitModel model = new GitModel(store.root(), cfg);
-      TrainConfig train = new TrainConfig(150, 8, 1, 3e-3, 0.1, 10, 0.01, 0.9, 0.999, 1e-8, 1.0, 0.0, 3, 10, 0, 16);
+      TrainConfig train = TrainConfig.defaults().with(t -> {
+        t.steps = 150;
+        t.batchSize = 8;
+        t.learningRate = 3e-3;
+        t.warmupSteps = 10;
+        t.weightDecay = 0.01;
+        t.labelSmoothing = 0.0;
+        t.seed = 3;
+        t.maxTextTokens = 16;
+      });
       ImageTransform transform = ImageTransform.square(32);
       LmBatchSource source = new LmBatchSource(new ToyData(8), new LmBatcher(tok, transform, 16, 1), 8, 1, 3);
       try (AdamW opt = AdamW.of(store, train)) {
