@@ -69,6 +69,11 @@ public final class ParameterStore implements AutoCloseable {
     return out;
   }
 
+  /** Every parameter's name, in creation order. */
+  public List<String> names() {
+    return List.copyOf(parameters.keySet());
+  }
+
   public boolean contains(String name) {
     return parameters.containsKey(name);
   }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.glimpse.nn.Parameter;
+import dev.glimpse.nn.ParameterGroup;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.SafeTensors;
@@ -17,10 +18,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * AdamW (Loshchilov and Hutter) exactly as PyTorch's {@code torch.optim.AdamW}: decoupled weight decay
- * {@code p *= 1 - lr * wd} applied only to weight matrices ({@link Parameter.Kind#decays}), moments
- * with bias correction, {@code p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps)}. Frozen parameters are
- * skipped. Moments are saved with checkpoints so a resumed run continues exactly.
+ * AdamW (Loshchilov and Hutter) exactly as PyTorch's {@code torch.optim.AdamW} with parameter groups:
+ * decoupled weight decay {@code p *= 1 - lr * wd} applied to weight matrices ({@link
+ * Parameter.Kind#decays}) unless a group says otherwise, moments with bias correction, {@code p -= lr
+ * / bc1 * m / (sqrt(v) / sqrt(bc2) + eps)}, where a group's {@code lr} is the run's times its {@link
+ * ParameterGroup#lrScale}. Frozen parameters get no gradient and no optimizer state. Moments are
+ * saved with checkpoints so a resumed run continues exactly.
  */
 public final class AdamW implements AutoCloseable {
   private final ParameterStore params;
@@ -29,23 +32,55 @@ public final class AdamW implements AutoCloseable {
   private final double eps;
   private final double weightDecay;
   private final NDManager manager;
-  private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
+  private final List<ParameterGroup> groups;
+  private final Map<String, NDArray[]> moments = new LinkedHashMap<>(); // trainable parameters only
+  private final Map<String, Float> lrScales = new LinkedHashMap<>();
+  private final Map<String, Boolean> decays = new LinkedHashMap<>();
   private long step;
 
-  public AdamW(ParameterStore params, double beta1, double beta2, double eps, double weightDecay) {
+  /**
+   * @param groups parameter groups (frozen flags are set on the store here); each prefix must match a
+   *     parameter
+   * @throws GlimpseException when a group matches nothing
+   */
+  public AdamW(ParameterStore params, double beta1, double beta2, double eps, double weightDecay,
+      List<ParameterGroup> groups) {
+    List<String> problems = ParameterGroup.check(groups, params.names());
+    if (!problems.isEmpty()) {
+      throw new GlimpseException("parameter groups: " + String.join("; ", problems));
+    }
     this.params = params;
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.eps = eps;
     this.weightDecay = weightDecay;
+    this.groups = List.copyOf(groups);
     this.manager = params.manager().newSubManager();
     for (Parameter p : params.all()) {
+      ParameterGroup group = ParameterGroup.of(p.name(), groups);
+      p.setFrozen(group != null && group.frozen());
+      if (p.frozen()) {
+        continue;
+      }
+      lrScales.put(p.name(), group == null ? 1f : (float) group.learningRateScale());
+      decays.put(p.name(), group == null ? p.kind().decays() : group.decays(p));
       moments.put(p.name(), new NDArray[] {manager.zeros(p.shape()), manager.zeros(p.shape())});
     }
   }
 
+  /** Without groups: every parameter trains at the base rate. */
+  public AdamW(ParameterStore params, double beta1, double beta2, double eps, double weightDecay) {
+    this(params, beta1, beta2, eps, weightDecay, List.of());
+  }
+
+  /** The optimizer of a run: its betas, eps, weight decay and parameter groups ({@link TrainConfig#parameterGroups}). */
   public static AdamW of(ParameterStore params, TrainConfig cfg) {
-    return new AdamW(params, cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay());
+    return new AdamW(params, cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay(), cfg.parameterGroups());
+  }
+
+  /** The groups this optimizer was built with. */
+  public List<ParameterGroup> groups() {
+    return groups;
   }
 
   public long stepCount() {
@@ -88,12 +123,11 @@ public final class AdamW implements AutoCloseable {
     return out;
   }
 
-  /** One update with learning rate {@code lr}, then the gradients are zeroed. */
+  /** One update with learning rate {@code lr} (times each group's scale), then the gradients are zeroed. */
   public void step(double lr) {
     step++;
     double bc1 = 1 - Math.pow(beta1, step);
     double bc2 = 1 - Math.pow(beta2, step);
-    float stepSize = (float) (lr / bc1);
     float sqrtBc2 = (float) Math.sqrt(bc2);
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false); // in-place updates of leaves must not be recorded
@@ -104,10 +138,13 @@ public final class AdamW implements AutoCloseable {
         if (!w.hasGradient()) {
           continue;
         }
+        float scale = lrScales.get(p.name());
+        double groupLr = scale == 1f ? lr : lr * scale;
+        float stepSize = (float) (groupLr / bc1);
         NDArray g = w.getGradient();
         NDArray[] mv = moments.get(p.name());
-        if (weightDecay > 0 && p.kind().decays()) {
-          w.muli((float) (1 - lr * weightDecay));
+        if (weightDecay > 0 && decays.get(p.name())) {
+          w.muli((float) (1 - groupLr * weightDecay));
         }
         mv[0].muli((float) beta1).addi(g.mul((float) (1 - beta1)));
         mv[1].muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
@@ -129,7 +166,7 @@ public final class AdamW implements AutoCloseable {
     }
   }
 
-  /** Moments as tensors named {@code <param>.exp_avg} / {@code <param>.exp_avg_sq}. */
+  /** Moments of the trainable parameters as tensors named {@code <param>.exp_avg} / {@code <param>.exp_avg_sq}. */
   public List<SafeTensors.Tensor> stateTensors() {
     List<SafeTensors.Tensor> out = new ArrayList<>();
     for (Map.Entry<String, NDArray[]> e : moments.entrySet()) {
@@ -140,7 +177,10 @@ public final class AdamW implements AutoCloseable {
     return out;
   }
 
-  /** Restores moments and the step counter saved by {@link #stateTensors}. */
+  /**
+   * Restores moments and the step counter saved by {@link #stateTensors}; moments of parameters that
+   * are frozen here (saved by checkpoints that kept state for every parameter) are ignored.
+   */
   public void loadState(Map<String, SafeTensors.Tensor> tensors, long stepCount, String source) {
     for (Map.Entry<String, NDArray[]> e : moments.entrySet()) {
       for (int i = 0; i < 2; i++) {

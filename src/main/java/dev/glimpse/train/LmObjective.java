@@ -1,13 +1,15 @@
 package dev.glimpse.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.glimpse.data.LmBatch;
 import dev.glimpse.loss.LmLoss;
 import dev.glimpse.model.CaptioningModel;
 
-/** Teacher-forced language modelling on text targets (captions, answers) given images. */
+/** Teacher-forced language modelling on text targets (captions, answers) given images; logged as {@code loss_lm}. */
 public final class LmObjective implements Objective<LmBatch> {
+  /** The name of the LM loss in logs. */
+  public static final String NAME = "loss_lm";
+
   private final CaptioningModel model;
   private final LmLoss loss;
 
@@ -17,11 +19,11 @@ public final class LmObjective implements Objective<LmBatch> {
   }
 
   @Override
-  public Loss loss(LmBatch batch, NDManager manager) {
-    LmBatch.Tensors t = batch.toTensors(manager);
+  public Loss loss(LmBatch batch, Step step) {
+    LmBatch.Tensors t = batch.toTensors(step.manager());
     NDArray logits = batch.packed()
         ? model.forwardPacked(t.pixels(), t.inputIds(), t.positions(), t.textMask())
         : model.forward(t.pixels(), t.inputIds(), t.valid());
-    return new Loss(loss.forward(logits, t.targetIds(), t.lossWeights()), batch.targetTokens());
+    return Loss.named(NAME, loss.forward(logits, t.targetIds(), t.lossWeights()), batch.targetTokens());
   }
 }

@@ -1,11 +1,10 @@
 package dev.glimpse.train;
 
-import ai.djl.ndarray.NDManager;
 import dev.glimpse.data.PackedBatch;
 import dev.glimpse.loss.LmLoss;
 import dev.glimpse.model.GenLipModel;
 
-/** Language modelling on packed native-resolution batches (GenLIP stage 2). */
+/** Language modelling on packed native-resolution batches (GenLIP stage 2); logged as {@code loss_lm}. */
 public final class PackedLmObjective implements Objective<PackedBatch> {
   private final GenLipModel model;
   private final LmLoss loss;
@@ -16,8 +15,9 @@ public final class PackedLmObjective implements Objective<PackedBatch> {
   }
 
   @Override
-  public Loss loss(PackedBatch batch, NDManager manager) {
-    PackedBatch.Tensors t = batch.toTensors(manager);
-    return new Loss(loss.forward(model.forwardPacked(batch, t), t.targetIds(), t.lossWeights()), batch.targetTokens());
+  public Loss loss(PackedBatch batch, Step step) {
+    PackedBatch.Tensors t = batch.toTensors(step.manager());
+    return Loss.named(LmObjective.NAME, loss.forward(model.forwardPacked(batch, t), t.targetIds(), t.lossWeights()),
+        batch.targetTokens());
   }
 }

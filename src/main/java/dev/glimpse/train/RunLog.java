@@ -10,15 +10,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Appends one JSON object per line to a run's {@code metrics.jsonl}; keeps the losses for the plot. */
+/**
+ * Appends one JSON object per line to a run's {@code metrics.jsonl}; keeps the losses (the total and
+ * each named part, {@code loss_*}) for the plot.
+ */
 public final class RunLog implements AutoCloseable {
   public static final String FILE = "metrics.jsonl";
+  private static final String LOSS = "loss";
 
   private final Path file;
   private BufferedWriter writer;
-  private final List<double[]> losses = new ArrayList<>(); // (step, loss)
+  private final Map<String, List<double[]>> curves = new LinkedHashMap<>(); // name -> (step, value)
 
   /** Opens (appending) {@code dir/metrics.jsonl}; a resumed run first reloads earlier losses. */
   public RunLog(Path dir) {
@@ -30,10 +36,7 @@ public final class RunLog implements AutoCloseable {
           if (line.isBlank()) {
             continue;
           }
-          JsonObject o = com.google.gson.JsonParser.parseString(line).getAsJsonObject();
-          if (o.has("step") && o.has("loss")) {
-            losses.add(new double[] {o.get("step").getAsDouble(), o.get("loss").getAsDouble()});
-          }
+          keep(com.google.gson.JsonParser.parseString(line).getAsJsonObject());
         }
       }
       this.writer = open(file);
@@ -61,7 +64,7 @@ public final class RunLog implements AutoCloseable {
     if (file == null) {
       return;
     }
-    losses.removeIf(l -> l[0] > step);
+    curves.values().forEach(points -> points.removeIf(l -> l[0] > step));
     try {
       writer.close();
       List<String> kept = new ArrayList<>();
@@ -81,10 +84,21 @@ public final class RunLog implements AutoCloseable {
     }
   }
 
-  public void write(JsonObject record) {
-    if (record.has("step") && record.has("loss")) {
-      losses.add(new double[] {record.get("step").getAsDouble(), record.get("loss").getAsDouble()});
+  // The total loss and its parts of a record with a step.
+  private void keep(JsonObject record) {
+    if (!record.has("step")) {
+      return;
     }
+    double step = record.get("step").getAsDouble();
+    for (String key : record.keySet()) {
+      if ((key.equals(LOSS) || key.startsWith(LOSS + "_")) && record.get(key).isJsonPrimitive()) {
+        curves.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {step, record.get(key).getAsDouble()});
+      }
+    }
+  }
+
+  public void write(JsonObject record) {
+    keep(record);
     if (writer == null) {
       return;
     }
@@ -99,7 +113,20 @@ public final class RunLog implements AutoCloseable {
 
   /** (step, loss) pairs logged so far, including those of earlier runs in the same folder. */
   public List<double[]> losses() {
-    return losses;
+    return curves.getOrDefault(LOSS, List.of());
+  }
+
+  /**
+   * Every loss curve logged so far: {@code loss} (the total) first, then each named part ({@code
+   * loss_lm}, {@code loss_itc}, ...), as (step, value) pairs.
+   */
+  public Map<String, List<double[]>> lossCurves() {
+    Map<String, List<double[]>> out = new LinkedHashMap<>();
+    if (curves.containsKey(LOSS)) {
+      out.put(LOSS, curves.get(LOSS));
+    }
+    curves.forEach(out::putIfAbsent);
+    return out;
   }
 
   @Override

@@ -1,16 +1,18 @@
 package dev.glimpse.train;
 
-import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import com.google.gson.JsonObject;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.util.GlimpseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The one training loop every recipe uses: micro-batches with gradient accumulation, a finite-loss
- * check, global-norm clipping, AdamW with warmup + cosine, a JSONL record every {@code logEvery} steps,
+ * The one training loop every recipe uses: micro-batches with gradient accumulation (the {@link
+ * Objective} back-propagates each), a finite-loss check, global-norm clipping, AdamW with warmup +
+ * cosine, a JSONL record every {@code logEvery} steps with the loss, its named parts and stats,
  * checkpoints every {@code checkpointEvery} steps and at the end. Each step runs in its own NDScope so
  * native memory stays flat.
  */
@@ -71,24 +73,29 @@ public final class Trainer<B> {
         Progress progress = new Progress("train", start.step(), config.steps(), quiet)) {
       for (long step = start.step(); step < end; step++) {
         double loss = 0;
+        Map<String, Double> parts = new LinkedHashMap<>();
+        Map<String, Double> stats = new LinkedHashMap<>();
         long stepTokens = 0;
         double gradNorm;
         double lr = schedule.at(step);
         try (NDScope scope = new NDScope(); NDManager stepManager = params.manager().newSubManager()) {
           scope.suppressNotUsedWarning();
+          Objective.Step at = new Objective.Step(stepManager, step, config.steps(), accumulation);
           for (int micro = 0; micro < accumulation; micro++) {
             B batch = prefetch.next();
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-              Objective.Loss l = objective.loss(batch, stepManager);
-              collector.backward(l.value().div(accumulation));
-              loss += l.value().getFloat() / accumulation;
-              stepTokens += l.tokens();
+            Objective.Loss l = objective.backward(batch, at);
+            loss += l.value().getFloat() / accumulation;
+            for (Map.Entry<String, NDArray> part : l.components().entrySet()) {
+              parts.merge(part.getKey(), (double) part.getValue().getFloat() / accumulation, Double::sum);
             }
+            stats.putAll(l.stats());
+            stepTokens += l.tokens();
           }
           if (!Double.isFinite(loss)) {
             optimizer.zeroGradients();
             throw new GlimpseException("loss is " + loss + " at step " + (step + 1)
-                + "; training stopped, the last checkpoint is kept (try a lower learning rate)");
+                + "; training stopped, the last checkpoint is kept (try a lower learning rate)"
+                + (parts.size() > 1 ? " (parts: " + parts + ")" : ""));
           }
           gradNorm = optimizer.clipGradients(config.gradClip());
           optimizer.step(lr);
@@ -106,6 +113,8 @@ public final class Trainer<B> {
           JsonObject record = new JsonObject();
           record.addProperty("step", step + 1);
           record.addProperty("loss", loss);
+          parts.forEach(record::addProperty);
+          stats.forEach(record::addProperty);
           record.addProperty("lr", lr);
           record.addProperty("grad_norm", gradNorm);
           record.addProperty("tokens_per_s", windowTokens / Math.max(window, 1e-9));
