@@ -80,9 +80,6 @@ public final class TrainCommand implements Callable<Integer> {
     if (stopAfter != null && stopAfter <= 0) {
       throw new GlimpseException("--stop-after must be > 0, got " + stopAfter);
     }
-    if (init != null && resume) {
-      throw new GlimpseException("--init starts a new run; --resume continues one (the run already holds its model)");
-    }
     JsonObject summary = TrainRun.run(recipe, new TrainRun.Options(out, resume,
         stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info(), init, visionTower));
     Summaries.print(common, "training summary", summary, "recipe", "steps", "final_loss", "train_seconds", "tokens_per_s",

@@ -3,6 +3,7 @@ package dev.glimpse.hf;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.glimpse.checkpoint.CheckpointConfig;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.CaptioningModel;
 import dev.glimpse.model.ModelConfig;
@@ -17,6 +18,7 @@ import dev.glimpse.util.SafeTensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -78,9 +80,7 @@ public final class HfModel implements AutoCloseable {
     }
     try {
       JsonObject o = Json.parse(file).getAsJsonObject();
-      boolean glimpse = o.has("format") && o.get("format").isJsonPrimitive()
-          && o.get("format").getAsString().equals("glimpse") || o.has("model") && o.get("model").isJsonObject();
-      return !glimpse && o.has("model_type") && o.get("model_type").isJsonPrimitive();
+      return !CheckpointConfig.isGlimpse(o) && o.has("model_type") && o.get("model_type").isJsonPrimitive();
     } catch (RuntimeException e) {
       return false;
     }
@@ -133,22 +133,15 @@ public final class HfModel implements AutoCloseable {
   }
 
   private static HfModel loadGlimpse(Path dir, NDManager parent) {
-    String where = dir.resolve(CONFIG).toString();
     if (!Files.isRegularFile(dir.resolve(CONFIG))) {
       throw new GlimpseException(dir + " is neither a HuggingFace model folder nor a Glimpse checkpoint (no " + CONFIG
           + ")");
     }
-    JsonObject cfg = object(Json.parse(dir.resolve(CONFIG)), where);
-    if (!cfg.has("model_type") || !cfg.has("model")) {
-      throw new GlimpseException(where + " has no model_type/model: not a Glimpse checkpoint");
-    }
-    String type = cfg.get("model_type").getAsString();
-    HfArchitecture arch = HfArchitectures.byGlimpseType(type);
-    ModelConfig config = Models.parse(type, cfg.get("model"), where);
-    JsonObject section = cfg.has(SECTION) && cfg.get(SECTION).isJsonObject() ? cfg.getAsJsonObject(SECTION)
-        : new JsonObject();
-    ImageTransform transform = cfg.has("image") ? Json.GSON.fromJson(cfg.get("image"), ImageTransform.class)
-        : HfPreprocessing.defaults(arch.hfType(), config.imageSize());
+    CheckpointConfig saved = CheckpointConfig.read(dir);
+    HfArchitecture arch = HfArchitectures.byGlimpseType(saved.modelType());
+    ModelConfig config = saved.model();
+    JsonObject section = saved.hf() == null ? new JsonObject() : saved.hf();
+    ImageTransform transform = saved.image();
     Tokenizer tokenizer = Files.isRegularFile(dir.resolve(HfTokenizer.FILE)) ? HfTokenizer.load(dir) : null;
     NDManager manager = parent.newSubManager();
     try {
@@ -394,15 +387,9 @@ public final class HfModel implements AutoCloseable {
     return s;
   }
 
-  /** The config.json of a Glimpse checkpoint holding this model (HF side files under {@code hf}). */
-  public JsonObject checkpointConfig() {
-    JsonObject c = new JsonObject();
-    c.addProperty("format", "glimpse");
-    c.addProperty("model_type", config.modelType());
-    c.add("model", Models.toJson(config));
-    c.add("image", Json.GSON.toJsonTree(transform));
-    c.add(SECTION, section.deepCopy());
-    return c;
+  /** The config of a Glimpse checkpoint holding this model (HF side files under {@code hf}). */
+  public CheckpointConfig checkpointConfig() {
+    return new CheckpointConfig(config, transform, null, List.of(), null, section);
   }
 
   /** Writes the model in the HuggingFace layout (see {@link HfExport}). */

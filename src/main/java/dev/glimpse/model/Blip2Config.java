@@ -29,7 +29,7 @@ public record Blip2Config(
     int positionOffset,
     int imageTokenId,
     boolean tieWordEmbeddings,
-    GenLipConfig genlipVision) implements ModelConfig {
+    GenLipConfig genlipVision) implements TakesVisionTower {
 
   public static final String TYPE = "blip-2";
 

@@ -34,7 +34,7 @@ public record LlavaConfig(
     int maxTextPositions,
     int imageTokenId,
     boolean tieWordEmbeddings,
-    GenLipConfig genlipVision) implements ModelConfig {
+    GenLipConfig genlipVision) implements TakesVisionTower {
 
   public static final String TYPE = "llava";
 

@@ -4,31 +4,40 @@ import com.google.gson.JsonElement;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.Json;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BiFunction;
+import java.util.ServiceLoader;
 
-/** The registry of model designs: type name -> config record and constructor. */
+/**
+ * The registry of model designs ({@link ModelDesign}): type name -> config record and builder. Every
+ * design listed in a {@code META-INF/services/dev.glimpse.model.ModelDesign} file on the classpath
+ * is registered when this class loads.
+ */
 public final class Models {
-  private record Entry(Class<? extends ModelConfig> configClass,
-      BiFunction<ParameterStore.Scope, ModelConfig, ?> builder) {}
-
-  private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
+  private static final Map<String, ModelDesign> REGISTRY = Collections.synchronizedMap(new LinkedHashMap<>());
 
   static {
-    register(GitConfig.TYPE, GitConfig.class, (scope, cfg) -> new GitModel(scope, (GitConfig) cfg));
-    register(LlavaConfig.TYPE, LlavaConfig.class, (scope, cfg) -> new LlavaModel(scope, (LlavaConfig) cfg));
-    register(Blip2Config.TYPE, Blip2Config.class, (scope, cfg) -> new Blip2Model(scope, (Blip2Config) cfg));
-    register(GenLipConfig.TYPE, GenLipConfig.class, (scope, cfg) -> new GenLipModel(scope, (GenLipConfig) cfg));
-    register(ClipConfig.TYPE, ClipConfig.class, (scope, cfg) -> new ClipModel(scope, (ClipConfig) cfg));
+    for (ModelDesign design : ServiceLoader.load(ModelDesign.class, Models.class.getClassLoader())) {
+      register(design);
+    }
   }
 
   private Models() {}
 
-  /** Registers a design; its builder returns a {@link CaptioningModel} or another model class (CLIP). */
-  public static void register(String type, Class<? extends ModelConfig> configClass,
-      BiFunction<ParameterStore.Scope, ModelConfig, ?> builder) {
-    REGISTRY.put(type, new Entry(configClass, builder));
+  /** Registers a design (replacing one of the same type name). */
+  public static void register(ModelDesign design) {
+    REGISTRY.put(design.type(), design);
+  }
+
+  /** The design of a registered type; unknown types are a user error listing the known ones. */
+  public static ModelDesign design(String type) {
+    ModelDesign d = REGISTRY.get(type);
+    if (d == null) {
+      throw new GlimpseException("unknown model type '" + type + "' (known: " + String.join(", ", REGISTRY.keySet())
+          + ")");
+    }
+    return d;
   }
 
   public static Iterable<String> types() {
@@ -47,17 +56,17 @@ public final class Models {
 
   /** Builds the model of any registered design (a {@link CaptioningModel}, a {@link ClipModel}, ...). */
   public static Object build(ModelConfig config, ParameterStore.Scope scope) {
-    return entry(config.modelType()).builder.apply(scope, config);
+    return design(config.modelType()).build(scope, config);
   }
 
   /** Reads a config of the given type; invalid values become errors naming {@code where}. */
   public static ModelConfig parse(String type, JsonElement json, String where) {
-    Entry e = entry(type);
+    ModelDesign d = design(type);
     if (json != null && json.isJsonObject()) {
-      Json.requireKnownKeys(json.getAsJsonObject(), e.configClass, where, "model.config");
+      Json.requireKnownKeys(json.getAsJsonObject(), d.configClass(), where, "model.config");
     }
     try {
-      ModelConfig cfg = Json.GSON.fromJson(json, e.configClass);
+      ModelConfig cfg = Json.GSON.fromJson(json, d.configClass());
       if (cfg == null) {
         throw new GlimpseException(where + ": missing model config");
       }
@@ -69,15 +78,6 @@ public final class Models {
 
   public static JsonElement toJson(ModelConfig config) {
     return Json.GSON.toJsonTree(config);
-  }
-
-  private static Entry entry(String type) {
-    Entry e = REGISTRY.get(type);
-    if (e == null) {
-      throw new GlimpseException("unknown model type '" + type + "' (known: " + String.join(", ", REGISTRY.keySet())
-          + ")");
-    }
-    return e;
   }
 
   private static String rootMessage(Throwable e) {

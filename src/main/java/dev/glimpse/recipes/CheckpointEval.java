@@ -2,6 +2,7 @@ package dev.glimpse.recipes;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
+import dev.glimpse.checkpoint.CheckpointConfig;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.synth.Split;
 import dev.glimpse.generate.GenerationConfig;
@@ -27,12 +28,12 @@ public final class CheckpointEval {
    * The evaluation settings (decoding, batch) of the recipe that trained a checkpoint, or {@link
    * #DEFAULT} for checkpoints that predate them.
    */
-  public static EvalConfig saved(JsonObject config, Path dir) {
-    if (!config.has(EVAL)) {
+  public static EvalConfig saved(CheckpointConfig config, Path dir) {
+    if (config.recipe() == null || config.recipe().eval() == null) {
       return DEFAULT;
     }
     try {
-      EvalConfig eval = Json.GSON.fromJson(config.get(EVAL), EvalConfig.class);
+      EvalConfig eval = Json.GSON.fromJson(config.recipe().eval(), EvalConfig.class);
       if (eval == null) {
         throw new IllegalArgumentException("empty");
       }
@@ -51,15 +52,15 @@ public final class CheckpointEval {
   public static JsonObject run(Path checkpoint, Split split, int count, UnaryOperator<EvalConfig> choose, Path out,
       PrintStream info) {
     Path dir = Checkpoint.resolve(checkpoint);
-    JsonObject config = Checkpoint.readConfig(dir);
+    CheckpointConfig config = CheckpointConfig.read(dir);
     EvalConfig settings = choose.apply(saved(config, dir));
-    String task = config.has("task") ? config.get("task").getAsString() : "captions";
-    if (!config.has("data")) {
+    if (config.recipe() == null || config.recipe().data() == null) {
       throw new GlimpseException(dir + " does not say which data it was trained on (no \"data\" in config.json)");
     }
+    String task = config.recipe().task();
     DataConfig data;
     try {
-      data = Json.GSON.fromJson(config.get("data"), DataConfig.class);
+      data = Json.GSON.fromJson(config.recipe().data(), DataConfig.class);
     } catch (RuntimeException e) {
       throw new GlimpseException("invalid data settings in " + dir.resolve(Checkpoint.CONFIG) + ": "
           + Json.rootMessage(e));

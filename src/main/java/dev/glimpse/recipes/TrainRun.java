@@ -2,18 +2,12 @@ package dev.glimpse.recipes;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
+import dev.glimpse.checkpoint.CheckpointConfig;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
 import dev.glimpse.data.ImageTransform;
-import dev.glimpse.data.PackedBatch;
-import dev.glimpse.data.PackedBatcher;
-import dev.glimpse.data.LmBatcher;
-import dev.glimpse.hf.HfModel;
-import dev.glimpse.model.CaptioningModel;
-import dev.glimpse.model.GenLipConfig;
-import dev.glimpse.model.GenLipModel;
 import dev.glimpse.model.ModelConfig;
-import dev.glimpse.model.Models;
+import dev.glimpse.nn.ParameterGroup;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.tokenize.BpeTrainer;
 import dev.glimpse.tokenize.HfTokenizer;
@@ -21,24 +15,21 @@ import dev.glimpse.tokenize.Tokenizer;
 import dev.glimpse.train.AdamW;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.train.ExampleBatchSource;
-import dev.glimpse.train.LmBatchSource;
-import dev.glimpse.train.PackedLmObjective;
-import dev.glimpse.train.LmObjective;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.train.LossPlot;
 import dev.glimpse.train.RunLog;
+import dev.glimpse.train.TrainConfig;
+import dev.glimpse.train.TrainableDesign;
 import dev.glimpse.train.Trainer;
 import dev.glimpse.train.TrainerState;
+import dev.glimpse.train.Training;
+import dev.glimpse.train.TrainingSetup;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.Json;
-import dev.glimpse.util.SafeTensors;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One training run of a recipe, start to finish: tokenizer, model, trainer, checkpoints, loss plot and
@@ -77,135 +68,50 @@ public final class TrainRun {
   public static JsonObject run(Recipe requested, Options o) {
     Path out = o.out();
     Path checkpointDir = out.resolve(Checkpoint.RUN_CHECKPOINT);
-    Recipe recipe = requested;
-    if ((o.init() != null || o.resume()) && o.visionTower() != null) {
-      throw new GlimpseException("a vision tower starts a new model; it cannot be combined with --init or --resume");
-    }
-    if (o.resume()) {
-      Checkpoint.resolve(checkpointDir);
-      recipe = RecipeFiles.read(out.resolve(RECIPE_FILE));
-      if (requested != null && requested.train().steps() != recipe.train().steps()) {
-        recipe = recipe.withTrain(recipe.train().withSteps(requested.train().steps()));
-      }
-    } else if (Files.exists(checkpointDir)) {
-      throw new GlimpseException(out + " already holds a checkpoint; continue it with --resume or choose another --out");
-    }
-    if (recipe == null) {
-      throw new GlimpseException("no recipe given");
-    }
-    VisionTowers.Pretrained tower = o.visionTower() == null ? null : VisionTowers.read(o.visionTower());
-    if (tower != null) {
-      recipe = recipe.withModel(VisionTowers.withTower(recipe.model(), tower));
-    }
-    Task task = Tasks.of(recipe);
-    Json.write(out.resolve(RECIPE_FILE), RecipeFiles.toJson(recipe));
-    o.info().printf("recipe %s: %s%n", recipe.name(), recipe.description());
+    try (NDManager manager = NDManager.newBaseManager(); RunStart start = RunStart.choose(requested, o, manager)) {
+      Recipe recipe = start.recipe();
+      Task task = Tasks.of(recipe);
+      Json.write(out.resolve(RECIPE_FILE), RecipeFiles.toJson(recipe));
+      o.info().printf("recipe %s: %s%n", recipe.name(), recipe.description());
 
-    Dataset train = task.trainData(recipe);
-    boolean fromInit = o.init() != null && !o.resume();
-    try (NDManager manager = NDManager.newBaseManager();
-        LoadedModel init = fromInit ? LoadedModel.load(o.init(), manager) : null;
-        Tokenizer ownTokenizer = fromInit ? null
-            : o.resume() ? HfTokenizer.load(checkpointDir) : tokenizer(recipe, train, o.info())) {
-      Tokenizer tokenizer = fromInit ? init.tokenizer() : ownTokenizer;
-      ModelConfig modelConfig = fromInit ? init.config().continuedUnder(recipe.model())
-          : recipe.model().withVocabSize(tokenizer.vocabSize());
-      JsonObject saved = o.resume() ? Checkpoint.readConfig(checkpointDir) : null;
-      if (o.resume()) {
-        modelConfig = Models.parse(saved.get("model_type").getAsString(), saved.get("model"), checkpointDir.toString());
-      }
+      Dataset train = task.trainData(recipe);
+      Tokenizer tokenizer = start.tokenizer(train, o.info());
+      ModelConfig modelConfig = start.modelConfig(tokenizer);
+      TrainableDesign design = TrainableDesign.of(modelConfig.modelType());
       ParameterStore store = new ParameterStore(manager, recipe.train().seed());
-      CaptioningModel model = Models.create(modelConfig, store.root());
-      for (String prefix : recipe.train().freeze()) {
-        if (store.setFrozen(prefix, true) == 0) {
-          throw new GlimpseException("train.freeze: no parameter of the " + modelConfig.modelType()
-              + " model starts with '" + prefix + "'");
-        }
-      }
-      ImageTransform transform = fromInit ? init.transform()
-          : saved != null && saved.has("image") ? Json.GSON.fromJson(saved.get("image"), ImageTransform.class)
-          : tower != null ? tower.transform()
-          : ImageTransform.square(modelConfig.imageSize()).withResize(recipe.data().resize(), 0);
-      JsonObject checkpointConfig = checkpointConfig(recipe, modelConfig, transform);
-      if (tower != null) {
-        store.loadUnder(VisionTowers.PREFIX, tower.weights(), tower.source().toString());
-        o.info().printf("vision tower: GenLIP encoder from %s (%s)%n", tower.source(),
-            recipe.train().freeze().contains(VisionTowers.PREFIX) ? "frozen" : "trained with the rest");
-      } else if (recipe.train().freeze().contains(VisionTowers.PREFIX) && !o.resume() && !fromInit) {
-        o.info().printf("warning: the recipe freezes the vision tower, which starts untrained here; "
-            + "start it from a GenLIP checkpoint with --vision-tower DIR%n");
-      }
-      if (fromInit) {
-        copyWeights(init, store);
-        o.info().printf("starting from %s: model %s and its tokenizer (the recipe's model and tokenizer are not used)%n",
-            o.init(), modelConfig.modelType());
-      }
-      JsonObject hf = fromInit ? init.hfSection() : saved != null && saved.has(HfModel.SECTION)
-          ? saved.getAsJsonObject(HfModel.SECTION) : null;
-      if (hf != null) {
-        checkpointConfig.add(HfModel.SECTION, hf); // so that 'export hf' writes the original side files back
-      }
-      TrainerState start = TrainerState.start();
+      Object model = design.build(store.root(), modelConfig);
+      ImageTransform transform = start.transform(modelConfig);
+      start.loadWeights(store, o.info());
+      checkGroups(recipe.train(), store, modelConfig.modelType());
+      CheckpointConfig checkpointConfig = checkpointConfig(recipe, modelConfig, transform, start.hfSection());
       try (AdamW optimizer = AdamW.of(store, recipe.train()); RunLog log = new RunLog(out)) {
-        if (o.resume()) {
-          start = Checkpoint.readState(checkpointDir);
-          store.load(checkpointDir.resolve(Checkpoint.WEIGHTS));
-          Checkpoint.loadOptimizer(checkpointDir, optimizer, start.step());
-          log.truncateAfter(start.step());
-          o.info().printf("resuming from step %d of %d%n", start.step(), recipe.train().steps());
-        }
-        o.info().printf("model %s: %,d parameters; tokenizer: %d ids; training on %s%n", modelConfig.modelType(),
-            store.count(), tokenizer.vocabSize(), train.name());
-        LmBatcher batcher = new LmBatcher(tokenizer, transform, recipe.train().maxTextTokens(), modelConfig.frames(),
-            recipe.data().firstTargetProbability());
-        if (recipe.data().packTexts()) {
-          if (!model.takesPackedTexts()) {
-            throw new GlimpseException("data.packTexts: the " + modelConfig.modelType()
-                + " model does not train on packed texts (GIT does); set it to false");
-          }
-          batcher = batcher.packingTexts();
-        }
+        TrainerState first = start.restore(optimizer, log, o.info());
+        o.info().printf("model %s: %,d parameters (%,d trained); tokenizer: %d ids; training on %s%n",
+            modelConfig.modelType(), store.count(), trainedCount(store), tokenizer.vocabSize(), train.name());
+        Training<?> training = design.training(model, new TrainingSetup(modelConfig, tokenizer, transform,
+            recipe.train(), recipe.data().firstTargetProbability(), recipe.data().packTexts()));
         Trainer.Checkpointer checkpointer =
             state -> Checkpoint.write(checkpointDir, checkpointConfig, store, tokenizer, optimizer, state);
-        ExampleBatchSource<?> batches;
-        Trainer<?> trainer;
-        if (model instanceof GenLipModel genlip && genlip.config().isNative()) {
-          // native aspect ratio: variable-length sequences packed into rows (GenLIP stage 2)
-          GenLipConfig g = genlip.config();
-          ExampleBatchSource<PackedBatch> packed = new ExampleBatchSource<>(train,
-              new PackedBatcher(batcher, g.patchSize(), g.budgets(), g.textPositionStart(), g.rowTokens()),
-              recipe.train().batchSize(), recipe.train().gradAccumulation(), recipe.train().seed(),
-              recipe.train().steps());
-          batches = packed;
-          trainer = new Trainer<>(recipe.train(), store, new PackedLmObjective(genlip, recipe.train().labelSmoothing()),
-              packed, optimizer, log, checkpointer, o.quiet());
-        } else {
-          LmBatchSource padded = new LmBatchSource(train, batcher, recipe.train().batchSize(),
-              recipe.train().gradAccumulation(), recipe.train().seed(), recipe.train().steps());
-          batches = padded;
-          trainer = new Trainer<>(recipe.train(), store, new LmObjective(model, recipe.train().labelSmoothing()),
-              padded, optimizer, log, checkpointer, o.quiet());
-        }
-        Trainer.Result result = trainer.run(start, o.stopAfter());
-        LossPlot.write(out.resolve(LOSS_PLOT), recipe.name() + " training loss", log.losses());
-        if (batches.skipped() > 0) {
-          o.info().printf("warning: skipped %d unreadable training examples (last: %s)%n", batches.skipped(),
-              batches.lastSkipMessage());
+        Trained result = train(training, train, recipe.train(), store, optimizer, log, checkpointer, first, o);
+        LossPlot.write(out.resolve(LOSS_PLOT), recipe.name() + " training loss", log.lossCurves());
+        if (result.skipped() > 0) {
+          o.info().printf("warning: skipped %d unreadable training examples (last: %s)%n", result.skipped(),
+              result.lastSkipMessage());
         }
 
         JsonObject summary = new JsonObject();
         summary.addProperty("recipe", recipe.name());
         summary.addProperty("out", out.toString());
         summary.addProperty("checkpoint", checkpointDir.toString());
-        summary.addProperty("steps", result.state().step());
+        summary.addProperty("steps", result.run().state().step());
         summary.addProperty("total_steps", recipe.train().steps());
-        summary.addProperty("final_loss", result.lastLoss());
-        summary.addProperty("train_seconds", result.state().seconds());
-        summary.addProperty("tokens_per_s", result.tokensPerSecond());
-        summary.addProperty("examples_per_s", result.examplesPerSecond());
+        summary.addProperty("final_loss", result.run().lastLoss());
+        summary.addProperty("train_seconds", result.run().state().seconds());
+        summary.addProperty("tokens_per_s", result.run().tokensPerSecond());
+        summary.addProperty("examples_per_s", result.run().examplesPerSecond());
         summary.addProperty("parameters", store.count());
-        summary.addProperty("skipped_examples", batches.skipped());
-        boolean complete = result.state().step() >= recipe.train().steps();
+        summary.addProperty("skipped_examples", result.skipped());
+        boolean complete = result.run().state().step() >= recipe.train().steps();
         summary.addProperty("complete", complete);
         if (complete && o.evaluate() && recipe.data().testSize() > 0) {
           LoadedModel loaded = new LoadedModel(manager, store, model, modelConfig, tokenizer, transform, checkpointDir);
@@ -222,28 +128,43 @@ public final class TrainRun {
     }
   }
 
-  // The init model's weights into the run's store; the init copies are freed at once (large models).
-  private static void copyWeights(LoadedModel init, ParameterStore store) {
-    Map<String, SafeTensors.Tensor> tensors = new HashMap<>();
-    for (SafeTensors.Tensor t : init.store().toTensors()) {
-      tensors.put(t.name(), t);
+  /** A finished (or stopped) training and the examples its loader skipped. */
+  private record Trained(Trainer.Result run, long skipped, String lastSkipMessage) {}
+
+  // The trainer over the design's batches, from the start's state up to the requested stop.
+  private static <B> Trained train(Training<B> training, Dataset data, TrainConfig config, ParameterStore store,
+      AdamW optimizer, RunLog log, Trainer.Checkpointer checkpointer, TrainerState first, Options o) {
+    ExampleBatchSource<B> batches = new ExampleBatchSource<>(data, training.batcher(), config.batchSize(),
+        config.gradAccumulation(), config.seed(), config.steps());
+    Trainer<B> trainer = new Trainer<>(config, store, training.objective(), batches, optimizer, log, checkpointer,
+        o.quiet());
+    Trainer.Result result = trainer.run(first, o.stopAfter());
+    return new Trained(result, batches.skipped(), batches.lastSkipMessage());
+  }
+
+  // Each freeze prefix and group prefix must name some parameter of the model: a typo must not train everything.
+  private static void checkGroups(TrainConfig train, ParameterStore store, String modelType) {
+    for (String prefix : train.freeze()) {
+      if (store.names().stream().noneMatch(n -> n.startsWith(prefix))) {
+        throw new GlimpseException("train.freeze: no parameter of the " + modelType + " model starts with '" + prefix
+            + "'");
+      }
     }
-    store.load(tensors, init.source().toString());
-    init.store().close();
+    List<String> problems = ParameterGroup.check(train.groups(), store.names());
+    if (!problems.isEmpty()) {
+      throw new GlimpseException("train.groups of the " + modelType + " model: " + String.join("; ", problems));
+    }
+  }
+
+  private static long trainedCount(ParameterStore store) {
+    return store.trainable().stream().mapToLong(p -> p.size()).sum();
   }
 
   /** The config.json of the run's checkpoints. */
-  static JsonObject checkpointConfig(Recipe recipe, ModelConfig model, ImageTransform transform) {
-    JsonObject c = new JsonObject();
-    c.addProperty("format", "glimpse");
-    c.addProperty("model_type", model.modelType());
-    c.add("model", Models.toJson(model));
-    c.add("image", Json.GSON.toJsonTree(transform));
-    c.addProperty("task", recipe.task());
-    c.addProperty("recipe", recipe.name());
-    c.add("data", Json.GSON.toJsonTree(recipe.data()));
-    c.add(CheckpointEval.EVAL, Json.GSON.toJsonTree(recipe.eval()));
-    return c;
+  static CheckpointConfig checkpointConfig(Recipe recipe, ModelConfig model, ImageTransform transform, JsonObject hf) {
+    CheckpointConfig.RecipeInfo info = new CheckpointConfig.RecipeInfo(recipe.name(), recipe.task(),
+        Json.GSON.toJsonTree(recipe.data()), Json.GSON.toJsonTree(recipe.eval()));
+    return new CheckpointConfig(model, transform, null, recipe.train().parameterGroups(), info, hf);
   }
 
   /** The recipe's tokenizer: an existing tokenizer.json, or byte-level BPE trained on training texts. */

@@ -1,15 +1,12 @@
 package dev.glimpse.recipes;
 
-import com.google.gson.JsonObject;
+import dev.glimpse.checkpoint.CheckpointConfig;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.hf.HfModel;
-import dev.glimpse.model.Blip2Config;
 import dev.glimpse.model.GenLipConfig;
-import dev.glimpse.model.LlavaConfig;
 import dev.glimpse.model.ModelConfig;
-import dev.glimpse.model.Models;
+import dev.glimpse.model.TakesVisionTower;
 import dev.glimpse.train.Checkpoint;
-import dev.glimpse.train.LoadedModel;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.SafeTensors;
 import java.nio.file.Path;
@@ -38,30 +35,18 @@ public final class VisionTowers {
       throw new GlimpseException("--vision-tower " + path + ": a HuggingFace folder; a vision tower must be a GenLIP "
           + "checkpoint written by 'glimpse train'");
     }
-    JsonObject cfg = Checkpoint.readConfig(dir);
-    String where = dir.resolve(Checkpoint.CONFIG).toString();
-    if (!cfg.has("model_type") || !cfg.has("model")) {
-      throw new GlimpseException(where + " has no model_type/model: not a Glimpse checkpoint");
+    CheckpointConfig saved = CheckpointConfig.read(dir);
+    if (!(saved.model() instanceof GenLipConfig config)) {
+      throw new GlimpseException("--vision-tower " + path + " holds a '" + saved.modelType() + "' model; a vision "
+          + "tower must be a GenLIP checkpoint (model type '" + GenLipConfig.TYPE + "')");
     }
-    String type = cfg.get("model_type").getAsString();
-    if (!type.equals(GenLipConfig.TYPE)) {
-      throw new GlimpseException("--vision-tower " + path + " holds a '" + type + "' model; a vision tower must be a "
-          + "GenLIP checkpoint (model type '" + GenLipConfig.TYPE + "')");
-    }
-    GenLipConfig config = (GenLipConfig) Models.parse(type, cfg.get("model"), where);
-    ImageTransform transform = cfg.has("image")
-        ? LoadedModel.parseTransform(cfg.getAsJsonObject("image"), where)
-        : ImageTransform.square(config.imageSize());
-    return new Pretrained(dir, config, transform, SafeTensors.read(dir.resolve(Checkpoint.WEIGHTS)).tensors());
+    return new Pretrained(dir, config, saved.image(), SafeTensors.read(dir.resolve(Checkpoint.WEIGHTS)).tensors());
   }
 
   /** The recipe's connector model with the pre-trained encoder as its tower. */
   public static ModelConfig withTower(ModelConfig model, Pretrained tower) {
-    if (model instanceof LlavaConfig llava) {
-      return llava.withGenLipVision(tower.config());
-    }
-    if (model instanceof Blip2Config blip) {
-      return blip.withGenLipVision(tower.config());
+    if (model instanceof TakesVisionTower connector) {
+      return connector.withGenLipVision(tower.config());
     }
     throw new GlimpseException("--vision-tower needs a recipe whose model has a vision tower to replace (llava or "
         + "blip-2), got '" + model.modelType() + "'");

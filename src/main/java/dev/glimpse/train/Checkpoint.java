@@ -1,6 +1,6 @@
 package dev.glimpse.train;
 
-import com.google.gson.JsonObject;
+import dev.glimpse.checkpoint.CheckpointConfig;
 import dev.glimpse.hf.HfModel;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.tokenize.HfTokenizer;
@@ -16,13 +16,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A checkpoint folder: {@code config.json} (model type and config, image preprocessing, recipe, training
- * config), {@code model.safetensors}, {@code tokenizer.json} + {@code special_tokens.json}, and for
+ * A checkpoint folder: {@code config.json} ({@link CheckpointConfig}: model type and config, image
+ * preprocessing, tokenizer, parameter groups, recipe), {@code model.safetensors}, {@code tokenizer.json}
+ * + {@code special_tokens.json}, and for
  * resuming {@code optimizer.safetensors} + {@code trainer_state.json}. The folder is written beside its
  * final place and renamed into it, so an interrupted write leaves the previous checkpoint intact.
  */
 public final class Checkpoint {
-  public static final String CONFIG = "config.json";
+  public static final String CONFIG = CheckpointConfig.FILE;
   public static final String WEIGHTS = "model.safetensors";
   public static final String OPTIMIZER = "optimizer.safetensors";
   public static final String STATE = "trainer_state.json";
@@ -35,14 +36,15 @@ public final class Checkpoint {
    * Writes a complete checkpoint to {@code dir} atomically. Optimizer and state may be null; so may the
    * tokenizer (an imported model without one can be exported and verified but not used for text).
    */
-  public static void write(Path dir, JsonObject config, ParameterStore params, Tokenizer tokenizer, AdamW optimizer,
-      TrainerState state) {
+  public static void write(Path dir, CheckpointConfig config, ParameterStore params, Tokenizer tokenizer,
+      AdamW optimizer, TrainerState state) {
     Path parent = dir.toAbsolutePath().getParent();
     Path staged = parent.resolve("." + dir.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
         + System.nanoTime());
     try {
       Files.createDirectories(staged);
-      Json.writeTree(staged.resolve(CONFIG), config); // keeps the explicit nulls of an imported HF config
+      config.withTokenizer(tokenizer == null ? null
+          : new CheckpointConfig.TokenizerInfo(HfTokenizer.FILE, tokenizer.vocabSize())).write(staged);
       params.save(staged.resolve(WEIGHTS), Map.of("format", "pt", "producer", "glimpse"));
       if (tokenizer != null) {
         tokenizer.save(staged);
@@ -104,12 +106,9 @@ public final class Checkpoint {
     return dir;
   }
 
-  public static JsonObject readConfig(Path dir) {
-    try {
-      return Json.parse(dir.resolve(CONFIG)).getAsJsonObject();
-    } catch (IllegalStateException e) {
-      throw new GlimpseException(dir.resolve(CONFIG) + " is not a JSON object");
-    }
+  /** The checkpoint's {@code config.json} ({@link CheckpointConfig#read}). */
+  public static CheckpointConfig readConfig(Path dir) {
+    return CheckpointConfig.read(dir);
   }
 
   public static TrainerState readState(Path dir) {

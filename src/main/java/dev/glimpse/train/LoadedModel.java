@@ -2,6 +2,7 @@ package dev.glimpse.train;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
+import dev.glimpse.checkpoint.CheckpointConfig;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.hf.HfModel;
 import dev.glimpse.model.CaptioningModel;
@@ -11,27 +12,30 @@ import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.tokenize.HfTokenizer;
 import dev.glimpse.tokenize.Tokenizer;
 import dev.glimpse.util.GlimpseException;
-import dev.glimpse.util.Json;
 import java.nio.file.Path;
 
-/** A model with its weights, tokenizer and image preprocessing, ready to run; owns its native memory. */
+/**
+ * A model with its weights, tokenizer and image preprocessing, ready to run; owns its native memory.
+ * The model may be of any design: {@link #model} gives it as a captioner (an error for a design that
+ * does not write text), {@link #instance} as whatever it is.
+ */
 public final class LoadedModel implements AutoCloseable {
   private final NDManager manager;
   private final ParameterStore store;
-  private final CaptioningModel model;
+  private final Object model;
   private final ModelConfig config;
   private final Tokenizer tokenizer;
   private final ImageTransform transform;
   private final Path source;
   private final JsonObject hfSection; // HF side files of a model that came from HuggingFace, or null
 
-  public LoadedModel(NDManager manager, ParameterStore store, CaptioningModel model, ModelConfig config,
+  public LoadedModel(NDManager manager, ParameterStore store, Object model, ModelConfig config,
       Tokenizer tokenizer, ImageTransform transform, Path source) {
     this(manager, store, model, config, tokenizer, transform, source, null);
   }
 
   /** @param hfSection the HF side files (config.json...) of a model from HuggingFace, kept for export; may be null */
-  public LoadedModel(NDManager manager, ParameterStore store, CaptioningModel model, ModelConfig config,
+  public LoadedModel(NDManager manager, ParameterStore store, Object model, ModelConfig config,
       Tokenizer tokenizer, ImageTransform transform, Path source, JsonObject hfSection) {
     this.manager = manager;
     this.store = store;
@@ -52,15 +56,8 @@ public final class LoadedModel implements AutoCloseable {
     if (HfModel.isHfDir(dir)) {
       return fromHf(dir, parent);
     }
-    JsonObject cfg = Checkpoint.readConfig(dir);
-    String where = dir.resolve(Checkpoint.CONFIG).toString();
-    if (!cfg.has("model_type") || !cfg.has("model")) {
-      throw new GlimpseException(where + " has no model_type/model: not a Glimpse checkpoint");
-    }
-    ModelConfig config = Models.parse(cfg.get("model_type").getAsString(), cfg.get("model"), where);
-    ImageTransform transform = cfg.has("image")
-        ? parseTransform(cfg.getAsJsonObject("image"), where)
-        : ImageTransform.square(config.imageSize());
+    CheckpointConfig saved = CheckpointConfig.read(dir);
+    ModelConfig config = saved.model();
     Tokenizer tokenizer = HfTokenizer.load(dir);
     if (tokenizer.vocabSize() > config.vocabSize()) {
       tokenizer.close();
@@ -70,11 +67,9 @@ public final class LoadedModel implements AutoCloseable {
     NDManager manager = parent.newSubManager();
     ParameterStore store = new ParameterStore(manager, 0);
     try {
-      CaptioningModel model = Models.create(config, store.root());
+      Object model = Models.build(config, store.root());
       store.load(dir.resolve(Checkpoint.WEIGHTS));
-      JsonObject hf = cfg.has(HfModel.SECTION) && cfg.get(HfModel.SECTION).isJsonObject()
-          ? cfg.getAsJsonObject(HfModel.SECTION) : null;
-      return new LoadedModel(manager, store, model, config, tokenizer, transform, dir, hf);
+      return new LoadedModel(manager, store, model, config, tokenizer, saved.image(), dir, saved.hf());
     } catch (RuntimeException e) {
       tokenizer.close();
       manager.close();
@@ -85,12 +80,11 @@ public final class LoadedModel implements AutoCloseable {
   private static LoadedModel fromHf(Path dir, NDManager parent) {
     HfModel hf = HfModel.load(dir, parent);
     try {
-      CaptioningModel model = hf.captioner();
       if (hf.tokenizer() == null) {
         throw new GlimpseException(dir + " has no " + HfTokenizer.FILE);
       }
       // the HfModel's manager and tokenizer now belong to the LoadedModel, which closes them
-      return new LoadedModel(hf.manager(), hf.store(), model, hf.config(), hf.tokenizer(), hf.transform(), dir,
+      return new LoadedModel(hf.manager(), hf.store(), hf.model(), hf.config(), hf.tokenizer(), hf.transform(), dir,
           hf.section());
     } catch (RuntimeException e) {
       hf.close();
@@ -98,15 +92,17 @@ public final class LoadedModel implements AutoCloseable {
     }
   }
 
-  public static ImageTransform parseTransform(JsonObject o, String where) {
-    try {
-      return Json.GSON.fromJson(o, ImageTransform.class);
-    } catch (RuntimeException e) {
-      throw new GlimpseException("invalid image settings in " + where + ": " + e.getMessage());
+  /** The model as a captioner; a design that does not write text (CLIP) is a user error. */
+  public CaptioningModel model() {
+    if (model instanceof CaptioningModel captioner) {
+      return captioner;
     }
+    throw new GlimpseException("the " + config.modelType() + " model in " + source + " does not generate text; it "
+        + "cannot caption, answer questions or be evaluated on text");
   }
 
-  public CaptioningModel model() {
+  /** The model object, of whatever design. */
+  public Object instance() {
     return model;
   }
 

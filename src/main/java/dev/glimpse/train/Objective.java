@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -64,8 +65,9 @@ public interface Objective<B> {
    */
   record Loss(NDArray value, long tokens, Map<String, NDArray> components, Map<String, Double> stats) {
     public Loss {
-      components = components == null ? Map.of() : Map.copyOf(components);
-      stats = stats == null ? Map.of() : Map.copyOf(stats);
+      // in the order given: logs and plots list the parts as the objective names them
+      components = components == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(components));
+      stats = stats == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(stats));
     }
 
     /** A loss with no named parts. */

@@ -1,16 +1,18 @@
 package dev.glimpse.hf;
 
-import dev.glimpse.nn.TransformerConfig;
-import dev.glimpse.nn.VisionConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
+import dev.glimpse.checkpoint.CheckpointConfig;
+import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.GitConfig;
 import dev.glimpse.model.Models;
 import dev.glimpse.nn.ParameterStore;
+import dev.glimpse.nn.TransformerConfig;
+import dev.glimpse.nn.VisionConfig;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.Json;
@@ -109,10 +111,7 @@ class HfWeightFilesTest {
     Path ckpt = tmp.resolve("native");
     try (ParameterStore store = new ParameterStore(manager, 1)) {
       Models.create(config, store.root());
-      JsonObject cfg = new JsonObject();
-      cfg.addProperty("format", "glimpse");
-      cfg.addProperty("model_type", "git");
-      cfg.add("model", Models.toJson(config));
+      CheckpointConfig cfg = new CheckpointConfig(config, ImageTransform.square(16), null, List.of(), null, null);
       Checkpoint.write(ckpt, cfg, store, null, null, null);
     }
     try (HfModel m = HfModel.load(ckpt, manager)) {

@@ -1,14 +1,15 @@
 package dev.glimpse.recipes;
 
-import dev.glimpse.nn.TransformerConfig;
-import dev.glimpse.nn.VisionConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.GitConfig;
+import dev.glimpse.nn.TransformerConfig;
+import dev.glimpse.nn.VisionConfig;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.train.RunLog;
 import dev.glimpse.train.TrainConfig;
@@ -86,8 +87,8 @@ class TrainRunTest {
     Path run = dir.resolve("run");
     Recipe stretch = tiny(2).withData(tiny(2).data().withResize("stretch"));
     TrainRun.run(stretch, new TrainRun.Options(run, false, Long.MAX_VALUE, false, true, QUIET));
-    JsonObject image = Checkpoint.readConfig(run.resolve("checkpoint")).getAsJsonObject("image");
-    assertEquals("stretch", image.get("resize").getAsString());
+    ImageTransform image = Checkpoint.readConfig(run.resolve("checkpoint")).image();
+    assertEquals("stretch", image.resize());
     assertEquals("fit", tiny(2).data().resize(), "fit stays the default");
     GlimpseException bad = assertThrows(GlimpseException.class, () -> RecipeFiles.fromJson(JsonParser.parseString(
         "{\"recipe\": \"quickstart\", \"data\": {\"resize\": \"squash\"}}").getAsJsonObject(), "bad.json"));

@@ -1,7 +1,5 @@
 package dev.glimpse.train;
 
-import dev.glimpse.nn.TransformerConfig;
-import dev.glimpse.nn.VisionConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,13 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
+import dev.glimpse.checkpoint.CheckpointConfig;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.data.LmBatch;
 import dev.glimpse.data.LmBatcher;
 import dev.glimpse.model.GitConfig;
 import dev.glimpse.model.GitModel;
 import dev.glimpse.nn.ParameterStore;
+import dev.glimpse.nn.TransformerConfig;
+import dev.glimpse.nn.VisionConfig;
 import dev.glimpse.testing.ToyData;
 import dev.glimpse.tokenize.BpeTrainer;
 import dev.glimpse.tokenize.HfTokenizer;
@@ -24,6 +24,7 @@ import dev.glimpse.tokenize.Tokenizer;
 import dev.glimpse.util.GlimpseException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,8 +58,8 @@ class FailureSafetyTest {
         return ++calls[0] == 5 ? new Objective.Loss(l.value().mul(Float.NaN), l.tokens()) : l;
       };
       Path ckpt = dir.resolve("checkpoint");
-      JsonObject config = new JsonObject();
-      config.addProperty("model_type", "git");
+      CheckpointConfig config = new CheckpointConfig(model.config(), ImageTransform.square(32), null, List.of(), null,
+          null);
       try (AdamW opt = AdamW.of(store, cfg)) {
         Trainer<LmBatch> trainer = new Trainer<>(cfg, store, poisoned, source, opt, RunLog.none(),
             state -> Checkpoint.write(ckpt, config, store, tok, opt, state), true);
@@ -74,10 +75,11 @@ class FailureSafetyTest {
     try (NDManager manager = NDManager.newBaseManager();
         HfTokenizer tok = new BpeTrainer(300, 1).train(ToyData.allCaptions());
         ParameterStore store = new ParameterStore(manager, 1)) {
-      new GitModel(store.root(), GitConfig.of(VisionConfig.vit(32, 8, TransformerConfig.preLn(32, 1, 4)), TransformerConfig.preLn(32, 1, 4)).withVocabSize(tok.vocabSize()).withMaxTextPositions(16));
+      GitConfig gitConfig = GitConfig.of(VisionConfig.vit(32, 8, TransformerConfig.preLn(32, 1, 4)),
+          TransformerConfig.preLn(32, 1, 4)).withVocabSize(tok.vocabSize()).withMaxTextPositions(16);
+      new GitModel(store.root(), gitConfig);
       Path ckpt = dir.resolve("checkpoint");
-      JsonObject config = new JsonObject();
-      config.addProperty("model_type", "git");
+      CheckpointConfig config = new CheckpointConfig(gitConfig, ImageTransform.square(32), null, List.of(), null, null);
       Checkpoint.write(ckpt, config, store, tok, null, new TrainerState(1, 0, 0, 0));
       byte[] before = Files.readAllBytes(ckpt.resolve(Checkpoint.WEIGHTS));
       store.get(store.all().iterator().next().name()).array().addi(1f);
