@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Checks the relative links of README.md and docs/**/*.md.
+"""Checks the relative links of README.md and docs/**/*.md, and the docs/ pages that Java comments name.
 
 Every link that is not a URL must name an existing file (relative to the page), and a `#anchor`
-must name a heading of the target page, spelled as GitHub spells heading anchors. Prints one line
-per broken link (`file:line: problem`) and exits 1 if there is any.
+must name a heading of the target page, spelled as GitHub spells heading anchors. Mentions such as
+`docs/recipes.md#quickstart` in src/main/java are checked the same way (relative to the repository
+root). Prints one line per broken link (`file:line: problem`) and exits 1 if there is any.
 
 Usage (from the repository root): python3 scripts/check_links.py [FILE.md ...]
 """
@@ -87,13 +88,40 @@ def check(path):
     return problems
 
 
+DOC_MENTION = re.compile(r'\bdocs/[A-Za-z0-9_./-]*\.md(?:#[A-Za-z0-9_-]+)?')
+
+
+def check_java():
+    """docs/ pages named in Java sources (javadoc points to the page that holds the measurements)."""
+    problems = []
+    for folder, _, files in os.walk(os.path.join(ROOT, 'src', 'main', 'java')):
+        for name in sorted(files):
+            if not name.endswith('.java'):
+                continue
+            path = os.path.join(folder, name)
+            with open(path, encoding='utf-8') as f:
+                for number, line in enumerate(f, 1):
+                    for mention in DOC_MENTION.findall(line):
+                        file_part, _, anchor = mention.partition('#')
+                        resolved = os.path.join(ROOT, file_part)
+                        where = f'{os.path.relpath(path, ROOT)}:{number}'
+                        if not os.path.exists(resolved):
+                            problems.append(f'{where}: {mention}: no such file')
+                        elif anchor and anchor not in anchors(resolved):
+                            problems.append(f'{where}: {mention}: no heading with anchor #{anchor}')
+    return problems
+
+
 def main(args):
     files = [os.path.abspath(a) for a in args] or pages()
     problems = [p for f in files for p in check(f)]
+    if not args:
+        problems += check_java()
     for p in problems:
         print(p)
     checked = len(files)
     print(f'{checked} pages checked, {len(problems)} broken links', file=sys.stderr)
+    sys.stdout.flush()
     return 1 if problems else 0
 
 
