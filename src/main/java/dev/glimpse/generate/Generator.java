@@ -43,10 +43,10 @@ public final class Generator {
 
   /**
    * Runs the decoding steps of one cached row on one intra-op thread, restoring the count after: a
-   * one-token step is too small to share, and a second thread only adds synchronisation (measured on
-   * 2 cores: GIT-small batch-1 cached decoding 175 tokens/s on one thread, about 150 on two; see
-   * README "Benchmarks"). Several rows, or recomputing without a cache, keep every thread. The
-   * count is the calling thread's, where these steps run.
+   * one-token step is too small to share, and a second thread only adds synchronisation (see the
+   * {@code bench decode} figures in docs/benchmarks.md#training-and-decoding). Several rows, or
+   * recomputing without a cache, keep every thread. The count is the calling thread's, where these
+   * steps run.
    */
   private static List<Generated> singleStream(DecodeState state, Supplier<List<Generated>> steps) {
     if (state.batchSize() != 1 || !state.cached()) {

@@ -17,7 +17,7 @@ import java.util.List;
  * for 8x8 patches), at least 16. The deep variant ({@code deep}) has twice those channels (at least
  * 32) and follows every stride-2 convolution with a stride-1 3x3 convolution and GELU, as the stages
  * of a small ResNet (ViT-Hybrid): fine strokes such as letters, which the light stem does not resolve
- * within a quick budget, are learned much sooner with it (README, "Scene text: what stops reading").
+ * within a quick budget, are learned much sooner with it (see docs/experiments/scene-text-reading.md).
  * Any other channels per stage can be given ({@link VisionConfig#stemChannels}). With a patchify size
  * {@code k} ({@link VisionConfig#stemPatchify}) the first stage is one non-overlapping {@code k x k}
  * convolution of stride {@code k} (ConvNeXt) instead of {@code log2(k)} stride-2 3x3 layers: at high

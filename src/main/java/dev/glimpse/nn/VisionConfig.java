@@ -24,14 +24,15 @@ import java.util.List;
  *     stride-2 layer ({@code log2(patchSize)} of them); null (the default, also when the field is
  *     missing from a saved config) for {@link ConvStem}'s doubling schedule. The first stage runs
  *     at half the input resolution and costs the most per channel: 16 channels there instead of the
- *     deep stem's 32 give its stride-1 convolution a quarter of the multiply-adds (README, "Scene
- *     text: what stops reading"); with {@code stemPatchify} one per stage after the patchify layer
+ *     deep stem's 32 give its stride-1 convolution a quarter of the multiply-adds (see
+ *     docs/experiments/scene-text-reading.md); with {@code stemPatchify} one per stage after the
+ *     patchify layer
  * @param stemPatchify null (the default, also when the field is missing from a saved config), or
  *     {@code k}: the convolutional stem starts with a non-overlapping {@code k x k} convolution of
  *     stride {@code k} (ConvNeXt's "patchify" stem) in place of its first {@code log2(k)} stride-2 3x3
  *     layers, so it has {@code 1 + log2(patchSize / k)} stages. The stride-2 layers at high
  *     resolution have few channels, which CPUs run far below their matmul speed; one patchify layer
- *     costs a fraction of them (README, "Scene text: what stops reading")
+ *     costs a fraction of them (see docs/experiments/scene-text-reading.md)
  */
 public record VisionConfig(
     int imageSize,

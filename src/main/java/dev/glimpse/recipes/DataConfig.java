@@ -6,7 +6,7 @@ import dev.glimpse.data.ImageTransform;
  * Where a recipe's examples come from.
  *
  * @param source "synthetic" (the built-in scene generator) or a dataset spec such as
- *     {@code coco:captions_train2017.json,images=train2017} (see README "Loading real datasets")
+ *     {@code coco:captions_train2017.json,images=train2017} (see docs/data.md#training-on-your-own-data)
  * @param testSource dataset spec of the held-out split for real data (null for synthetic, whose
  *     test split is drawn from its own seed stream)
  * @param trainSize training examples (synthetic: distinct items drawn by seed; real data: at most

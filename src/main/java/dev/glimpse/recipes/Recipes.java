@@ -59,11 +59,10 @@ public final class Recipes {
    * Tiny GIT captioner on synthetic scenes: 48x48 input, 8x8 patches (36 image tokens), ViT 4x128 +
    * decoder 3x128 ({@link #quickModel}), 7000 steps of 32 on the canonical caption of each scene (the
    * other five wordings stay references for evaluation: training on one wording per scene removes
-   * the noise of the wording choice from the gradients, and every measured figure improved with it).
-   * Shape is what limits the small captioner, and it is learned by seeing examples: this is the
-   * setting that sees the most of them in the time (a step costs a third of the earlier 64x64 D=192
-   * model's) while objects keep enough pixels. Run: {@code ./glimpse quickstart}; about 12 minutes
-   * on 2 CPU cores. Measured results are in README.md ("Quickstart").
+   * the noise of the wording choice from the gradients). Shape is what limits the small captioner,
+   * and it is learned by seeing examples: this is the setting that sees the most of them in the time
+   * while objects keep enough pixels. Run: {@code ./glimpse quickstart}. Time and results:
+   * docs/recipes.md#quickstart; how the setting was chosen: docs/experiments/quickstart-recipe-search.md.
    */
   public static Recipe quickstart() {
     return new Recipe("quickstart",
@@ -73,7 +72,10 @@ public final class Recipes {
         EvalConfig.greedy(24));
   }
 
-  /** GIT-tiny (D=256, 4+4 layers) on synthetic scenes, 3000 steps: a longer, stronger run (~1 h on 2 cores). */
+  /**
+   * GIT-tiny (D=256, 4+4 layers) on synthetic scenes, 3000 steps: a longer, stronger run. See
+   * docs/recipes.md#git-tiny-and-git-small.
+   */
   public static Recipe gitTiny() {
     GitConfig model = GitConfig.tiny(1);
     TrainConfig train = TrainConfig.defaults().with(t -> {
@@ -90,7 +92,7 @@ public final class Recipes {
         model, train, DataConfig.synthetic(500_000, 1000), TokenizerConfig.bpe(512), EvalConfig.greedy(24));
   }
 
-  /** GIT-small (D=512, 6+6 layers) on synthetic scenes; several hours on 2 cores, minutes on a GPU. */
+  /** GIT-small (D=512, 6+6 layers) on synthetic scenes, 5000 steps. See docs/recipes.md#git-tiny-and-git-small. */
   public static Recipe gitSmall() {
     GitConfig model = GitConfig.small(1);
     TrainConfig train = TrainConfig.defaults().with(t -> {
@@ -117,10 +119,9 @@ public final class Recipes {
   }
 
   /**
-   * The quick GIT at another width (heads of 32 channels, MLP 4x). At D=128 a step costs half (64
-   * image tokens) to two thirds (16 tokens) of D=192's while a step teaches about as much (measured on
-   * classification: shape learned at the same rate per step), so a fixed time budget sees 1.5-2x the
-   * examples.
+   * The quick GIT at another width (heads of 32 channels, MLP 4x). At D=128 a step costs less than at
+   * D=192 while it teaches about as much, so a fixed time budget sees more examples (see
+   * docs/experiments/quickstart-recipe-search.md).
    */
   static GitConfig quickModel(int imageSize, int patchSize, int maxText, int width) {
     return quickModel(imageSize, patchSize, maxText, width, 4, 3);
@@ -154,10 +155,11 @@ public final class Recipes {
    * row ({@link DataConfig#packTexts}): all its questions (one per question type, plus the color of
    * every object with a unique shape and the shape of every object with a unique color) and its
    * caption ({@link DataConfig#captionMix} > 0), each attending only to itself and the image, so the
-   * image is encoded once for about eight texts (80.5% -> 92.2% in about the same time). The model is the
-   * quickstart's D=128 on 48x48 input (36 patches of 8) with the deep convolutional stem ({@link
-   * VisionConfig#DEEP_CONV_STEM}: shape questions 40% -> 76% before packing). Quick: 7500 steps of 16
-   * images, about 14 minutes on 2 cores; tiny: the same for 20000 steps.
+   * image is encoded once for about eight texts. The model is the quickstart's D=128 on 48x48 input
+   * (36 patches of 8) with the deep convolutional stem ({@link VisionConfig#DEEP_CONV_STEM}), which
+   * binds a shape to the object a question names. Quick: 7500 steps of 16 images; tiny: the same for
+   * 20000 steps. Time and results: docs/recipes.md#vqa; how the recipe was chosen:
+   * docs/experiments/vqa-recipe-search.md and docs/experiments/packing.md.
    */
   public static Recipe vqa(boolean quick) {
     int steps = quick ? 7500 : 20_000;
@@ -174,20 +176,19 @@ public final class Recipes {
    * Scene-text reading (GIT section 4.4): the target is the word on the sign, spelled one letter per
    * token ({@link TokenizerConfig#bytes()}: byte-level tokens without merges), so every letter is a
    * target that all words share; with word-sized BPE tokens a hundred words were a hundred unrelated
-   * classes, and whether reading started within the first 2,000 steps depended on the seed. 128x128
+   * classes, and whether reading started early in the run depended on the seed. 128x128
    * input (64 patches of 16), read by the deep convolutional stem ({@link
    * VisionConfig#DEEP_CONV_STEM}) that starts with a 4x4 patchify convolution ({@link
    * VisionConfig#stemPatchify}; channels 32, 64, 128), then one decoder block over the image and
    * text tokens and no ViT block ({@link #ocrModel}). Images are stretched to the square input
    * ({@code data.resize} "stretch"), so a wide or tall sign keeps the resolution of its longer side.
-   * AdamW at 1e-3 (the other quick recipes' 3e-4 read 69.9% of the short words where 1e-3 read 85.5%,
-   * seed 42, 18,000 steps). Clean close-ups of a sign ({@link DataConfig#cleanTextMix}) start the
-   * reading: 99% of the examples for the first 14% of the run ({@link DataConfig#cleanTextMixHold}),
-   * falling linearly to 5% at 25% and staying there, so the rest of the run goes to the varied
-   * signs (README, "Scene text: what stops reading"). Quick: 16000 steps of 16, 82.5-84.4% of the
-   * short words in 13.5-14.4 minutes on 2 cores (three seeds; README, "Measured on the quick
-   * recipes"); tiny: 45000 steps, with the close-ups held and ramped over the
-   * same first ~2,500 and ~4,500 steps.
+   * AdamW at 1e-3 (at the other quick recipes' 3e-4 reading starts later and ends lower). Clean
+   * close-ups of a sign ({@link DataConfig#cleanTextMix}) start the reading: 99% of the examples for
+   * the first 14% of the run ({@link DataConfig#cleanTextMixHold}), falling linearly to 5% at 25% and
+   * staying there, so the rest of the run goes to the varied signs. Quick: 16000 steps of 16; tiny:
+   * 45000 steps, with the close-ups held and ramped over the same first ~2,500 and ~4,500 steps. Time
+   * and results: docs/recipes.md#scene-text-reading-ocr; every change that led here, measured:
+   * docs/experiments/scene-text-reading.md.
    */
   public static Recipe ocr(boolean quick) {
     int steps = quick ? 16_000 : 45_000;
@@ -205,9 +206,9 @@ public final class Recipes {
    * The reader of the ocr recipes: 128x128, patches of 16, the deep stem from a 4x4 patchify layer at
    * 32, 64, 128 channels, no ViT block and one decoder block (GIT's decoder attends bidirectionally
    * over the image tokens, so its block also mixes them; reading is learned in the stem, and more
-   * blocks learned no faster per step). A step costs about 0.6x one of the earlier reader (1+1
+   * blocks learned no faster per step). A step costs much less than one of the earlier reader (1+1
    * blocks; the stem's first stages at 64x64 and 32x32 with 16 and 32 channels, convolutions that
-   * CPUs run far below their matmul speed), measured with {@code bench train --recipe}.
+   * CPUs run far below their matmul speed); the step times are in docs/experiments/scene-text-reading.md.
    */
   static GitConfig ocrModel() {
     return quickModel(128, 16, 16, 128, 0, 1).withStem(VisionConfig.DEEP_CONV_STEM).withStemPatchify(4, 32, 64, 128);
@@ -216,7 +217,7 @@ public final class Recipes {
   /**
    * Video captioning (GIT section 3.2): each frame encoded alone, a learned temporal embedding per
    * frame, all frame tokens before the text. Quick: 6 frames of 48x48 (9 tokens each, 54 in all),
-   * 3000 steps of 16, about 10 minutes on 2 cores; tiny: 8 frames of 64x64.
+   * 3000 steps of 16; tiny: 8 frames of 64x64, 6000 steps. Time and results: docs/recipes.md#video.
    */
   public static Recipe video(boolean quick) {
     int steps = quick ? 3000 : 6000;
@@ -232,7 +233,8 @@ public final class Recipes {
   /**
    * Generative classification (GIT section 4.5): the class name ("red circle", 32 classes) is the
    * caption; evaluation constrains decoding to the label set with a prefix trie (top1) and also
-   * decodes freely (top1_open). Quick: the D=128 model, 8000 steps, about 10 minutes on 2 cores.
+   * decodes freely (top1_open). Quick: the D=128 model, 8000 steps; tiny: the D=192 model, 12000
+   * steps. Time and results: docs/recipes.md#classification.
    */
   public static Recipe classify(boolean quick) {
     int steps = quick ? 8000 : 12_000;
@@ -263,6 +265,7 @@ public final class Recipes {
   /**
    * GenLIP stage 1 on wide/tall scene text with small letters (task {@value SceneTextTask#NAME}):
    * fixed 96x96 input, 3000 steps of 32. Run: {@code ./glimpse train --recipe genlip-tiny --out runs/genlip-s1}.
+   * The comparison it belongs to: docs/genlip.md#comparison.
    */
   public static Recipe genlipTiny() {
     return new Recipe("genlip-tiny",
@@ -296,8 +299,8 @@ public final class Recipes {
 
   /**
    * GenLIP in one short run: native aspect ratio and multi-resolution from the start, on wide/tall
-   * scene text; reports caption CIDEr and reading {@code exact_match}. About 6 minutes on 2 cores
-   * (measured: 1200 steps at 0.29 s/step, then 400 held-out items; 0.46 s/step on one thread).
+   * scene text; reports caption CIDEr and reading {@code exact_match}, 1200 steps and 400 held-out
+   * items. Time and results: docs/genlip.md#recipes.
    */
   public static Recipe genlipQuick() {
     return new Recipe("genlip-quick",
@@ -328,6 +331,7 @@ public final class Recipes {
    * and the language model learn (LLaVA's first stage, extended to the LM as it starts untrained
    * here), on the GenLIP comparison's wide/tall scene text. Run:
    * {@code ./glimpse train --recipe llava-genlip-tiny --vision-tower runs/genlip-s1 --out runs/llava-genlip}.
+   * Results: docs/llava-blip2.md#a-genlip-vision-tower.
    */
   public static Recipe llavaGenlipTiny() {
     LlavaConfig model = LlavaConfig.onGenLip(genlipModel(), connectorText(true), CONNECTOR_IMAGE_TOKEN);
@@ -341,6 +345,7 @@ public final class Recipes {
    * BLIP-2 with a GenLIP vision tower: a 2x192 Q-Former with 16 queries reads the frozen GenLIP
    * visual tokens; the Q-Former, projection and language model learn. Run:
    * {@code ./glimpse train --recipe blip2-genlip-tiny --vision-tower runs/genlip-s1 --out runs/blip2-genlip}.
+   * Results: docs/llava-blip2.md#a-genlip-vision-tower.
    */
   public static Recipe blip2GenlipTiny() {
     GenLipConfig tower = genlipModel();

@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
- * Writes the synthetic benchmark suite, each task in the file formats of its field (see README,
- * "Synthetic data"). Under {@code DIR}:
+ * Writes the synthetic benchmark suite, each task in the file formats of its field (see
+ * docs/data.md#synthetic-data). Under {@code DIR}:
  *
  * <pre>
  * captions/        images/&lt;split&gt;/%012d.png, annotations/captions_&lt;split&gt;.json (COCO), scenes_&lt;split&gt;.json
