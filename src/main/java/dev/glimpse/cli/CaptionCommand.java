@@ -45,7 +45,7 @@ public final class CaptionCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<Path> files = imageFiles(inputs);
-    Path model = hub.resolve(checkpoint, common.info());
+    Path model = hub.resolve(checkpoint);
     List<BufferedImage> images = new ArrayList<>();
     for (Path f : files) {
       images.add(Images.read(f));

@@ -58,7 +58,7 @@ public final class EvalCommand implements Callable<Integer> {
       throw new GlimpseException("--count must be >= 0, got " + count);
     }
     Split s = Split.parse(split);
-    Path model = hub.resolve(checkpoint, common.info());
+    Path model = hub.resolve(checkpoint);
     Path dir = Checkpoint.resolve(model);
     // results never go into the HuggingFace cache
     Path results = out != null ? out : HubId.isHubId(checkpoint) ? Path.of("eval-" + s.id())

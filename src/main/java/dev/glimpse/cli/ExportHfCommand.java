@@ -37,7 +37,7 @@ public final class ExportHfCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path dir = hub.resolve(checkpoint, common.info());
+    Path dir = hub.resolve(checkpoint);
     if (Files.isDirectory(dir) && !Files.exists(dir.resolve(HfModel.CONFIG))
         && Files.isDirectory(dir.resolve(Checkpoint.RUN_CHECKPOINT))) {
       dir = dir.resolve(Checkpoint.RUN_CHECKPOINT);

@@ -13,11 +13,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code glimpse hf download ID}: fetch a hub model into the local HuggingFace cache ahead of time. */
 @Command(name = "download", mixinStandardHelpOptions = true,
-    description = {"Download the files Glimpse reads of a HuggingFace model (config, safetensors weights and",
-        "shards, tokenizer, preprocessor and generation configs; never .bin pickles) into the local",
-        "HuggingFace cache, shared with the Python tools. Always asks the hub for the revision's current",
-        "commit, so it also updates a cached branch. HF_TOKEN (or the token file) is sent for gated models;",
-        "HF_ENDPOINT chooses the hub. Prints the snapshot folder."})
+    description = {"Download a HuggingFace model into the local HuggingFace cache, ahead of time.",
+        "Fetches the files Glimpse reads (config, safetensors weights and shards, tokenizer, preprocessor and",
+        "generation configs; never .bin pickles) into the cache the Python tools share. Always asks the hub",
+        "for the revision's current commit, so it also updates a cached branch. HF_TOKEN (or the token file",
+        "of 'huggingface-cli login') is sent for gated models; HF_ENDPOINT chooses the hub. Prints the",
+        "snapshot folder."})
 public final class HfDownloadCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
@@ -27,7 +28,7 @@ public final class HfDownloadCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     HubId id = HubId.parse(model);
-    ModelResolver.Snapshot s = ModelResolver.download(id, HubSettings.fromEnvironment(), common.info());
+    ModelResolver.Snapshot s = ModelResolver.download(id, HubSettings.fromEnvironment(), System.err);
     common.info().printf("%s: %s (%d file%s downloaded, %s)%n", id, s.dir(), s.fetched().size(),
         s.fetched().size() == 1 ? "" : "s", CacheListing.humanSize(s.fetchedBytes()));
     JsonObject json = new JsonObject();

@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
 
 /** {@code glimpse hf list}: the models in the local HuggingFace cache that Glimpse can load. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = {"List the models in the local HuggingFace cache (HF_HUB_CACHE, else $HF_HOME/hub, else",
-        "~/.cache/huggingface/hub) that Glimpse can load: id, revision, architecture, size on disk.",
-        "Each id works wherever a checkpoint goes (--checkpoint hf:ORG/NAME)."})
+    description = {"List the models of the local HuggingFace cache that Glimpse can load.",
+        "The cache is HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub (shared with the Python",
+        "tools). One line per cached revision: the id to use wherever a checkpoint goes (--checkpoint",
+        "hf:ORG/NAME[@REV]), the commit, the architecture and the size on disk."})
 public final class HfListCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 

@@ -41,7 +41,7 @@ public final class HfVerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path dir = hub.resolve(model, common.info());
+    Path dir = hub.resolve(model);
     try (NDManager manager = NDManager.newBaseManager()) {
       JsonObject report = HfVerify.run(dir, inputs, expected, new HfVerify.Options(numBeams, tolerance), manager);
       if (!common.json) {

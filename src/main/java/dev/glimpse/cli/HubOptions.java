@@ -1,7 +1,6 @@
 package dev.glimpse.cli;
 
 import dev.glimpse.hf.hub.ModelResolver;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -14,8 +13,11 @@ public final class HubOptions {
       description = "For hf: model ids use only the local HuggingFace cache, never the network (as HF_HUB_OFFLINE=1).")
   boolean offline;
 
-  /** The folder for a model argument (null stays null); progress and notes go to {@code log}. */
-  Path resolve(String model, PrintStream log) {
-    return model == null ? null : ModelResolver.resolve(model, offline, log);
+  /**
+   * The folder for a model argument (null stays null). Download progress and notes go to stderr, like
+   * any progress bar, so that stdout keeps only the command's results.
+   */
+  Path resolve(String model) {
+    return model == null ? null : ModelResolver.resolve(model, offline, System.err);
   }
 }

@@ -37,7 +37,7 @@ public final class ImportHfCommand implements Callable<Integer> {
     if (Files.exists(out) && !overwrite) {
       throw new GlimpseException(out + " already exists (use --overwrite to replace it)");
     }
-    Path from = hub.resolve(model, common.info());
+    Path from = hub.resolve(model);
     if (!HfModel.isHfDir(from)) {
       throw new GlimpseException(from + " is not a HuggingFace model folder (needs a config.json with a model_type)");
     }

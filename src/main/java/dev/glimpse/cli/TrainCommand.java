@@ -87,8 +87,8 @@ public final class TrainCommand implements Callable<Integer> {
     if (init != null && resume) {
       throw new GlimpseException("--init starts a new run; --resume continues one (the run already holds its model)");
     }
-    Path initDir = hub.resolve(init, common.info());
-    Path towerDir = hub.resolve(visionTower, common.info());
+    Path initDir = hub.resolve(init);
+    Path towerDir = hub.resolve(visionTower);
     JsonObject summary = TrainRun.run(recipe, new TrainRun.Options(out, resume,
         stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info(), initDir, towerDir));
     Summaries.print(common, "training summary", summary, "recipe", "steps", "final_loss", "train_seconds", "tokens_per_s",

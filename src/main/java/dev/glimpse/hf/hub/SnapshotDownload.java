@@ -102,7 +102,8 @@ final class SnapshotDownload {
       long[] bytes) {
     Path blob = cache.blob(id, info.etag());
     if (!Files.isRegularFile(blob)) {
-      try (BlobLock lock = BlobLock.acquire(cache.lockFile(id, info.etag()))) {
+      BlobLock lock = BlobLock.acquire(cache.lockFile(id, info.etag()));
+      try {
         if (!Files.isRegularFile(blob)) { // another process may have finished it while we waited
           Path partial = cache.incomplete(id, info.etag());
           long before = FileDownload.sizeOf(partial);
@@ -111,6 +112,8 @@ final class SnapshotDownload {
           fetched.add(info.file());
           bytes[0] += FileDownload.sizeOf(blob) - before;
         }
+      } finally {
+        lock.close();
       }
     }
     blobs.put(info.file(), info);

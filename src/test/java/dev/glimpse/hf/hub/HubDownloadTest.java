@@ -14,16 +14,13 @@ import dev.glimpse.hf.HfVerify;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.Json;
-import dev.glimpse.util.SafeTensors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -74,53 +71,15 @@ class HubDownloadTest {
   }
 
   static Path resource(String name) {
-    try {
-      return Path.of(HubDownloadTest.class.getResource("/fixtures/" + name).toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    return HubFixtures.resource(name);
   }
 
-  /** The GIT fixture with a tokenizer, plus files Glimpse must not fetch. */
   FakeHub.Repo gitRepo(String id) throws IOException {
-    FakeHub.Repo repo = hub.repo(id);
-    FakeHub.addFolder(repo, resource("hf/git"), "inputs.safetensors", "outputs.safetensors", "README.md",
-        "fixture_meta.json", "config_full.json");
-    FakeHub.addFolder(repo, resource("hf-tokenizers/wordpiece-99"));
-    repo.file("README.md", "# tiny git\n".getBytes(StandardCharsets.UTF_8));
-    repo.file("pytorch_model.bin", new byte[] {1, 2, 3});
-    repo.file("model.fp16.safetensors", new byte[] {4, 5, 6});
-    repo.file("onnx/model.onnx", new byte[] {7});
-    return repo;
+    return HubFixtures.gitRepo(hub, id);
   }
 
-  /** The LLaVA fixture with its weights split into two shards and an index, as real checkpoints are. */
   FakeHub.Repo shardedLlava(String id) throws IOException {
-    FakeHub.Repo repo = hub.repo(id);
-    FakeHub.addFolder(repo, resource("hf/llava"), "inputs.safetensors", "outputs.safetensors", "README.md",
-        "fixture_meta.json", "config_full.json", "model.safetensors");
-    FakeHub.addFolder(repo, resource("hf-tokenizers/llama-bpe-120"));
-    Map<String, SafeTensors.Tensor> all = SafeTensors.read(resource("hf/llava/model.safetensors")).tensors();
-    List<SafeTensors.Tensor> first = new ArrayList<>();
-    List<SafeTensors.Tensor> second = new ArrayList<>();
-    JsonObject map = new JsonObject();
-    for (SafeTensors.Tensor t : all.values()) {
-      boolean vision = t.name().startsWith("vision_tower.");
-      (vision ? first : second).add(t);
-      map.addProperty(t.name(), vision ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
-    }
-    Path shards = Files.createDirectories(tmp.resolve("shards-" + id.replace('/', '_')));
-    SafeTensors.write(shards.resolve("a"), first, Map.of("format", "pt"));
-    SafeTensors.write(shards.resolve("b"), second, Map.of("format", "pt"));
-    JsonObject index = new JsonObject();
-    JsonObject meta = new JsonObject();
-    meta.addProperty("total_size", Files.size(shards.resolve("a")) + Files.size(shards.resolve("b")));
-    index.add("metadata", meta);
-    index.add("weight_map", map);
-    repo.file("model-00001-of-00002.safetensors", Files.readAllBytes(shards.resolve("a")));
-    repo.file("model-00002-of-00002.safetensors", Files.readAllBytes(shards.resolve("b")));
-    repo.file("model.safetensors.index.json", index.toString().getBytes(StandardCharsets.UTF_8));
-    return repo;
+    return HubFixtures.shardedLlava(hub, id, tmp);
   }
 
   Path repoDir(String id) {
