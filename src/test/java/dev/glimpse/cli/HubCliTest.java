@@ -151,6 +151,26 @@ class HubCliTest {
     assertEquals(0, imported.exitCode(), imported.err());
     assertEquals("llava", imported.json().get("hf_model_type").getAsString());
     assertTrue(Files.isRegularFile(ckpt.resolve("model.safetensors")));
+
+    Path exported = tmp.resolve("llava-hf");
+    CliRun export = CliRun.of("export", "hf", "--checkpoint", "hf:tiny-org/llava-sharded", "--out",
+        exported.toString());
+    assertEquals(0, export.exitCode(), export.err());
+    assertTrue(Files.isRegularFile(exported.resolve("model.safetensors")), "the shards exported as one file");
+
+    // a Glimpse checkpoint pushed to the hub is an id like any other
+    FakeHub.addFolder(hub.repo("tiny-org/llava-glimpse"), ckpt);
+    CliRun caption = CliRun.of("caption", "--checkpoint", "hf:tiny-org/llava-glimpse", image.toString(),
+        "--max-tokens", "3", "--json");
+    assertEquals(0, caption.exitCode(), caption.err());
+    CliRun direct = CliRun.of("caption", "--checkpoint", ckpt.toString(), image.toString(), "--max-tokens", "3",
+        "--json");
+    assertEquals(direct.json().get("captions"), caption.json().get("captions"));
+
+    // eval resolves the id too (an HF model has no recipe data to evaluate on: that is the error)
+    CliRun eval = CliRun.of("eval", "--checkpoint", "hf:tiny-org/llava-sharded", "--offline");
+    assertEquals(2, eval.exitCode(), eval.err());
+    assertTrue(eval.err().contains("does not say which data it was trained on"), eval.err());
   }
 
   @Test

@@ -289,13 +289,17 @@ final class HubClient {
   }
 
   static String describe(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
+        return "host not found";
+      }
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException) {
+        return "connection refused or no route";
+      }
+    }
     String m = e.getMessage();
-    if (e instanceof java.net.ConnectException || e.getCause() instanceof java.net.ConnectException) {
-      return "connection refused or no route" + (m == null || m.isBlank() ? "" : ": " + HubCache.printable(m));
-    }
-    if (e instanceof java.net.UnknownHostException || e.getCause() instanceof java.net.UnknownHostException) {
-      return "unknown host";
-    }
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + HubCache.printable(m));
   }
 
