@@ -200,6 +200,7 @@ final class FileDownload {
     volatile boolean started;
     volatile long lastData = System.nanoTime();
     volatile boolean rangeRefused;
+    private boolean cancelled;
 
     Sink(long offset, DownloadProgress progress) {
       this.offset = offset;
@@ -226,8 +227,12 @@ final class FileDownload {
     }
 
     @Override
-    public void onSubscribe(Flow.Subscription s) {
+    public synchronized void onSubscribe(Flow.Subscription s) {
       subscription = s;
+      if (cancelled) {
+        s.cancel();
+        return;
+      }
       try {
         Files.createDirectories(partial.getParent());
         channel = truncate
@@ -243,8 +248,13 @@ final class FileDownload {
       s.request(1);
     }
 
+    // Synchronized with cancel(): once a stalled attempt is cancelled it writes and hashes nothing more,
+    // so the next attempt has the file and the checksum to itself.
     @Override
-    public void onNext(List<ByteBuffer> buffers) {
+    public synchronized void onNext(List<ByteBuffer> buffers) {
+      if (cancelled || channel == null) {
+        return;
+      }
       try {
         for (ByteBuffer b : buffers) {
           ByteBuffer data = b.duplicate();
@@ -291,7 +301,8 @@ final class FileDownload {
       return done;
     }
 
-    void cancel() {
+    synchronized void cancel() {
+      cancelled = true;
       Flow.Subscription s = subscription;
       if (s != null) {
         s.cancel();

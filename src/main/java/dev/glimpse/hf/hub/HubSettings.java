@@ -81,10 +81,6 @@ public record HubSettings(URI endpoint, Path cacheDir, String token, boolean off
     return new HubSettings(endpoint, cacheDir, token, offline || off, metadataTimeout, stallTimeout);
   }
 
-  public HubSettings withCacheDir(Path dir) {
-    return new HubSettings(endpoint, dir, token, offline, metadataTimeout, stallTimeout);
-  }
-
   public HubSettings withToken(String newToken) {
     return new HubSettings(endpoint, cacheDir, newToken, offline, metadataTimeout, stallTimeout);
   }
@@ -149,10 +145,5 @@ public record HubSettings(URI endpoint, Path cacheDir, String token, boolean off
     } catch (IOException e) {
       throw new GlimpseException("cannot read the HuggingFace token file " + file + ": " + e.getMessage());
     }
-  }
-
-  /** Where the token came from, for messages: never the token itself. */
-  public String tokenDescription() {
-    return token == null ? "no token (HF_TOKEN unset, no token file)" : "a token";
   }
 }
