@@ -27,9 +27,12 @@ import picocli.CommandLine.Parameters;
 public final class CaptionCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
-      description = "Checkpoint folder, or a run folder holding checkpoint/.")
-  Path checkpoint;
+  @Option(names = "--checkpoint", required = true, paramLabel = "DIR|hf:ID",
+      description = "Checkpoint folder, a run folder holding checkpoint/, an HF model folder, or a HuggingFace "
+          + "model id hf:ORG/NAME[@REVISION] (from the local HuggingFace cache, else downloaded into it).")
+  String checkpoint;
+
+  @Mixin HubOptions hub;
 
   @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
   List<Path> inputs;
@@ -42,14 +45,15 @@ public final class CaptionCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<Path> files = imageFiles(inputs);
+    Path model = hub.resolve(checkpoint);
     List<BufferedImage> images = new ArrayList<>();
     for (Path f : files) {
       images.add(Images.read(f));
     }
     try (NDManager manager = NDManager.newBaseManager();
-        LoadedModel model = LoadedModel.load(checkpoint, manager)) {
-      GenerationConfig cfg = decoding.config(model.model().maxTextLength());
-      Captioner captioner = new Captioner(model.model(), model.tokenizer(), model.transform(), model.manager());
+        LoadedModel loaded = LoadedModel.load(model, manager)) {
+      GenerationConfig cfg = decoding.config(loaded.model().maxTextLength());
+      Captioner captioner = new Captioner(loaded.model(), loaded.tokenizer(), loaded.transform(), loaded.manager());
       List<List<BufferedImage>> clips = new ArrayList<>();
       List<String> prompts = new ArrayList<>();
       for (BufferedImage image : images) {
@@ -68,7 +72,7 @@ public final class CaptionCommand implements Callable<Integer> {
         }
       }
       JsonObject out = new JsonObject();
-      out.addProperty("checkpoint", model.source().toString());
+      out.addProperty("checkpoint", loaded.source().toString());
       out.add("captions", results);
       common.printJson(out);
     }

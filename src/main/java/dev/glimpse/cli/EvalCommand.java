@@ -2,6 +2,7 @@ package dev.glimpse.cli;
 
 import com.google.gson.JsonObject;
 import dev.glimpse.data.synth.Split;
+import dev.glimpse.hf.hub.HubId;
 import dev.glimpse.recipes.CheckpointEval;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.util.GlimpseException;
@@ -29,8 +30,11 @@ public final class EvalCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint folder or run folder.")
-  Path checkpoint;
+  @Option(names = "--checkpoint", paramLabel = "DIR|hf:ID",
+      description = "Checkpoint folder, run folder, or a Glimpse checkpoint on the HuggingFace hub: hf:ORG/NAME[@REV].")
+  String checkpoint;
+
+  @Mixin HubOptions hub;
 
   @Option(names = "--split", description = "test (default) or val.")
   String split = "test";
@@ -39,7 +43,7 @@ public final class EvalCommand implements Callable<Integer> {
   int count;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Where result files go (default: eval-<split> next to "
-      + "the checkpoint).")
+      + "the checkpoint; in the current folder for an hf: id).")
   Path out;
 
   @Mixin DecodingOptions decoding;
@@ -54,10 +58,13 @@ public final class EvalCommand implements Callable<Integer> {
       throw new GlimpseException("--count must be >= 0, got " + count);
     }
     Split s = Split.parse(split);
-    Path dir = Checkpoint.resolve(checkpoint);
-    Path results = out != null ? out : dir.toAbsolutePath().getParent().resolve("eval-" + s.id());
+    Path model = hub.resolve(checkpoint);
+    Path dir = Checkpoint.resolve(model);
+    // results never go into the HuggingFace cache
+    Path results = out != null ? out : HubId.isHubId(checkpoint) ? Path.of("eval-" + s.id())
+        : dir.toAbsolutePath().getParent().resolve("eval-" + s.id());
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-    JsonObject result = CheckpointEval.run(checkpoint, s, count, saved -> decoding.evalConfig(parsed, saved, 256),
+    JsonObject result = CheckpointEval.run(model, s, count, saved -> decoding.evalConfig(parsed, saved, 256),
         results, common.info());
     Summaries.print(common, "evaluation", result, "checkpoint", "task", "split", "examples", "decoding.strategy",
         "decoding.numBeams", "decoding.maxNewTokens",

@@ -22,9 +22,12 @@ import picocli.CommandLine.Option;
 public final class ExportHfCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--checkpoint", required = true, paramLabel = "CKPT",
-      description = "Checkpoint folder, run folder holding checkpoint/, or HuggingFace folder.")
-  Path checkpoint;
+  @Option(names = "--checkpoint", required = true, paramLabel = "CKPT|hf:ID",
+      description = "Checkpoint folder, run folder holding checkpoint/, HuggingFace folder, or hub id "
+          + "hf:ORG/NAME[@REVISION].")
+  String checkpoint;
+
+  @Mixin HubOptions hub;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write.")
   Path out;
@@ -34,7 +37,7 @@ public final class ExportHfCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path dir = checkpoint;
+    Path dir = hub.resolve(checkpoint);
     if (Files.isDirectory(dir) && !Files.exists(dir.resolve(HfModel.CONFIG))
         && Files.isDirectory(dir.resolve(Checkpoint.RUN_CHECKPOINT))) {
       dir = dir.resolve(Checkpoint.RUN_CHECKPOINT);

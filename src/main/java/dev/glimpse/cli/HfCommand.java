@@ -7,8 +7,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "hf",
     mixinStandardHelpOptions = true,
-    description = "HuggingFace models: check that Glimpse computes what transformers computes.",
-    subcommands = {HfVerifyCommand.class})
+    description = {"HuggingFace models: check that Glimpse computes what transformers computes; list and download",
+        "models of the HuggingFace cache (any model option also takes hf:ORG/NAME[@REVISION])."},
+    subcommands = {HfVerifyCommand.class, HfListCommand.class, HfDownloadCommand.class})
 public final class HfCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -17,8 +17,11 @@ import picocli.CommandLine.Option;
 public final class HfVerifyCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "HF model folder or checkpoint.")
-  Path model;
+  @Option(names = "--model", required = true, paramLabel = "DIR|hf:ID",
+      description = "HF model folder, checkpoint, or hub id hf:ORG/NAME[@REVISION].")
+  String model;
+
+  @Mixin HubOptions hub;
 
   @Option(names = "--inputs", required = true, paramLabel = "FILE",
       description = "safetensors with pixel_values and optionally input_ids, attention_mask.")
@@ -38,8 +41,9 @@ public final class HfVerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Path dir = hub.resolve(model);
     try (NDManager manager = NDManager.newBaseManager()) {
-      JsonObject report = HfVerify.run(model, inputs, expected, new HfVerify.Options(numBeams, tolerance), manager);
+      JsonObject report = HfVerify.run(dir, inputs, expected, new HfVerify.Options(numBeams, tolerance), manager);
       if (!common.json) {
         common.info().printf("%s (%s) against %s:%n", model, report.get("model_type").getAsString(), expected);
         HfVerify.describe(report).forEach(common.info()::println);

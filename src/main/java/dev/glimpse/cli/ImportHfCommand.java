@@ -19,8 +19,12 @@ import picocli.CommandLine.Option;
 public final class ImportHfCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--from", required = true, paramLabel = "DIR", description = "HuggingFace model folder.")
-  Path from;
+  @Option(names = "--from", required = true, paramLabel = "DIR|hf:ID",
+      description = "HuggingFace model folder, or a hub id hf:ORG/NAME[@REVISION] (from the local HuggingFace cache, "
+          + "else downloaded into it).")
+  String model;
+
+  @Mixin HubOptions hub;
 
   @Option(names = "--out", required = true, paramLabel = "CKPT", description = "Checkpoint folder to write.")
   Path out;
@@ -30,11 +34,12 @@ public final class ImportHfCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!HfModel.isHfDir(from)) {
-      throw new GlimpseException(from + " is not a HuggingFace model folder (needs a config.json with a model_type)");
-    }
     if (Files.exists(out) && !overwrite) {
       throw new GlimpseException(out + " already exists (use --overwrite to replace it)");
+    }
+    Path from = hub.resolve(model);
+    if (!HfModel.isHfDir(from)) {
+      throw new GlimpseException(from + " is not a HuggingFace model folder (needs a config.json with a model_type)");
     }
     try (NDManager manager = NDManager.newBaseManager(); HfModel model = HfModel.load(from, manager)) {
       Checkpoint.write(out, model.checkpointConfig(), model.store(), model.tokenizer(), null, null);

@@ -3,6 +3,7 @@ package dev.glimpse.cli;
 import com.google.gson.JsonObject;
 import dev.glimpse.recipes.Recipe;
 import dev.glimpse.recipes.RecipeFiles;
+import dev.glimpse.recipes.RunStart;
 import dev.glimpse.recipes.Recipes;
 import dev.glimpse.recipes.TrainRun;
 import dev.glimpse.train.TrainConfig;
@@ -51,15 +52,19 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-eval", description = "Skip the held-out evaluation at the end.")
   boolean noEval;
 
-  @Option(names = "--init", paramLabel = "DIR",
-      description = {"Fine-tune: start from this checkpoint or HuggingFace model folder (GIT, LLaVA, BLIP-2); its",
-          "model, weights, tokenizer and image preprocessing replace the recipe's model and tokenizer."})
-  Path init;
+  @Option(names = "--init", paramLabel = "DIR|hf:ID",
+      description = {"Fine-tune: start from this checkpoint, HuggingFace model folder or hub id hf:ORG/NAME[@REV]",
+          "(GIT, LLaVA, BLIP-2); its model, weights, tokenizer and image preprocessing replace the recipe's",
+          "model and tokenizer."})
+  String init;
 
-  @Option(names = "--vision-tower", paramLabel = "DIR",
-      description = {"Start the vision tower of a LLaVA or BLIP-2 recipe from this GenLIP checkpoint: its encoder",
-          "config replaces the recipe's tower, its weights are loaded, its image preprocessing is used."})
-  Path visionTower;
+  @Option(names = "--vision-tower", paramLabel = "DIR|hf:ID",
+      description = {"Start the vision tower of a LLaVA or BLIP-2 recipe from this GenLIP checkpoint (a folder or",
+          "hf:ORG/NAME[@REV]): its encoder config replaces the recipe's tower, its weights are loaded, its image",
+          "preprocessing is used."})
+  String visionTower;
+
+  @Mixin HubOptions hub;
 
   @Override
   public Integer call() {
@@ -80,8 +85,11 @@ public final class TrainCommand implements Callable<Integer> {
     if (stopAfter != null && stopAfter <= 0) {
       throw new GlimpseException("--stop-after must be > 0, got " + stopAfter);
     }
+    RunStart.checkStart(init != null, resume, visionTower != null); // before a model id is downloaded
+    Path initDir = hub.resolve(init);
+    Path towerDir = hub.resolve(visionTower);
     JsonObject summary = TrainRun.run(recipe, new TrainRun.Options(out, resume,
-        stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info(), init, visionTower));
+        stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info(), initDir, towerDir));
     Summaries.print(common, "training summary", summary, "recipe", "steps", "final_loss", "train_seconds", "tokens_per_s",
         "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",
         "attribute_accuracy.count", "attribute_accuracy.relation", "attribute_accuracy.position",

@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A model of one of the supported HuggingFace architectures (GIT, CLIP, LLaVA, BLIP-2) with its
@@ -158,6 +160,75 @@ public final class HfModel implements AutoCloseable {
     }
   }
 
+  /**
+   * The shard files a {@code model.safetensors.index.json} names, each once, sorted (so
+   * {@code model-00001-of-00003.safetensors} comes first). Checks that the index is an object with a {@code weight_map} of tensor name to file
+   * name and that every file name stays inside the model folder; does not check that they exist.
+   */
+  public static List<String> shardFiles(Path index) {
+    Set<String> files = new TreeSet<>();
+    for (Map.Entry<String, JsonElement> e : weightMap(index).entrySet()) {
+      files.add(e.getValue().getAsString());
+    }
+    return List.copyOf(files);
+  }
+
+  private static JsonObject weightMap(Path index) {
+    JsonObject o = object(Json.parse(index), index.toString());
+    if (!o.has("weight_map") || !o.get("weight_map").isJsonObject()) {
+      throw new GlimpseException(index + " has no weight_map");
+    }
+    JsonObject map = o.getAsJsonObject("weight_map");
+    if (map.isEmpty()) {
+      throw new GlimpseException(index + ": the weight_map is empty");
+    }
+    for (Map.Entry<String, JsonElement> e : map.entrySet()) {
+      JsonElement file = e.getValue();
+      if (!file.isJsonPrimitive() || !file.getAsJsonPrimitive().isString()) {
+        throw new GlimpseException(index + ": weight_map[\"" + e.getKey() + "\"] is not a file name");
+      }
+      String name = file.getAsString();
+      if (!insideFolder(name)) {
+        throw new GlimpseException(index + ": shard " + name + " is outside the model folder");
+      }
+    }
+    return map;
+  }
+
+  // a relative file name that stays inside the folder it is resolved against
+  private static boolean insideFolder(String name) {
+    try {
+      Path folder = Path.of("folder");
+      Path p = folder.resolve(name).normalize();
+      return !name.isEmpty() && !name.contains("\\") && !Path.of(name).isAbsolute() && p.startsWith(folder)
+          && !p.equals(folder);
+    } catch (java.nio.file.InvalidPathException e) {
+      return false;
+    }
+  }
+
+  /** True when Glimpse reads HF models of this {@code model_type} (git, clip, llava, blip-2). */
+  public static boolean supportsModelType(String hfType) {
+    return HfArchitectures.supports(hfType);
+  }
+
+  /** The HF {@code model_type}s Glimpse reads. */
+  public static List<String> supportedModelTypes() {
+    return HfArchitectures.hfTypes();
+  }
+
+  /** The weight files of an HF folder that are not there: a missing model.safetensors, or missing shards. */
+  public static List<String> missingWeightFiles(Path dir) {
+    if (Files.isRegularFile(dir.resolve(WEIGHTS))) {
+      return List.of();
+    }
+    Path index = dir.resolve(WEIGHTS_INDEX);
+    if (!Files.isRegularFile(index)) {
+      return List.of(WEIGHTS + " (or " + WEIGHTS_INDEX + ")");
+    }
+    return shardFiles(index).stream().filter(f -> !Files.isRegularFile(dir.resolve(f))).toList();
+  }
+
   /** All tensors of {@code model.safetensors}, or of the shards a {@code model.safetensors.index.json} lists. */
   static Map<String, SafeTensors.Tensor> readWeights(Path dir) {
     Path single = dir.resolve(WEIGHTS);
@@ -166,22 +237,19 @@ public final class HfModel implements AutoCloseable {
     }
     Path index = dir.resolve(WEIGHTS_INDEX);
     if (Files.isRegularFile(index)) {
-      JsonObject o = object(Json.parse(index), index.toString());
-      if (!o.has("weight_map") || !o.get("weight_map").isJsonObject()) {
-        throw new GlimpseException(index + " has no weight_map");
+      JsonObject weightMap = weightMap(index);
+      Map<String, Map<String, SafeTensors.Tensor>> shards = new LinkedHashMap<>();
+      for (String file : shardFiles(index)) {
+        Path p = dir.resolve(file);
+        if (!Files.isRegularFile(p)) {
+          throw new GlimpseException(index + " names shard " + file + ", which is not in " + dir);
+        }
+        shards.put(file, SafeTensors.read(p).tensors());
       }
       Map<String, SafeTensors.Tensor> all = new LinkedHashMap<>();
-      Map<String, Map<String, SafeTensors.Tensor>> shards = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("weight_map").entrySet()) {
+      for (Map.Entry<String, JsonElement> e : weightMap.entrySet()) {
         String file = e.getValue().getAsString();
-        Map<String, SafeTensors.Tensor> shard = shards.computeIfAbsent(file, f -> {
-          Path p = dir.resolve(f).normalize();
-          if (!p.startsWith(dir.normalize())) {
-            throw new GlimpseException(index + ": shard " + f + " is outside the model folder");
-          }
-          return SafeTensors.read(p).tensors();
-        });
-        SafeTensors.Tensor t = shard.get(e.getKey());
+        SafeTensors.Tensor t = shards.get(file).get(e.getKey());
         if (t == null) {
           throw new GlimpseException(index + ": " + e.getKey() + " is not in " + file);
         }

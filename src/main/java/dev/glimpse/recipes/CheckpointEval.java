@@ -6,6 +6,7 @@ import dev.glimpse.checkpoint.CheckpointConfig;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.synth.Split;
 import dev.glimpse.generate.GenerationConfig;
+import dev.glimpse.hf.HfModel;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.util.GlimpseException;
@@ -52,6 +53,10 @@ public final class CheckpointEval {
   public static JsonObject run(Path checkpoint, Split split, int count, UnaryOperator<EvalConfig> choose, Path out,
       PrintStream info) {
     Path dir = Checkpoint.resolve(checkpoint);
+    if (HfModel.isHfDir(dir)) {
+      throw new GlimpseException(dir + " is a HuggingFace model: it does not say which data it was trained on (score "
+          + "its outputs with 'glimpse eval captions' or 'glimpse eval vqa')");
+    }
     CheckpointConfig config = CheckpointConfig.read(dir);
     EvalConfig settings = choose.apply(saved(config, dir));
     if (config.recipe() == null || config.recipe().data() == null) {

@@ -74,12 +74,7 @@ public sealed interface RunStart extends AutoCloseable
    */
   static RunStart choose(Recipe requested, TrainRun.Options o, NDManager manager) {
     Path checkpoint = o.out().resolve(Checkpoint.RUN_CHECKPOINT);
-    if ((o.init() != null || o.resume()) && o.visionTower() != null) {
-      throw new GlimpseException("a vision tower starts a new model; it cannot be combined with --init or --resume");
-    }
-    if (o.init() != null && o.resume()) {
-      throw new GlimpseException("--init starts a new run; --resume continues one (the run already holds its model)");
-    }
+    checkStart(o.init() != null, o.resume(), o.visionTower() != null);
     if (o.resume()) {
       return Resume.of(requested, o.out());
     }
@@ -97,6 +92,16 @@ public sealed interface RunStart extends AutoCloseable
       return new FromVisionTower(requested, VisionTowers.read(o.visionTower()));
     }
     return new Fresh(requested);
+  }
+
+  /** Refuses the combinations of start options that contradict each other. */
+  public static void checkStart(boolean init, boolean resume, boolean visionTower) {
+    if ((init || resume) && visionTower) {
+      throw new GlimpseException("a vision tower starts a new model; it cannot be combined with --init or --resume");
+    }
+    if (init && resume) {
+      throw new GlimpseException("--init starts a new run; --resume continues one (the run already holds its model)");
+    }
   }
 
   /** A new model: the recipe's model, a tokenizer built for the recipe, fresh weights. */

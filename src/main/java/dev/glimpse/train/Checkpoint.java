@@ -75,10 +75,7 @@ public final class Checkpoint {
       throw new GlimpseException("checkpoint not found: " + path);
     }
     if (HfModel.isHfDir(path)) {
-      List<String> missing = new ArrayList<>();
-      if (!Files.isRegularFile(path.resolve(HfModel.WEIGHTS)) && !Files.isRegularFile(path.resolve(HfModel.WEIGHTS_INDEX))) {
-        missing.add(HfModel.WEIGHTS);
-      }
+      List<String> missing = new ArrayList<>(HfModel.missingWeightFiles(path)); // model.safetensors, or shards
       if (!Files.isRegularFile(path.resolve(HfTokenizer.FILE))) {
         missing.add(HfTokenizer.FILE + " (Glimpse needs the model's tokenizer to read and write text)");
       }
