@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.glimpse.nn.Devices;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class Bf16Probe {
 
   /** Child entry point: prints the bf16 matmul GFLOP/s, or dies. */
   public static void main(String[] args) {
-    try (NDManager m = NDManager.newBaseManager()) {
+    try (NDManager m = Devices.cpuManager()) {
       NDArray a = m.randomNormal(new Shape(1024, 1024)).toType(DataType.BFLOAT16, false);
       NDArray b = m.randomNormal(new Shape(1024, 1024)).toType(DataType.BFLOAT16, false);
       a.matMul(b);

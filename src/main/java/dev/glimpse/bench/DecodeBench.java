@@ -11,6 +11,7 @@ import dev.glimpse.generate.LogitsProcessor;
 import dev.glimpse.model.DecodeState;
 import dev.glimpse.model.GitConfig;
 import dev.glimpse.model.GitModel;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.nn.ParameterStore;
 import java.util.Arrays;
 
@@ -45,7 +46,7 @@ public final class DecodeBench {
   }
 
   public static Result run(GitConfig config, int batch, int newTokens, int repeats) {
-    try (NDManager manager = NDManager.newBaseManager(); ParameterStore store = new ParameterStore(manager, 2)) {
+    try (NDManager manager = Devices.cpuManager(); ParameterStore store = new ParameterStore(manager, 2)) {
       GitModel model = new GitModel(store.root(), config);
       int eos = 2;
       LogitsProcessor noEos = (row, generated, scores) -> scores[eos] = Float.NEGATIVE_INFINITY;

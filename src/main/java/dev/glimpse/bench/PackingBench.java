@@ -18,6 +18,7 @@ import dev.glimpse.data.synth.TextScene;
 import dev.glimpse.loss.LmLoss;
 import dev.glimpse.model.GenLipConfig;
 import dev.glimpse.model.GenLipModel;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.nn.ParameterStore;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,7 +100,7 @@ public final class PackingBench {
     }
     PackedBatch packed = PackedBatcher.pack(packedSeqs, config.rowTokens(), config.textPositionStart(), 0);
     PackedBatch padded = PackedBatcher.pack(paddedSeqs, 0, config.textPositionStart(), 0);
-    try (NDManager manager = NDManager.newBaseManager(); ParameterStore store = new ParameterStore(manager, 1)) {
+    try (NDManager manager = Devices.cpuManager(); ParameterStore store = new ParameterStore(manager, 1)) {
       GenLipModel model = new GenLipModel(store.root(), config);
       double packedSeconds = time(model, packed, manager, repeats);
       double paddedSeconds = time(model, padded, manager, repeats);

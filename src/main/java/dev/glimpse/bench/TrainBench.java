@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import dev.glimpse.data.LmBatch;
 import dev.glimpse.model.GitConfig;
 import dev.glimpse.model.GitModel;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.train.AdamW;
 import dev.glimpse.train.LmObjective;
@@ -39,7 +40,7 @@ public final class TrainBench {
   }
 
   public static Result run(String name, GitConfig config, int batchSize, int textTokens, int steps, double peakGflops) {
-    try (NDManager manager = NDManager.newBaseManager(); ParameterStore store = new ParameterStore(manager, 1)) {
+    try (NDManager manager = Devices.cpuManager(); ParameterStore store = new ParameterStore(manager, 1)) {
       GitModel model = new GitModel(store.root(), config);
       LmBatch batch = randomBatch(config, batchSize, textTokens);
       TrainConfig train = TrainConfig.defaults().with(t -> {

@@ -7,6 +7,7 @@ import dev.glimpse.bench.Bf16Probe;
 import dev.glimpse.bench.MatmulPeak;
 import dev.glimpse.bench.TrainBench;
 import dev.glimpse.model.GitConfig;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.recipes.Recipe;
 import dev.glimpse.recipes.RecipeFiles;
 import dev.glimpse.recipes.Recipes;
@@ -60,7 +61,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
       timed.add(recipe(spec));
     }
     JsonObject result = new JsonObject();
-    try (NDManager manager = NDManager.newBaseManager()) {
+    try (NDManager manager = Devices.cpuManager()) {
       double peak = MatmulPeak.gflops(manager, 2048, 7, DataType.FLOAT32);
       common.info().printf("fp32 matmul peak (2048^3, median of 7): %.1f GFLOP/s%n", peak);
       result.addProperty("peak_fp32_gflops", peak);

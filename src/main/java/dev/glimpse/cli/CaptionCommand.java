@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import dev.glimpse.data.Images;
 import dev.glimpse.generate.Captioner;
 import dev.glimpse.generate.GenerationConfig;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.util.GlimpseException;
 import java.awt.image.BufferedImage;
@@ -42,6 +43,8 @@ public final class CaptionCommand implements Callable<Integer> {
 
   @Mixin DecodingOptions decoding;
 
+  @Mixin DeviceOption device;
+
   @Override
   public Integer call() {
     List<Path> files = imageFiles(inputs);
@@ -50,7 +53,7 @@ public final class CaptionCommand implements Callable<Integer> {
     for (Path f : files) {
       images.add(Images.read(f));
     }
-    try (NDManager manager = NDManager.newBaseManager();
+    try (NDManager manager = Devices.manager(device.device());
         LoadedModel loaded = LoadedModel.load(model, manager)) {
       GenerationConfig cfg = decoding.config(loaded.model().maxTextLength());
       Captioner captioner = new Captioner(loaded.model(), loaded.tokenizer(), loaded.transform(), loaded.manager());

@@ -1,5 +1,6 @@
 package dev.glimpse.cli;
 
+import ai.djl.Device;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.synth.Split;
 import dev.glimpse.hf.hub.HubId;
@@ -48,8 +49,11 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Mixin DecodingOptions decoding;
 
+  @Mixin DeviceOption device;
+
   @Override
   public Integer call() {
+    Device runOn = device.device(); // checked before any work
     if (checkpoint == null) {
       spec.commandLine().usage(spec.commandLine().getOut());
       return 0;
@@ -65,7 +69,7 @@ public final class EvalCommand implements Callable<Integer> {
         : dir.toAbsolutePath().getParent().resolve("eval-" + s.id());
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
     JsonObject result = CheckpointEval.run(model, s, count, saved -> decoding.evalConfig(parsed, saved, 256),
-        results, common.info());
+        results, common.info(), runOn);
     Summaries.print(common, "evaluation", result, "checkpoint", "task", "split", "examples", "decoding.strategy",
         "decoding.numBeams", "decoding.maxNewTokens",
         "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.glimpse.hf.HfModel;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.util.GlimpseException;
 import java.io.IOException;
@@ -45,7 +46,7 @@ public final class ExportHfCommand implements Callable<Integer> {
     if (Files.isDirectory(out) && !overwrite && !isEmpty(out)) {
       throw new GlimpseException(out + " is not empty (use --overwrite to write into it)");
     }
-    try (NDManager manager = NDManager.newBaseManager(); HfModel model = HfModel.load(dir, manager)) {
+    try (NDManager manager = Devices.cpuManager(); HfModel model = HfModel.load(dir, manager)) {
       model.export(out);
       JsonObject result = new JsonObject();
       result.addProperty("checkpoint", dir.toString());

@@ -3,6 +3,7 @@ package dev.glimpse.cli;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import dev.glimpse.hf.HfVerify;
+import dev.glimpse.nn.Devices;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,7 +43,7 @@ public final class HfVerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path dir = hub.resolve(model);
-    try (NDManager manager = NDManager.newBaseManager()) {
+    try (NDManager manager = Devices.cpuManager()) {
       JsonObject report = HfVerify.run(dir, inputs, expected, new HfVerify.Options(numBeams, tolerance), manager);
       if (!common.json) {
         common.info().printf("%s (%s) against %s:%n", model, report.get("model_type").getAsString(), expected);

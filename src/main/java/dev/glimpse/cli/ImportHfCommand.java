@@ -3,6 +3,7 @@ package dev.glimpse.cli;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import dev.glimpse.hf.HfModel;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.util.GlimpseException;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ public final class ImportHfCommand implements Callable<Integer> {
     if (!HfModel.isHfDir(from)) {
       throw new GlimpseException(from + " is not a HuggingFace model folder (needs a config.json with a model_type)");
     }
-    try (NDManager manager = NDManager.newBaseManager(); HfModel model = HfModel.load(from, manager)) {
+    try (NDManager manager = Devices.cpuManager(); HfModel model = HfModel.load(from, manager)) {
       Checkpoint.write(out, model.checkpointConfig(), model.store(), model.tokenizer(), null, null);
       JsonObject result = new JsonObject();
       result.addProperty("from", from.toString());

@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
 public final class QuickstartCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
+  @Mixin DeviceOption device;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default runs/quickstart).")
   Path out = Quickstart.DEFAULT_OUT;
 
@@ -35,7 +37,7 @@ public final class QuickstartCommand implements Callable<Integer> {
       }
       recipe = recipe.withTrain(recipe.train().withSteps(steps));
     }
-    JsonObject summary = Quickstart.run(recipe, out, fresh, false, common.info());
+    JsonObject summary = Quickstart.run(recipe, out, fresh, false, common.info(), device.device());
     Summaries.print(common, "quickstart summary", summary, "recipe", "steps", "final_loss", "train_seconds", "tokens_per_s",
         "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",
         "attribute_accuracy.count", "attribute_accuracy.relation", "attribute_accuracy.position",

@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
+  @Mixin DeviceOption device;
+
   @Option(names = "--recipe", paramLabel = "NAME", description = "Named recipe, e.g. quickstart, git-tiny.")
   String recipeName;
 
@@ -89,7 +91,8 @@ public final class TrainCommand implements Callable<Integer> {
     Path initDir = hub.resolve(init);
     Path towerDir = hub.resolve(visionTower);
     JsonObject summary = TrainRun.run(recipe, new TrainRun.Options(out, resume,
-        stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info(), initDir, towerDir));
+        stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info(), initDir, towerDir,
+        device.device()));
     Summaries.print(common, "training summary", summary, "recipe", "steps", "final_loss", "train_seconds", "tokens_per_s",
         "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",
         "attribute_accuracy.count", "attribute_accuracy.relation", "attribute_accuracy.position",

@@ -1,5 +1,6 @@
 package dev.glimpse.recipes;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import dev.glimpse.checkpoint.CheckpointConfig;
@@ -7,6 +8,7 @@ import dev.glimpse.data.Dataset;
 import dev.glimpse.data.synth.Split;
 import dev.glimpse.generate.GenerationConfig;
 import dev.glimpse.hf.HfModel;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.util.GlimpseException;
@@ -49,9 +51,10 @@ public final class CheckpointEval {
    * @param count examples to evaluate (0: the recipe's test size)
    * @param choose the decoding and batch size to use, given the recipe's own ({@link #saved})
    * @param out folder for result files (official formats) and metrics.json
+   * @param device where the model runs
    */
   public static JsonObject run(Path checkpoint, Split split, int count, UnaryOperator<EvalConfig> choose, Path out,
-      PrintStream info) {
+      PrintStream info, Device device) {
     Path dir = Checkpoint.resolve(checkpoint);
     if (HfModel.isHfDir(dir)) {
       throw new GlimpseException(dir + " is a HuggingFace model: it does not say which data it was trained on (score "
@@ -72,7 +75,7 @@ public final class CheckpointEval {
     }
     int size = count > 0 ? count : Math.max(1, data.testSize());
     Task t = Tasks.of(task);
-    try (NDManager manager = NDManager.newBaseManager(); LoadedModel model = LoadedModel.load(dir, manager)) {
+    try (NDManager manager = Devices.manager(device); LoadedModel model = LoadedModel.load(dir, manager)) {
       Dataset dataset = t.dataset(data, model.config(), split, size);
       JsonObject result = new JsonObject();
       result.addProperty("checkpoint", dir.toString());

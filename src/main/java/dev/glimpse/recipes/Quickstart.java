@@ -1,5 +1,6 @@
 package dev.glimpse.recipes;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.Dataset;
@@ -9,6 +10,7 @@ import dev.glimpse.data.synth.AttributeAccuracy;
 import dev.glimpse.data.synth.ExternalShapes;
 import dev.glimpse.eval.ContactSheet;
 import dev.glimpse.generate.Captioner;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.util.AtomicFiles;
@@ -32,7 +34,8 @@ public final class Quickstart {
 
   private Quickstart() {}
 
-  public static JsonObject run(Recipe recipe, Path out, boolean fresh, boolean quiet, PrintStream info) {
+  public static JsonObject run(Recipe recipe, Path out, boolean fresh, boolean quiet, PrintStream info,
+      Device device) {
     long start = System.nanoTime();
     Path checkpoint = out.resolve(Checkpoint.RUN_CHECKPOINT);
     if (fresh && Files.exists(out)) {
@@ -44,15 +47,15 @@ public final class Quickstart {
         out.resolve(TrainRun.RECIPE_FILE)).train().steps();
     if (complete) {
       info.println("reusing the trained model in " + out + " (use --fresh to train again)");
-      summary = evaluateOnly(recipe, out, info);
+      summary = evaluateOnly(recipe, out, info, device);
     } else {
       if (exists) {
         info.println("continuing the unfinished run in " + out);
       }
       summary = TrainRun.run(exists ? null : recipe,
-          new TrainRun.Options(out, exists, Long.MAX_VALUE, true, quiet, info));
+          new TrainRun.Options(out, exists, Long.MAX_VALUE, true, quiet, info, null, null, device));
     }
-    try (NDManager manager = NDManager.newBaseManager(); LoadedModel model = LoadedModel.load(checkpoint, manager)) {
+    try (NDManager manager = Devices.manager(device); LoadedModel model = LoadedModel.load(checkpoint, manager)) {
       Captioner captioner = new Captioner(model.model(), model.tokenizer(), model.transform(), model.manager());
       Task task = Tasks.of(recipe);
       Dataset test = task.testData(recipe);
@@ -97,8 +100,8 @@ public final class Quickstart {
   }
 
   /** Evaluation of an already trained run (the held-out split of its recipe). */
-  static JsonObject evaluateOnly(Recipe recipe, Path out, PrintStream info) {
-    try (NDManager manager = NDManager.newBaseManager();
+  static JsonObject evaluateOnly(Recipe recipe, Path out, PrintStream info, Device device) {
+    try (NDManager manager = Devices.manager(device);
         LoadedModel model = LoadedModel.load(out.resolve(Checkpoint.RUN_CHECKPOINT), manager)) {
       Task task = Tasks.of(recipe);
       JsonObject summary = new JsonObject();

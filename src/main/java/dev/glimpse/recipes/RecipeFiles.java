@@ -83,7 +83,7 @@ public final class RecipeFiles {
     return path.equals("tokenizer.file") || path.equals("description") || path.equals("data.testSource")
         || path.equals("data.cleanTextMixEnd") || path.equals("data.cleanTextMixRamp")
         || path.equals("data.cleanTextMixHold") || path.endsWith("vision.stemChannels")
-        || path.endsWith("vision.stemPatchify");
+        || path.endsWith("vision.stemPatchify") || path.equals("train.gradientCacheChunk");
   }
 
   private static Recipe parse(JsonObject o, String where) {

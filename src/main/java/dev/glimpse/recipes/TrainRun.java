@@ -1,5 +1,6 @@
 package dev.glimpse.recipes;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import dev.glimpse.checkpoint.CheckpointConfig;
@@ -7,6 +8,7 @@ import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.ModelConfig;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.nn.ParameterGroup;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.tokenize.BpeTrainer;
@@ -50,16 +52,17 @@ public final class TrainRun {
    *     tokenizer and image preprocessing replace the recipe's model and tokenizer; null for a fresh model
    * @param visionTower a GenLIP checkpoint to start the vision tower of the recipe's LLaVA or BLIP-2
    *     model from (see {@link VisionTowers}); null for none
+   * @param device where every tensor of the run lives
    */
   public record Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info,
-      Path init, Path visionTower) {
+      Path init, Path visionTower, Device device) {
     public Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info) {
-      this(out, resume, stopAfter, evaluate, quiet, info, null, null);
+      this(out, resume, stopAfter, evaluate, quiet, info, null, null, Device.cpu());
     }
 
     public Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info,
         Path init) {
-      this(out, resume, stopAfter, evaluate, quiet, info, init, null);
+      this(out, resume, stopAfter, evaluate, quiet, info, init, null, Device.cpu());
     }
   }
 
@@ -68,7 +71,7 @@ public final class TrainRun {
   public static JsonObject run(Recipe requested, Options o) {
     Path out = o.out();
     Path checkpointDir = out.resolve(Checkpoint.RUN_CHECKPOINT);
-    try (NDManager manager = NDManager.newBaseManager(); RunStart start = RunStart.choose(requested, o, manager)) {
+    try (NDManager manager = Devices.manager(o.device()); RunStart start = RunStart.choose(requested, o, manager)) {
       Recipe recipe = start.recipe();
       Task task = Tasks.of(recipe);
       Json.write(out.resolve(RECIPE_FILE), RecipeFiles.toJson(recipe));

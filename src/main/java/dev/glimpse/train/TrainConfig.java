@@ -24,6 +24,9 @@ import java.util.List;
  *     pre-trained vision tower, LLaVA's first stage); each must match at least one parameter
  * @param groups parameter groups with their own learning-rate multiplier, weight decay and frozen
  *     flag ({@link ParameterGroup}); {@code freeze} entries are frozen groups too
+ * @param gradientCacheChunk for contrastive objectives: examples embedded at once by gradient caching
+ *     ({@link GradientCache}), so a batch larger than memory trains with the plain batch's gradients;
+ *     null (the default) embeds the whole micro-batch at once
  */
 public record TrainConfig(
     int steps,
@@ -43,7 +46,8 @@ public record TrainConfig(
     int checkpointEvery,
     int maxTextTokens,
     List<String> freeze,
-    List<ParameterGroup> groups) {
+    List<ParameterGroup> groups,
+    Integer gradientCacheChunk) {
 
   public TrainConfig {
     if (freeze == null) {
@@ -56,6 +60,9 @@ public record TrainConfig(
     }
     freeze = List.copyOf(freeze);
     groups = groups == null ? List.of() : List.copyOf(groups); // recipes written before groups existed
+    if (gradientCacheChunk != null && gradientCacheChunk <= 0) {
+      throw new IllegalArgumentException("gradientCacheChunk must be > 0 (or left out), got " + gradientCacheChunk);
+    }
     if (steps <= 0) {
       throw new IllegalArgumentException("steps must be > 0, got " + steps);
     }
@@ -108,7 +115,7 @@ public record TrainConfig(
    */
   public static TrainConfig defaults() {
     return new TrainConfig(1000, 32, 1, 3e-4, 0.1, 100, 0.05, 0.9, 0.999, 1e-8, 1.0, 0.1, 42, 10, 0, 40,
-        List.of(), List.of());
+        List.of(), List.of(), null);
   }
 
   /** These settings for {@code n} steps (warmup shortened to fit). */
@@ -169,6 +176,11 @@ public record TrainConfig(
     return all;
   }
 
+  /** The gradient-caching chunk, 0 when the whole micro-batch is embedded at once. */
+  public int contrastiveChunk() {
+    return gradientCacheChunk == null ? 0 : gradientCacheChunk;
+  }
+
   /** Examples per optimizer step. */
   public int examplesPerStep() {
     return batchSize * gradAccumulation;
@@ -201,6 +213,7 @@ public record TrainConfig(
     public int maxTextTokens;
     public List<String> freeze;
     public List<ParameterGroup> groups;
+    public Integer gradientCacheChunk;
 
     public Builder(TrainConfig from) {
       steps = from.steps;
@@ -221,12 +234,13 @@ public record TrainConfig(
       maxTextTokens = from.maxTextTokens;
       freeze = from.freeze;
       groups = from.groups;
+      gradientCacheChunk = from.gradientCacheChunk;
     }
 
     public TrainConfig build() {
       return new TrainConfig(steps, batchSize, gradAccumulation, learningRate, minLrRatio, warmupSteps, weightDecay,
           beta1, beta2, eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens, freeze,
-          groups);
+          groups, gradientCacheChunk);
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.glimpse.testing.CliRun;
 import dev.glimpse.util.SafeTensors;
 import java.nio.file.Files;
 import java.nio.file.Path;

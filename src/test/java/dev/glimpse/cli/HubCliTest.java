@@ -7,6 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.glimpse.hf.hub.FakeHub;
 import dev.glimpse.hf.hub.HubFixtures;
+import dev.glimpse.testing.CliRun;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.glimpse.testing.CliRun;
 import dev.glimpse.util.SafeTensors;
 import java.awt.Color;
 import java.awt.Graphics2D;

@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.glimpse.cli.Main;
+import dev.glimpse.testing.CliRun;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.train.RunLog;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,11 +42,11 @@ class DesignRegistrationTest {
     Path recipe = dir.resolve("probe.json");
     Files.writeString(recipe, RECIPE.replace("STEPS", "40"));
     Path run = dir.resolve("run");
-    Result first = cli("train", "--config", recipe.toString(), "--out", run.toString(), "--stop-after", "20", "--json");
-    assertEquals(0, first.code(), first.err());
-    Result second = cli("train", "--resume", "--out", run.toString(), "--json");
-    assertEquals(0, second.code(), second.err());
-    JsonObject summary = JsonParser.parseString(second.out()).getAsJsonObject();
+    CliRun first = CliRun.of("train", "--config", recipe.toString(), "--out", run.toString(), "--stop-after", "20", "--json");
+    assertEquals(0, first.exitCode(), first.err());
+    CliRun second = CliRun.of("train", "--resume", "--out", run.toString(), "--json");
+    assertEquals(0, second.exitCode(), second.err());
+    JsonObject summary = second.json();
     assertEquals(40, summary.get("steps").getAsLong());
 
     List<String> lines = Files.readAllLines(run.resolve(RunLog.FILE));
@@ -75,8 +73,8 @@ class DesignRegistrationTest {
     assertTrue(Files.size(run.resolve(TrainRun.LOSS_PLOT)) > 0);
     assertEquals(ProbeTypes.PROBE, Checkpoint.readConfig(run.resolve(Checkpoint.RUN_CHECKPOINT)).modelType());
 
-    Result caption = cli("caption", "--checkpoint", run.toString(), "src/test/resources/images/chelsea.png");
-    assertEquals(Main.EXIT_USER_ERROR, caption.code());
+    CliRun caption = CliRun.of("caption", "--checkpoint", run.toString(), "src/test/resources/images/chelsea.png");
+    assertEquals(Main.EXIT_USER_ERROR, caption.exitCode());
     assertTrue(caption.err().contains("does not generate text"), caption.err());
   }
 
@@ -88,24 +86,6 @@ class DesignRegistrationTest {
       Matcher m = Pattern.compile("\\b(Git|GenLip|Llava|Blip2|Clip|MmGem|Vlv|Flamingo)\\w*(Model|Config)\\b")
           .matcher(source);
       assertFalse(m.find(), file + " names " + (m.hitEnd() ? "" : m.group()));
-    }
-  }
-
-  private record Result(int code, String out, String err) {}
-
-  private static synchronized Result cli(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.execute(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
     }
   }
 

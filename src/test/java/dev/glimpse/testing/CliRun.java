@@ -1,15 +1,16 @@
-package dev.glimpse.cli;
+package dev.glimpse.testing;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.glimpse.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the CLI in-process and captures its exit code, stdout and stderr. */
-record CliRun(int exitCode, String out, String err) {
+public record CliRun(int exitCode, String out, String err) {
 
-  static synchronized CliRun of(String... args) {
+  public static synchronized CliRun of(String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -26,7 +27,7 @@ record CliRun(int exitCode, String out, String err) {
     }
   }
 
-  JsonObject json() {
+  public JsonObject json() {
     return JsonParser.parseString(out).getAsJsonObject();
   }
 }
