@@ -12,15 +12,18 @@ import java.util.Map;
  * @param frames one image, or the frames of a video clip in order
  * @param prompt text given to the model before the target: a VQA question, "" for captioning
  * @param targets reference texts: captions, or the answers (training samples one of them)
- * @param extras source-specific annotations (a synthetic {@code Scene}, VQA answer types, boxes...)
+ * @param metadata scalar fields the source file gave beside the texts (a JSONL line's other members,
+ *     a WebDataset shard and key, an image folder's class folder), by their names there
+ * @param annotations what Glimpse itself knows about the item, by typed key ({@link #get}): the
+ *     synthetic scene it was drawn from, a VQA question's ids and types, a group's members
  */
-public record Example(
-    String id, List<BufferedImage> frames, String prompt, List<String> targets, Map<String, Object> extras) {
+public record Example(String id, List<BufferedImage> frames, String prompt, List<String> targets,
+    Map<String, Object> metadata, Map<Annotation<?>, Object> annotations) {
   /**
-   * Extras key of a group's members ({@link #group}): a list of examples about the same image, trained
-   * in one row (see {@link LmBatcher} with packed texts).
+   * A group's members ({@link #group}): examples about the same image, trained in one row (see {@link
+   * LmBatcher} with packed texts).
    */
-  public static final String MEMBERS = "members";
+  public static final Annotation<List<Example>> MEMBERS = Annotation.named("members");
 
   public Example {
     if (frames == null || frames.isEmpty()) {
@@ -29,33 +32,60 @@ public record Example(
     frames = List.copyOf(frames);
     prompt = prompt == null ? "" : prompt;
     targets = List.copyOf(targets);
-    extras = extras == null ? Map.of() : Map.copyOf(extras);
+    metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+  }
+
+  /** An example with source metadata and no annotations. */
+  public Example(String id, List<BufferedImage> frames, String prompt, List<String> targets,
+      Map<String, Object> metadata) {
+    this(id, frames, prompt, targets, metadata, Map.of());
   }
 
   /** A captioning example: one image, its reference captions. */
-  public static Example caption(String id, BufferedImage image, List<String> captions, Map<String, Object> extras) {
-    return new Example(id, List.of(image), "", captions, extras);
+  public static Example caption(String id, BufferedImage image, List<String> captions, Map<String, Object> metadata) {
+    return new Example(id, List.of(image), "", captions, metadata);
+  }
+
+  /** A captioning example with no metadata. */
+  public static Example caption(String id, BufferedImage image, List<String> captions) {
+    return new Example(id, List.of(image), "", captions, Map.of());
+  }
+
+  /** The annotation under {@code key}, or null when the example has none. */
+  @SuppressWarnings("unchecked")
+  public <T> T get(Annotation<T> key) {
+    return (T) annotations.get(key);
+  }
+
+  /** This example with {@code value} under {@code key}. */
+  public <T> Example with(Annotation<T> key, T value) {
+    Map<Annotation<?>, Object> more = new java.util.HashMap<>(annotations);
+    more.put(key, value);
+    return new Example(id, frames, prompt, targets, metadata, more);
+  }
+
+  /** This example with other texts (the same image, metadata and annotations). */
+  public Example withTexts(String newPrompt, List<String> newTargets) {
+    return new Example(id, frames, newPrompt, newTargets, metadata, annotations);
   }
 
   /**
    * Several texts about one image (its VQA questions, a caption) as one example: the first member's
-   * id, image, prompt and targets, and all members under {@link #MEMBERS}. A batcher that packs texts
-   * trains every member in one row; any other reader sees the first member.
+   * id, image, prompt, targets and annotations, and all members under {@link #MEMBERS}. A batcher that
+   * packs texts trains every member in one row; any other reader sees the first member.
    */
   public static Example group(List<Example> members) {
     if (members == null || members.isEmpty()) {
       throw new IllegalArgumentException("a group needs at least one member");
     }
-    Example first = members.get(0);
-    Map<String, Object> extras = new java.util.HashMap<>(first.extras());
-    extras.put(MEMBERS, List.copyOf(members));
-    return new Example(first.id(), first.frames(), first.prompt(), first.targets(), extras);
+    return members.get(0).with(MEMBERS, List.copyOf(members));
   }
 
   /** The texts of this example: a group's members ({@link #group}), or the example itself. */
-  @SuppressWarnings("unchecked")
   public List<Example> members() {
-    return extras.get(MEMBERS) instanceof List<?> list ? (List<Example>) list : List.of(this);
+    List<Example> members = get(MEMBERS);
+    return members == null ? List.of(this) : members;
   }
 
   public BufferedImage image() {

@@ -64,7 +64,8 @@ public final class CaptionTask implements Task {
       Example ex = examples.get(i);
       refs.put(ex.id(), ex.targets());
       candidates.put(ex.id(), captions.get(i));
-      if (ex.extras().get("scene") instanceof Scene scene) {
+      Scene scene = ex.get(Scene.KEY);
+      if (scene != null) {
         scenes.add(scene);
       }
       JsonObject r = new JsonObject();

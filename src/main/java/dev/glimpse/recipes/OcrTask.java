@@ -77,7 +77,8 @@ public final class OcrTask implements Task {
       counts[0]++;
       counts[1] += hit ? 1 : 0;
       int side = Math.min(ex.image().getWidth(), ex.image().getHeight());
-      if (ex.extras().get("text_scene") instanceof TextScene scene) {
+      TextScene scene = ex.get(TextScene.KEY);
+      if (scene != null) {
         side = Math.min(scene.width(), scene.height());
       }
       if (word.length() <= SHORT_WORD && side >= MIN_SIDE) {

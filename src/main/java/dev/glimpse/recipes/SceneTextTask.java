@@ -61,8 +61,7 @@ public final class SceneTextTask implements Task {
           return captions.get(index);
         }
         Example vqa = reading.get(index);
-        String word = (String) vqa.extras().get("word");
-        return new Example(vqa.id(), vqa.frames(), vqa.prompt(), List.of(word), vqa.extras());
+        return vqa.withTexts(vqa.prompt(), List.of(vqa.get(TextScene.KEY).word()));
       }
     };
   }
@@ -92,7 +91,8 @@ public final class SceneTextTask implements Task {
       Example ex = reading.get(i);
       boolean hit = OcrTask.normalise(read.get(i)).equals(OcrTask.normalise(ex.targets().get(0)));
       count(any, hit);
-      if (ex.extras().get("text_scene") instanceof TextScene scene) {
+      TextScene scene = ex.get(TextScene.KEY);
+      if (scene != null) {
         count(scene.width() > scene.height() ? wide : tall, hit);
         if (scene.textHeight() < SMALL_TEXT_PX) {
           count(small, hit);

@@ -48,7 +48,8 @@ public final class VideoTask implements Task {
     JsonObject out = CaptionTask.score(examples, captions, outDir);
     List<Clip> clips = new ArrayList<>();
     for (Example ex : examples) {
-      if (ex.extras().get("clip") instanceof Clip clip) {
+      Clip clip = ex.get(Clip.KEY);
+      if (clip != null) {
         clips.add(clip);
       }
     }

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
+import dev.glimpse.data.VqaInfo;
 import dev.glimpse.data.synth.SceneConfig;
 import dev.glimpse.data.synth.SceneGenerator;
 import dev.glimpse.data.synth.Split;
@@ -84,9 +85,10 @@ public final class VqaTask implements Task {
       if (ex.targets().isEmpty()) {
         throw new GlimpseException("question " + ex.id() + " has no answers to score against");
       }
-      long id = questionId(ex, i);
-      String questionType = String.valueOf(ex.extras().getOrDefault("question_type", "unknown"));
-      String answerType = String.valueOf(ex.extras().getOrDefault("answer_type", "other"));
+      VqaInfo question = VqaInfo.of(ex, i);
+      long id = question.questionId();
+      String questionType = question.questionType();
+      String answerType = question.answerType();
       questions.add(VqaQuestion.of(id, questionType, answerType, ex.targets()));
       predictions.put(id, answers.get(i));
       JsonObject r = new JsonObject();
@@ -95,7 +97,7 @@ public final class VqaTask implements Task {
       results.add(r);
       JsonObject q = new JsonObject();
       q.addProperty("question_id", id);
-      q.addProperty("image_id", String.valueOf(ex.extras().getOrDefault("image_id", ex.id())));
+      q.addProperty("image_id", question.imageId());
       q.addProperty("question", ex.prompt());
       questionJson.add(q);
       JsonObject a = new JsonObject();
@@ -132,13 +134,5 @@ public final class VqaTask implements Task {
       Json.write(outDir.resolve("metrics.json"), out);
     }
     return out;
-  }
-
-  private static long questionId(Example ex, int index) {
-    Object id = ex.extras().get("question_id");
-    if (id instanceof Number n) {
-      return n.longValue();
-    }
-    return index;
   }
 }

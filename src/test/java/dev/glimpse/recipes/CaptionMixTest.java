@@ -26,7 +26,7 @@ class CaptionMixTest {
       if (ex.prompt().isEmpty()) {
         captions++;
         assertTrue(ex.targets().size() >= 5, "a caption example keeps its references");
-        assertTrue(ex.extras().get("scene") instanceof Scene);
+        assertTrue(ex.get(Scene.KEY) != null);
       } else {
         assertTrue(ex.prompt().endsWith("?"), ex.prompt());
       }

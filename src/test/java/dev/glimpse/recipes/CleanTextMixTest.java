@@ -54,7 +54,7 @@ class CleanTextMixTest {
     int closeUps = 0;
     for (int i = 0; i < train.size(); i++) {
       Example ex = train.get(i);
-      TextScene s = (TextScene) ex.extras().get("text_scene");
+      TextScene s = ex.get(TextScene.KEY);
       assertEquals(s.word(), ex.targets().get(0));
       closeUps += isCleanCloseUp(s) ? 1 : 0;
     }
@@ -82,8 +82,8 @@ class CleanTextMixTest {
     int early = 0;
     int late = 0;
     for (int i = 0; i < mix.size(); i++) {
-      early += isCleanCloseUp((TextScene) mix.get(i, 0).extras().get("text_scene")) ? 1 : 0;
-      late += isCleanCloseUp((TextScene) mix.get(i, 0.5).extras().get("text_scene")) ? 1 : 0;
+      early += isCleanCloseUp(mix.get(i, 0).get(TextScene.KEY)) ? 1 : 0;
+      late += isCleanCloseUp(mix.get(i, 0.5).get(TextScene.KEY)) ? 1 : 0;
     }
     assertTrue(early > 95 && early < 150, "about 60% close-ups at the first step: " + early);
     assertTrue(late < 40, "about 10% from the end of the ramp (half the run) on: " + late);
@@ -106,7 +106,7 @@ class CleanTextMixTest {
     assertEquals(0.475, mix.share(0.45), 1e-12);
     int held = 0;
     for (int i = 0; i < mix.size(); i++) {
-      held += isCleanCloseUp((TextScene) mix.get(i, 0.25).extras().get("text_scene")) ? 1 : 0;
+      held += isCleanCloseUp(mix.get(i, 0.25).get(TextScene.KEY)) ? 1 : 0;
     }
     assertTrue(held > 165, "about 90% close-ups while the share is held: " + held);
     assertEquals(0.3, RecipeFiles.fromJson(RecipeFiles.toJson(r), "saved.json").data().cleanTextHold(),

@@ -1,7 +1,5 @@
 package dev.glimpse.recipes;
 
-import dev.glimpse.nn.TransformerConfig;
-import dev.glimpse.nn.VisionConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
-import dev.glimpse.data.synth.SceneConfig;
+import dev.glimpse.data.VqaInfo;
 import dev.glimpse.data.synth.Scene;
+import dev.glimpse.data.synth.SceneConfig;
 import dev.glimpse.data.synth.SceneGenerator;
 import dev.glimpse.data.synth.SceneObject;
 import dev.glimpse.data.synth.Split;
@@ -19,6 +18,8 @@ import dev.glimpse.data.synth.SyntheticVqa;
 import dev.glimpse.data.synth.TextScene;
 import dev.glimpse.data.synth.VqaQuestion;
 import dev.glimpse.model.GitConfig;
+import dev.glimpse.nn.TransformerConfig;
+import dev.glimpse.nn.VisionConfig;
 import dev.glimpse.train.TrainConfig;
 import dev.glimpse.util.GlimpseException;
 import java.awt.image.DataBufferInt;
@@ -62,18 +63,18 @@ class PackTextsTest {
       assertTrue(caption.prompt().isEmpty());
       if (SyntheticVqa.isTextImage(i)) {
         assertTrue(extra.isEmpty(), "a sign has no binding questions");
-        String word = ((TextScene) members.get(0).extras().get("text_scene")).word();
+        String word = members.get(0).get(TextScene.KEY).word();
         assertTrue(caption.targets().get(0).contains('"' + word + '"'), caption.targets().get(0));
       } else {
         assertTrue(caption.targets().size() >= 5, "a scene caption keeps its references");
-        Scene scene = (Scene) members.get(0).extras().get("scene");
+        Scene scene = members.get(0).get(Scene.KEY);
         for (SceneObject o : scene.objects()) {
           boolean uniqueShape = scene.objects().stream().filter(p -> p.shape() == o.shape()).count() == 1;
           String q = "what color is the " + o.shape().word() + "?";
           assertEquals(uniqueShape, asked.contains(q), "image " + i + ": " + q);
           if (uniqueShape) {
             int at = members.stream().map(Example::prompt).toList().indexOf(q);
-            assertEquals(o.color().word(), members.get(at).extras().get("multiple_choice_answer"), q);
+            assertEquals(o.color().word(), members.get(at).get(VqaInfo.KEY).answer(), q);
           }
         }
       }

@@ -166,11 +166,11 @@ public final class ImageFolder implements Dataset {
   public Example get(int index) {
     Entry entry = entries.get(index);
     Path file = root.resolve(entry.relativePath());
-    Map<String, Object> extras = new LinkedHashMap<>();
-    extras.put("label_index", entry.label());
-    extras.put("class_folder", classFolders.get(entry.label()));
-    extras.put("file_name", entry.relativePath());
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("label_index", entry.label());
+    metadata.put("class_folder", classFolders.get(entry.label()));
+    metadata.put("file_name", entry.relativePath());
     return Example.caption(
-        entry.relativePath(), Loaders.readImage(file), List.of(classes.get(entry.label())), extras);
+        entry.relativePath(), Loaders.readImage(file), List.of(classes.get(entry.label())), metadata);
   }
 }

@@ -41,7 +41,7 @@ import java.util.Map;
  * folder (absolute paths work too). Text keys are those of {@link TextFields}: {@code caption},
  * {@code captions}, {@code text}; or {@code question} with {@code answer} / {@code answers}
  * (strings or VQA answer objects); optional {@code id} (default: the line number); other scalar
- * members land in the extras. Blank lines are ignored.
+ * members land in the metadata. Blank lines are ignored.
  *
  * <p>A bad line (invalid JSON, missing image or text, wrong types) is reported with its line number
  * and left out, so one damaged line does not stop training on a large scraped file; {@link
@@ -216,9 +216,9 @@ public final class JsonlDataset implements Dataset {
     for (String image : entry.images()) {
       frames.add(Loaders.readImage(folder.resolve(image)));
     }
-    Map<String, Object> extras = new LinkedHashMap<>(entry.text().extras());
-    extras.put(entry.images().size() == 1 ? "image" : "images",
+    Map<String, Object> metadata = new LinkedHashMap<>(entry.text().metadata());
+    metadata.put(entry.images().size() == 1 ? "image" : "images",
         entry.images().size() == 1 ? entry.images().get(0) : entry.images());
-    return new Example(entry.id(), frames, entry.text().prompt(), entry.text().targets(), extras);
+    return new Example(entry.id(), frames, entry.text().prompt(), entry.text().targets(), metadata);
   }
 }

@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * jpg}, or {@code 000.jpg, 001.jpg, ...} for a clip). Text: a {@code .json} part with caption or
  * question fields ({@link TextFields}) wins, then {@code .txt} / {@code .text} / {@code .caption}
  * (the whole file is one caption), then {@code .cls} (the class number as the target). The scalar
- * members of a {@code .json} part go to the extras in any case, with "key", "shard" and, given a
+ * members of a {@code .json} part go to the metadata in any case, with "key", "shard" and, given a
  * {@code .cls}, "label_index".
  */
 final class SampleDecoder {
@@ -46,9 +46,9 @@ final class SampleDecoder {
         frames.add(resize == null ? Images.toRgb(image) : resize.apply(image));
       }
     }
-    Map<String, Object> extras = new LinkedHashMap<>();
-    extras.put("key", sample.key());
-    extras.put("shard", sample.shard().getFileName().toString());
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("key", sample.key());
+    metadata.put("shard", sample.shard().getFileName().toString());
     String prompt = "";
     List<String> targets = null;
     byte[] json = parts.get("json");
@@ -63,11 +63,11 @@ final class SampleDecoder {
         }
         prompt = fields.prompt();
         targets = fields.targets();
-        extras.putAll(fields.extras());
+        metadata.putAll(fields.metadata());
       } else {
         for (Map.Entry<String, JsonElement> member : record.entrySet()) {
           if (member.getValue().isJsonPrimitive()) {
-            extras.putIfAbsent(member.getKey(), TextFields.scalar(member.getValue().getAsJsonPrimitive()));
+            metadata.putIfAbsent(member.getKey(), TextFields.scalar(member.getValue().getAsJsonPrimitive()));
           }
         }
       }
@@ -89,9 +89,9 @@ final class SampleDecoder {
     if (cls != null) {
       String label = utf8(cls, where + ".cls").strip();
       try {
-        extras.put("label_index", Integer.parseInt(label));
+        metadata.put("label_index", Integer.parseInt(label));
       } catch (NumberFormatException e) {
-        extras.put("label", label);
+        metadata.put("label", label);
       }
       if (targets == null) {
         targets = List.of(label);
@@ -100,7 +100,7 @@ final class SampleDecoder {
     if (targets == null) {
       throw new SampleException(where + " has no caption, question or class in its text parts");
     }
-    return new Example(sample.key(), frames, prompt, targets, extras);
+    return new Example(sample.key(), frames, prompt, targets, metadata);
   }
 
   private static boolean hasTextField(JsonObject record) {

@@ -18,16 +18,16 @@ import java.util.Set;
  *       "answers": [...]}, each answer a string or a VQA {@code {"answer": "..."}} object; a
  *       question without answers is allowed (test splits)
  *   <li>{@code "id"}: optional identifier
- *   <li>any other string, number or boolean member is kept in the example's extras
+ *   <li>any other string, number or boolean member is kept in the example's metadata
  * </ul>
  *
  * @param id the "id" member, or null
  * @param prompt the question, or ""
  * @param targets captions or answers
- * @param extras the other scalar members
+ * @param metadata the other scalar members
  */
-record TextFields(String id, String prompt, List<String> targets, Map<String, Object> extras) {
-  /** Members with a meaning; the rest go to extras (except these image keys, which callers use). */
+record TextFields(String id, String prompt, List<String> targets, Map<String, Object> metadata) {
+  /** Members with a meaning; the rest go to metadata (except these image keys, which callers use). */
   static final Set<String> KNOWN =
       Set.of("id", "caption", "captions", "text", "question", "answer", "answers", "image", "images");
 
@@ -60,13 +60,13 @@ record TextFields(String id, String prompt, List<String> targets, Map<String, Ob
     if (question == null && captions.isEmpty()) {
       throw new IllegalArgumentException("needs \"caption\", \"captions\", \"text\" or \"question\"");
     }
-    Map<String, Object> extras = new LinkedHashMap<>();
+    Map<String, Object> metadata = new LinkedHashMap<>();
     for (Map.Entry<String, JsonElement> member : record.entrySet()) {
       if (!KNOWN.contains(member.getKey()) && member.getValue().isJsonPrimitive()) {
-        extras.put(member.getKey(), scalar(member.getValue().getAsJsonPrimitive()));
+        metadata.put(member.getKey(), scalar(member.getValue().getAsJsonPrimitive()));
       }
     }
-    return new TextFields(id, question == null ? "" : question, question == null ? captions : answers, extras);
+    return new TextFields(id, question == null ? "" : question, question == null ? captions : answers, metadata);
   }
 
   /** A JSON scalar as Boolean, Long (integral numbers), Double or String. */

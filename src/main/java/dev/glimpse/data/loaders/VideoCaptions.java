@@ -156,17 +156,17 @@ public final class VideoCaptions implements Dataset {
     for (int i : indices) {
       frames.add(decoded.computeIfAbsent(i, k -> Loaders.readImage(files.get(k))));
     }
-    Map<String, Object> extras = new LinkedHashMap<>();
-    extras.put("video_id", entry.videoId());
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("video_id", entry.videoId());
     if (!entry.split().isEmpty()) {
-      extras.put("split", entry.split());
+      metadata.put("split", entry.split());
     }
-    extras.put("total_frames", files.size());
+    metadata.put("total_frames", files.size());
     List<Integer> frameIndices = new ArrayList<>();
     for (int i : indices) {
       frameIndices.add(i);
     }
-    extras.put("frame_indices", List.copyOf(frameIndices));
-    return new Example(entry.videoId(), frames, "", entry.captions(), extras);
+    metadata.put("frame_indices", List.copyOf(frameIndices));
+    return new Example(entry.videoId(), frames, "", entry.captions(), metadata);
   }
 }

@@ -6,13 +6,13 @@ import com.google.gson.JsonObject;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
 import dev.glimpse.data.SampleException;
+import dev.glimpse.data.VqaInfo;
 import dev.glimpse.util.GlimpseException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IllegalFormatException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -178,14 +178,11 @@ public final class Vqa2 implements Dataset {
   public Example get(int index) {
     Entry entry = entries.get(index);
     Path file = imageFile(entry.imageId());
-    Map<String, Object> extras = new LinkedHashMap<>();
-    extras.put("question_id", entry.questionId());
-    extras.put("image_id", entry.imageId());
-    putIfPresent(extras, "question_type", entry.questionType());
-    putIfPresent(extras, "answer_type", entry.answerType());
-    putIfPresent(extras, "multiple_choice_answer", entry.multipleChoiceAnswer());
-    return new Example(
-        String.valueOf(entry.questionId()), List.of(Loaders.readImage(file)), entry.question(), entry.answers(), extras);
+    VqaInfo info = new VqaInfo(entry.questionId(), String.valueOf(entry.imageId()),
+        entry.questionType() == null ? "unknown" : entry.questionType(),
+        entry.answerType() == null ? "other" : entry.answerType(), entry.multipleChoiceAnswer());
+    return new Example(String.valueOf(entry.questionId()), List.of(Loaders.readImage(file)), entry.question(),
+        entry.answers(), Map.of()).with(VqaInfo.KEY, info);
   }
 
   /** The image file for an image id: the pattern's name if it exists, else the fallbacks. */
@@ -206,11 +203,5 @@ public final class Vqa2 implements Dataset {
     }
     throw new SampleException("image not found for image_id " + imageId + ": " + imageDir.resolve(tried.get(0))
         + " (also tried " + String.join(", ", tried.subList(1, tried.size())) + ")");
-  }
-
-  private static void putIfPresent(Map<String, Object> extras, String key, String value) {
-    if (value != null) {
-      extras.put(key, value);
-    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.glimpse.data.synth;
 
+import dev.glimpse.data.Annotation;
+
 /**
  * A synthetic video clip: one object on a background over {@code frames} frames. Moves go in a
  * straight line from the start centre to the end centre (the object keeps its distance from the
@@ -36,6 +38,9 @@ public record Clip(
     boolean antialias,
     int noiseAmplitude,
     long noiseSeed) {
+  /** The annotation of an example drawn from this clip. */
+  public static final Annotation<Clip> KEY = Annotation.named("clip");
+
 
   public Clip {
     if (frames < 2) {

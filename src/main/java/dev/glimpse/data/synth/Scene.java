@@ -1,5 +1,6 @@
 package dev.glimpse.data.synth;
 
+import dev.glimpse.data.Annotation;
 import java.util.List;
 
 /**
@@ -26,6 +27,9 @@ public record Scene(
     boolean antialias,
     int noiseAmplitude,
     long noiseSeed) {
+  /** The annotation of an example drawn from this scene. */
+  public static final Annotation<Scene> KEY = Annotation.named("scene");
+
 
   public Scene {
     if (width < 1 || height < 1) {

@@ -4,12 +4,11 @@ import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Captioning on synthetic scenes: item {@code i} is scene {@code i} of the split, rendered on
  * demand, with the six references of {@link CaptionGrammar} (canonical first) and the scene in
- * {@code extras.get("scene")} for {@link AttributeAccuracy}.
+ * its {@link Scene} annotation for {@link AttributeAccuracy}.
  */
 public final class SyntheticCaptions implements Dataset {
   private final SceneGenerator generator;
@@ -73,7 +72,7 @@ public final class SyntheticCaptions implements Dataset {
   @Override
   public Example get(int index) {
     Scene scene = scene(index);
-    return Example.caption(id(index), generator.render(scene), generator.captions(scene), Map.of("scene", scene));
+    return Example.caption(id(index), generator.render(scene), generator.captions(scene)).with(Scene.KEY, scene);
   }
 
   private void checkIndex(int index) {

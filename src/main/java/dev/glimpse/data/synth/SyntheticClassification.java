@@ -1,19 +1,22 @@
 package dev.glimpse.data.synth;
 
+import dev.glimpse.data.Annotation;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Image classification: one object per image, labelled with its color and shape ("red circle"),
  * {@code colors × shapes} classes (32 by default), sorted by name ({@link #labels()}). Item {@code i} is drawn
  * on its own stream ("classification"); size, position, background and noise vary as in the
  * captioning scenes, so they are nuisances for the classifier. Example: targets = the class name,
- * extras "label" (index), "scene".
+ * annotations {@link #LABEL} (the class index) and the {@link Scene}.
  */
 public final class SyntheticClassification implements Dataset {
+  /** The class index of an example. */
+  public static final Annotation<Integer> LABEL = Annotation.named("label");
+
   public static final String TASK = "classification";
 
   private final SceneGenerator generator;
@@ -90,7 +93,7 @@ public final class SyntheticClassification implements Dataset {
   public Example get(int index) {
     Scene scene = scene(index);
     int label = label(scene);
-    return Example.caption(split.id() + "-" + index, generator.render(scene), List.of(labels.get(label)),
-        Map.of("label", label, "scene", scene));
+    return Example.caption(split.id() + "-" + index, generator.render(scene), List.of(labels.get(label)))
+        .with(LABEL, label).with(Scene.KEY, scene);
   }
 }

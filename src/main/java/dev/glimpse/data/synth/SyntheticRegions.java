@@ -1,21 +1,24 @@
 package dev.glimpse.data.synth;
 
+import dev.glimpse.data.Annotation;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Region captions (Visual Genome-like) on the captioning scenes: item {@code i} is scene {@code i}
  * of the split, with one region per object (its bounding box, "a large red circle") and, for two
  * objects, one region around both (the union of their boxes, with the canonical caption "a small
- * blue square to the left of a large yellow star"). Example: targets = the region phrases, extras
+ * blue square to the left of a large yellow star"). Example: targets = the region phrases; annotations
  * "regions" (list of {@link Region}) and "scene".
  */
 public final class SyntheticRegions implements Dataset {
   /** A described box. */
   public record Region(Box box, String phrase) {}
+
+  /** The regions (boxes and phrases) of an example. */
+  public static final Annotation<List<Region>> REGIONS = Annotation.named("regions");
 
   private final SceneGenerator generator;
   private final Split split;
@@ -76,6 +79,6 @@ public final class SyntheticRegions implements Dataset {
     Scene scene = scene(index);
     List<Region> regions = regions(scene);
     return Example.caption(split.id() + "-" + index, generator.render(scene),
-        regions.stream().map(Region::phrase).toList(), Map.of("regions", regions, "scene", scene));
+        regions.stream().map(Region::phrase).toList()).with(REGIONS, regions).with(Scene.KEY, scene);
   }
 }

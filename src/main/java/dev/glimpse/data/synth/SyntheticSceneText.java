@@ -2,6 +2,7 @@ package dev.glimpse.data.synth;
 
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
+import dev.glimpse.data.VqaInfo;
 import java.util.List;
 import java.util.Map;
 
@@ -12,8 +13,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@link Task#CAPTIONS}: targets = six captions quoting the word;
  *   <li>{@link Task#VQA}: prompt = {@value #QUESTION}, targets = ten answers (mostly the word,
- *       some misreadings), extras question_type "scene_text", answer_type "other";
- *   <li>{@link Task#OCR}: prompt = "", targets = the word (lower case); extras hold the text box.
+ *       some misreadings), question type "scene_text", answer type "other" ({@link VqaInfo});
+ *   <li>{@link Task#OCR}: prompt = "", targets = the word (lower case).
  * </ul>
  *
  * Extras always hold "text_scene" (the {@link TextScene}), "word" and "text_box" ({@link Box}).
@@ -73,13 +74,12 @@ public final class SyntheticSceneText implements Dataset {
   public Example get(int index) {
     TextScene scene = scene(index);
     String id = split.id() + "-" + index;
-    Map<String, Object> extras = Map.of("text_scene", scene, "word", scene.word(), "text_box", scene.textBox());
-    return switch (task) {
-      case CAPTIONS -> Example.caption(id, generator.render(scene), generator.captions(scene), extras);
-      case VQA -> new Example(id, List.of(generator.render(scene)), QUESTION, answers(scene), Map.of(
-          "text_scene", scene, "word", scene.word(), "text_box", scene.textBox(),
-          "question_type", "scene_text", "answer_type", "other"));
-      case OCR -> new Example(id, List.of(generator.render(scene)), "", List.of(scene.word()), extras);
+    Example example = switch (task) {
+      case CAPTIONS -> Example.caption(id, generator.render(scene), generator.captions(scene));
+      case VQA -> new Example(id, List.of(generator.render(scene)), QUESTION, answers(scene), Map.of())
+          .with(VqaInfo.KEY, new VqaInfo(index, String.valueOf(index), "scene_text", "other", scene.word()));
+      case OCR -> new Example(id, List.of(generator.render(scene)), "", List.of(scene.word()), Map.of());
     };
+    return example.with(TextScene.KEY, scene);
   }
 }

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Video captioning on synthetic clips ({@link VideoGenerator}): item {@code i} is clip {@code i} of
- * the split; frames rendered on demand; targets = its captions (canonical first); extras "clip"
- * (the {@link Clip}) and "motion". Score generated captions with {@link MotionAccuracy}.
+ * the split; frames rendered on demand; targets = its captions (canonical first); annotated with
+ * its {@link Clip}. Score generated captions with {@link MotionAccuracy}.
  */
 public final class SyntheticVideo implements Dataset {
   private final VideoGenerator generator;
@@ -62,6 +62,6 @@ public final class SyntheticVideo implements Dataset {
   public Example get(int index) {
     Clip clip = clip(index);
     return new Example(split.id() + "-" + videoId(index), generator.render(clip), "", generator.captions(clip),
-        Map.of("clip", clip, "motion", clip.motion().word()));
+        Map.of()).with(Clip.KEY, clip);
   }
 }

@@ -2,9 +2,9 @@ package dev.glimpse.data.synth;
 
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
+import dev.glimpse.data.VqaInfo;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,8 +27,8 @@ import java.util.Map;
  *   <li>scene_text: {@value SyntheticSceneText#QUESTION} → the word.
  * </ul>
  *
- * Example: prompt = question, targets = the ten answers, extras question_id, image_id,
- * question_type, answer_type, multiple_choice_answer, and "scene" or "text_scene".
+ * Example: prompt = question, targets = the ten answers; annotations: the question's {@link VqaInfo}
+ * and its {@link Scene} or {@link TextScene}.
  */
 public final class SyntheticVqa implements Dataset {
   public static final String TASK = "vqa";
@@ -315,7 +315,7 @@ public final class SyntheticVqa implements Dataset {
     if (withCaption) {
       List<String> captions = truth instanceof TextScene text ? textGenerator.captions(text)
           : generator.captions((Scene) truth);
-      members.add(Example.caption(split.id() + "-c" + imageIndex, image, captions, Map.of()));
+      members.add(Example.caption(split.id() + "-c" + imageIndex, image, captions));
     }
     return Example.group(members);
   }
@@ -341,14 +341,10 @@ public final class SyntheticVqa implements Dataset {
   }
 
   private Example example(int imageIndex, VqaQuestion q, BufferedImage image, Object truth) {
-    Map<String, Object> extras = new HashMap<>();
-    extras.put("question_id", q.questionId());
-    extras.put("image_id", q.imageId());
-    extras.put("question_type", q.questionType());
-    extras.put("answer_type", q.answerType());
-    extras.put("multiple_choice_answer", q.answer());
-    extras.put(truth instanceof TextScene ? "text_scene" : "scene", truth);
-    return new Example(split.id() + "-q" + q.questionId(), List.of(image), q.question(), q.answers(), extras);
+    Example example = new Example(split.id() + "-q" + q.questionId(), List.of(image), q.question(), q.answers(),
+        Map.of()).with(VqaInfo.KEY, new VqaInfo(q.questionId(), String.valueOf(q.imageId()), q.questionType(),
+            q.answerType(), q.answer()));
+    return truth instanceof TextScene text ? example.with(TextScene.KEY, text) : example.with(Scene.KEY, (Scene) truth);
   }
 
   private void checkImage(int imageIndex) {

@@ -1,5 +1,7 @@
 package dev.glimpse.data.synth;
 
+import dev.glimpse.data.Annotation;
+
 /**
  * One scene-text image: a word on a sign (a filled, possibly rounded rectangle) over a background.
  * Coordinates are pixels. The text box is the word's logical box (advance width × line height) on
@@ -48,6 +50,9 @@ public record TextScene(
     boolean antialias,
     int noiseAmplitude,
     long noiseSeed) {
+  /** The annotation of an example drawn from this textScene. */
+  public static final Annotation<TextScene> KEY = Annotation.named("text_scene");
+
 
   public TextScene {
     if (width < 1 || height < 1) {

@@ -59,8 +59,8 @@ class CocoCaptionsTest {
     assertEquals("139", first.id());
     assertEquals(List.of("A red square.", "red everywhere"), first.targets());
     assertEquals("", first.prompt());
-    assertEquals(139L, first.extras().get("image_id"));
-    assertEquals("000000000139.jpg", first.extras().get("file_name"));
+    assertEquals(139L, first.metadata().get("image_id"));
+    assertEquals("000000000139.jpg", first.metadata().get("file_name"));
     BufferedImage image = first.image();
     assertEquals(40, image.getWidth());
     assertEquals(BufferedImage.TYPE_INT_RGB, image.getType());

@@ -42,7 +42,7 @@ class ImageFolderTest {
     for (int i = 0; i < data.size(); i++) {
       try {
         Example e = data.get(i);
-        files.add(e.id() + "=" + e.targets().get(0) + "/" + e.extras().get("label_index"));
+        files.add(e.id() + "=" + e.targets().get(0) + "/" + e.metadata().get("label_index"));
       } catch (SampleException e) {
         files.add("bad");
       }
@@ -62,7 +62,7 @@ class ImageFolderTest {
     assertEquals(List.of("n01440764", "n02123045"), data.classFolders());
     Example fish = data.get(1);
     assertEquals(List.of("tench, Tinca tinca"), fish.targets());
-    assertEquals("n01440764", fish.extras().get("class_folder"));
+    assertEquals("n01440764", fish.metadata().get("class_folder"));
 
     Path json = TestFiles.write(dir.resolve("names.json"), "{\"n01440764\": \"tench\", \"n02123045\": \"tabby\"}");
     assertEquals(List.of("tench", "tabby"), ImageFolder.open(root, json).classes());

@@ -55,9 +55,9 @@ class JsonlDatasetTest {
     Example cat = data.get(0);
     assertEquals("1", cat.id(), "line number when there is no id");
     assertEquals(List.of("a cat on a sofa"), cat.targets());
-    assertEquals("web", cat.extras().get("source"));
-    assertEquals(0.5, cat.extras().get("score"));
-    assertEquals("images/cat.jpg", cat.extras().get("image"));
+    assertEquals("web", cat.metadata().get("source"));
+    assertEquals(0.5, cat.metadata().get("score"));
+    assertEquals("images/cat.jpg", cat.metadata().get("image"));
     assertEquals(20, cat.image().getWidth());
     assertEquals("cat-2", data.get(1).id());
     assertEquals(List.of("a cat", "a sleeping cat"), data.get(1).targets());

@@ -74,8 +74,8 @@ class VideoCaptionsTest {
     for (int i = 0; i < 8; i++) {
       assertEquals(expected[i], frameIndex(e.frames().get(i)), "frame " + i);
     }
-    assertEquals(20, e.extras().get("total_frames"));
-    assertEquals("train", e.extras().get("split"));
+    assertEquals(20, e.metadata().get("total_frames"));
+    assertEquals("train", e.metadata().get("split"));
   }
 
   @Test

@@ -2,11 +2,13 @@ package dev.glimpse.data.loaders;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glimpse.data.Example;
 import dev.glimpse.data.SampleException;
+import dev.glimpse.data.VqaInfo;
 import dev.glimpse.util.GlimpseException;
 import java.awt.Color;
 import java.nio.file.Path;
@@ -73,11 +75,12 @@ class Vqa2Test {
     assertEquals("What color is it?", e.prompt());
     assertEquals(10, e.targets().size());
     assertEquals("lime", e.targets().get(3));
-    assertEquals(420L, e.extras().get("question_id"));
-    assertEquals(42L, e.extras().get("image_id"));
-    assertEquals("what color is the", e.extras().get("question_type"));
-    assertEquals("other", e.extras().get("answer_type"));
-    assertEquals("green", e.extras().get("multiple_choice_answer"));
+    VqaInfo info = e.get(VqaInfo.KEY);
+    assertEquals(420L, info.questionId());
+    assertEquals("42", info.imageId());
+    assertEquals("what color is the", info.questionType());
+    assertEquals("other", info.answerType());
+    assertEquals("green", info.answer());
     assertEquals(32, e.image().getWidth());
     assertEquals(8, vqa.get(2).image().getWidth(), "7.png found by the plain-name fallback");
   }
@@ -89,7 +92,8 @@ class Vqa2Test {
     Example e = testDev.get(1);
     assertEquals("Is it square?", e.prompt());
     assertEquals(List.of(), e.targets());
-    assertFalse(e.extras().containsKey("answer_type"));
+    assertNull(e.get(VqaInfo.KEY).answer(), "no annotations: no consensus answer");
+    assertEquals("unknown", e.get(VqaInfo.KEY).questionType());
   }
 
   @Test

@@ -87,7 +87,7 @@ class WebDatasetTest {
         assertEquals(List.of("caption " + n), e.targets());
         assertEquals(n, (e.image().getRGB(1, 1) >> 16) & 0xff);
         assertEquals(8, e.image().getWidth(), "no resize asked: original size");
-        assertEquals(String.format("train-%06d.tar", n / 10), e.extras().get("shard"));
+        assertEquals(String.format("train-%06d.tar", n / 10), e.metadata().get("shard"));
       }
       WebDataset.Stats stats = data.stats();
       assertEquals(3, stats.shardsRead());
@@ -275,12 +275,12 @@ class WebDatasetTest {
       Example vqa = byId.get("vqa");
       assertEquals("what colour?", vqa.prompt());
       assertEquals(List.of("blue"), vqa.targets());
-      assertEquals(8L, vqa.extras().get("width"));
+      assertEquals(8L, vqa.metadata().get("width"));
       assertEquals(List.of("7"), byId.get("cls").targets());
-      assertEquals(7, byId.get("cls").extras().get("label_index"));
+      assertEquals(7, byId.get("cls").metadata().get("label_index"));
       Example both = byId.get("both");
       assertEquals(List.of("from txt"), both.targets());
-      assertEquals("http://x", both.extras().get("url"));
+      assertEquals("http://x", both.metadata().get("url"));
       Example clip = byId.get("clip");
       assertEquals(2, clip.frames().size());
       assertEquals(0x00ff00, clip.frames().get(1).getRGB(0, 0) & 0xffffff);

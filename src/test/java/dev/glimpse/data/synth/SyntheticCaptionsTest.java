@@ -14,7 +14,7 @@ class SyntheticCaptionsTest {
     assertEquals("synthetic-captions/train", data.name());
     assertEquals(20, data.size());
     Example e = data.get(3);
-    Scene scene = (Scene) e.extras().get("scene");
+    Scene scene = e.get(Scene.KEY);
     assertEquals(data.scene(3), scene);
     assertEquals("train-3", e.id());
     assertEquals("", e.prompt());

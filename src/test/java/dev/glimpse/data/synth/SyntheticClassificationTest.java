@@ -22,11 +22,11 @@ class SyntheticClassificationTest {
     assertEquals("red_circle", SyntheticClassification.folderName("red circle"));
     for (int i = 0; i < 200; i++) {
       Example e = data.get(i);
-      Scene scene = (Scene) e.extras().get("scene");
+      Scene scene = e.get(Scene.KEY);
       assertEquals(1, scene.count());
       SceneObject o = scene.objects().get(0);
       assertEquals(List.of(o.color().word() + " " + o.shape().word()), e.targets());
-      assertEquals(labels.indexOf(e.targets().get(0)), e.extras().get("label"));
+      assertEquals(labels.indexOf(e.targets().get(0)), e.get(SyntheticClassification.LABEL));
     }
     assertTrue(data.scene(0) != null);
   }

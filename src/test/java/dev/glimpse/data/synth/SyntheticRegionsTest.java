@@ -27,7 +27,7 @@ class SyntheticRegionsTest {
     for (int i = 0; i < 100; i++) {
       Scene scene = data.scene(i);
       @SuppressWarnings("unchecked")
-      List<SyntheticRegions.Region> regions = (List<SyntheticRegions.Region>) data.get(i).extras().get("regions");
+      List<SyntheticRegions.Region> regions = data.get(i).get(SyntheticRegions.REGIONS);
       assertEquals(scene.count() + (scene.count() == 2 ? 1 : 0), regions.size());
       for (SyntheticRegions.Region r : regions) {
         assertTrue(r.box().x() >= 0 && r.box().right() <= scene.width() && r.box().bottom() <= scene.height());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glimpse.data.Example;
+import dev.glimpse.data.VqaInfo;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -72,9 +73,10 @@ class SyntheticVqaTest {
     VqaQuestion q = vqa.questions(2).get(1);
     assertEquals(q.question(), e.prompt());
     assertEquals(q.answers(), e.targets());
-    assertEquals(q.questionType(), e.extras().get("question_type"));
-    assertEquals(q.answerType(), e.extras().get("answer_type"));
-    assertEquals(q.answer(), e.extras().get("multiple_choice_answer"));
-    assertEquals(2001L, e.extras().get("question_id"));
+    VqaInfo info = e.get(VqaInfo.KEY);
+    assertEquals(q.questionType(), info.questionType());
+    assertEquals(q.answerType(), info.answerType());
+    assertEquals(q.answer(), info.answer());
+    assertEquals(2001L, info.questionId());
   }
 }
