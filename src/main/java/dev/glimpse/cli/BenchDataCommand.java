@@ -1,7 +1,7 @@
 package dev.glimpse.cli;
 
 import com.google.gson.JsonObject;
-import dev.glimpse.data.loaders.DataBench;
+import dev.glimpse.bench.DataBench;
 import dev.glimpse.data.loaders.Resize;
 import dev.glimpse.data.loaders.ShardPatterns;
 import dev.glimpse.util.AtomicFiles;

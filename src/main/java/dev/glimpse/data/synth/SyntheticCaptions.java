@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Captioning on synthetic scenes: item {@code i} is scene {@code i} of the split, rendered on
  * demand, with the six references of {@link CaptionGrammar} (canonical first) and the scene in
- * its {@link Scene} annotation for {@link AttributeAccuracy}.
+ * its {@link Scene} annotation for {@code eval.scene.AttributeAccuracy}.
  */
 public final class SyntheticCaptions implements Dataset {
   private final SceneGenerator generator;

@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Video captioning on synthetic clips ({@link VideoGenerator}): item {@code i} is clip {@code i} of
  * the split; frames rendered on demand; targets = its captions (canonical first); annotated with
- * its {@link Clip}. Score generated captions with {@link MotionAccuracy}.
+ * its {@link Clip}. Score generated captions with {@code eval.scene.MotionAccuracy}.
  */
 public final class SyntheticVideo implements Dataset {
   private final VideoGenerator generator;

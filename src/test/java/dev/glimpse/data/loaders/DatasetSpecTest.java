@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.glimpse.bench.DataBench;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.util.GlimpseException;
 import java.awt.Color;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import dev.glimpse.data.Images;
+import dev.glimpse.eval.scene.AttributeAccuracy;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.Json;
 import java.awt.image.BufferedImage;

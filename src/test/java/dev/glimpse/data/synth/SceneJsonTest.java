@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.glimpse.testing.TestScenes;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.Json;
 import org.junit.jupiter.api.Test;

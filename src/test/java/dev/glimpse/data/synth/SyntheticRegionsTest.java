@@ -3,6 +3,7 @@ package dev.glimpse.data.synth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.glimpse.testing.TestScenes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

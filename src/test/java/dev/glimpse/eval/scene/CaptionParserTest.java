@@ -1,13 +1,23 @@
-package dev.glimpse.data.synth;
+package dev.glimpse.eval.scene;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.glimpse.data.synth.CaptionParser.ParsedCaption;
-import dev.glimpse.data.synth.CaptionParser.ParsedObject;
-import dev.glimpse.data.synth.CaptionParser.ParsedRelation;
+import dev.glimpse.data.synth.ColorName;
+import dev.glimpse.data.synth.Position;
+import dev.glimpse.data.synth.Relation;
+import dev.glimpse.data.synth.Scene;
+import dev.glimpse.data.synth.SceneConfig;
+import dev.glimpse.data.synth.SceneGenerator;
+import dev.glimpse.data.synth.SceneObject;
+import dev.glimpse.data.synth.ShapeKind;
+import dev.glimpse.data.synth.SizeKind;
+import dev.glimpse.data.synth.Split;
+import dev.glimpse.eval.scene.CaptionParser.ParsedCaption;
+import dev.glimpse.eval.scene.CaptionParser.ParsedObject;
+import dev.glimpse.eval.scene.CaptionParser.ParsedRelation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

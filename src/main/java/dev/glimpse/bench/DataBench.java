@@ -1,5 +1,8 @@
-package dev.glimpse.data.loaders;
+package dev.glimpse.bench;
 
+import dev.glimpse.data.loaders.Resize;
+import dev.glimpse.data.loaders.TarShardWriter;
+import dev.glimpse.data.loaders.WebDataset;
 import dev.glimpse.util.GlimpseException;
 import java.awt.Color;
 import java.awt.GradientPaint;

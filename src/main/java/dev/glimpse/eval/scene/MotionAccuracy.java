@@ -1,7 +1,12 @@
-package dev.glimpse.data.synth;
+package dev.glimpse.eval.scene;
 
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import dev.glimpse.data.synth.Clip;
+import dev.glimpse.data.synth.ColorName;
+import dev.glimpse.data.synth.Motion;
+import dev.glimpse.data.synth.ShapeKind;
+import dev.glimpse.data.synth.SizeKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

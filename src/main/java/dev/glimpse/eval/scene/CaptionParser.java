@@ -1,5 +1,11 @@
-package dev.glimpse.data.synth;
+package dev.glimpse.eval.scene;
 
+import dev.glimpse.data.synth.CaptionGrammar;
+import dev.glimpse.data.synth.ColorName;
+import dev.glimpse.data.synth.Position;
+import dev.glimpse.data.synth.Relation;
+import dev.glimpse.data.synth.ShapeKind;
+import dev.glimpse.data.synth.SizeKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,13 +1,17 @@
-package dev.glimpse.data.synth;
+package dev.glimpse.eval.scene;
 
-import static dev.glimpse.data.synth.TestScenes.object;
-import static dev.glimpse.data.synth.TestScenes.scene;
+import static dev.glimpse.testing.TestScenes.object;
+import static dev.glimpse.testing.TestScenes.scene;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.glimpse.data.synth.ColorName;
+import dev.glimpse.data.synth.Scene;
+import dev.glimpse.data.synth.ShapeKind;
+import dev.glimpse.data.synth.SizeKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

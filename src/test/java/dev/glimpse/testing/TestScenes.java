@@ -1,12 +1,19 @@
-package dev.glimpse.data.synth;
+package dev.glimpse.testing;
 
+import dev.glimpse.data.synth.Background;
+import dev.glimpse.data.synth.Box;
+import dev.glimpse.data.synth.ColorName;
+import dev.glimpse.data.synth.Scene;
+import dev.glimpse.data.synth.SceneObject;
+import dev.glimpse.data.synth.ShapeKind;
+import dev.glimpse.data.synth.SizeKind;
 import java.util.List;
 
 /** Hand-made scenes for tests. */
-final class TestScenes {
+public final class TestScenes {
   private TestScenes() {}
 
-  static SceneObject object(ShapeKind shape, ColorName color, SizeKind size, double u, double v) {
+  public static SceneObject object(ShapeKind shape, ColorName color, SizeKind size, double u, double v) {
     int side = 100;
     double radius = size == SizeKind.SMALL ? 11 : 21;
     int x = (int) Math.round(u * side - radius);
@@ -15,7 +22,7 @@ final class TestScenes {
     return new SceneObject(shape, color, color.baseRgb(), size, u, v, radius, 0, new Box(x, y, d, d));
   }
 
-  static Scene scene(SceneObject... objects) {
+  public static Scene scene(SceneObject... objects) {
     return Scene.plain(100, 100, Background.plain("gray", 0x8C8C8C), List.of(objects));
   }
 }

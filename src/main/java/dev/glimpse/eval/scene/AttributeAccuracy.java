@@ -1,9 +1,11 @@
-package dev.glimpse.data.synth;
+package dev.glimpse.eval.scene;
 
 import com.google.gson.JsonObject;
-import dev.glimpse.data.synth.CaptionParser.ParsedCaption;
-import dev.glimpse.data.synth.CaptionParser.ParsedObject;
-import dev.glimpse.data.synth.CaptionParser.ParsedRelation;
+import dev.glimpse.data.synth.Scene;
+import dev.glimpse.data.synth.SceneObject;
+import dev.glimpse.eval.scene.CaptionParser.ParsedCaption;
+import dev.glimpse.eval.scene.CaptionParser.ParsedObject;
+import dev.glimpse.eval.scene.CaptionParser.ParsedRelation;
 import java.util.List;
 
 /**
