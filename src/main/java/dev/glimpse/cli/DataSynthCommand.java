@@ -5,8 +5,9 @@ import com.google.gson.JsonObject;
 import dev.glimpse.data.synth.SceneConfig;
 import dev.glimpse.data.synth.SceneGenerator;
 import dev.glimpse.data.synth.Split;
-import dev.glimpse.data.synth.SuiteWriter;
 import dev.glimpse.data.synth.SyntheticWriter;
+import dev.glimpse.recipes.Suite;
+import dev.glimpse.recipes.Task;
 import dev.glimpse.util.GlimpseException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,35 +109,35 @@ public final class DataSynthCommand implements Runnable {
   }
 
   private void writeSuite(Split onlySplit) {
-    Set<SuiteWriter.Task> tasks = SuiteWriter.Task.parseList(suite);
+    Set<Task> tasks = Suite.parse(suite);
     List<Split> splits = onlySplit == null ? List.of(Split.values()) : List.of(onlySplit);
     int total = tasks.size() * splits.size() * count;
     common.info().println("writing the synthetic suite (" + tasks.size() + " tasks, " + splits.size()
         + " splits, " + count + " items each, seed " + seed + ") to " + out);
     SceneConfig config = SceneConfig.defaults().withSeed(seed);
-    List<SuiteWriter.Written> written;
+    List<Suite.Written> written;
     if (total >= PROGRESS_THRESHOLD) {
       try (ProgressBar bar = new ProgressBarBuilder()
           .setTaskName("synth suite")
           .setInitialMax(total)
           .setConsumer(new ConsoleProgressBarConsumer(System.err))
           .build()) {
-        written = SuiteWriter.write(config, tasks, splits, count, out, bar::stepTo);
+        written = Suite.write(config, tasks, splits, count, out, bar::stepTo);
       }
     } else {
-      written = SuiteWriter.write(config, tasks, splits, count, out, done -> { });
+      written = Suite.write(config, tasks, splits, count, out, done -> { });
     }
     JsonObject result = new JsonObject();
     result.addProperty("out", out.toString());
     JsonArray parts = new JsonArray();
-    for (SuiteWriter.Written w : written) {
-      common.info().println(w.task().id() + "/" + w.split().id() + ": " + w.items() + " items, "
-          + w.annotations() + " annotations");
+    for (Suite.Written w : written) {
+      common.info().println(w.task().suiteName() + "/" + w.files().split().id() + ": " + w.files().items()
+          + " items, " + w.files().annotations() + " annotations");
       JsonObject part = new JsonObject();
-      part.addProperty("task", w.task().id());
-      part.addProperty("split", w.split().id());
-      part.addProperty("items", w.items());
-      part.addProperty("annotations", w.annotations());
+      part.addProperty("task", w.task().suiteName());
+      part.addProperty("split", w.files().split().id());
+      part.addProperty("items", w.files().items());
+      part.addProperty("annotations", w.files().annotations());
       parts.add(part);
     }
     result.add("written", parts);

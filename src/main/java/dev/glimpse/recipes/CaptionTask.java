@@ -8,6 +8,7 @@ import dev.glimpse.data.synth.Scene;
 import dev.glimpse.data.synth.SceneConfig;
 import dev.glimpse.data.synth.SceneGenerator;
 import dev.glimpse.data.synth.Split;
+import dev.glimpse.data.synth.SuiteFiles;
 import dev.glimpse.data.synth.SyntheticCaptions;
 import dev.glimpse.eval.caption.CaptionMetrics;
 import dev.glimpse.eval.caption.CaptionScores;
@@ -21,6 +22,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntConsumer;
 
 /**
  * Image captioning. Evaluation captions the held-out images, writes COCO-format annotations and
@@ -43,6 +46,12 @@ public final class CaptionTask implements Task {
   @Override
   public Dataset synthetic(DataConfig data, ModelConfig model, Split split, int size) {
     return new SyntheticCaptions(new SceneGenerator(SceneConfig.defaults().withSeed(data.seed())), split, size);
+  }
+
+  @Override
+  public Optional<SuiteFiles.Written> writeSuite(SceneGenerator scenes, Split split, int count, Path folder,
+      IntConsumer step) {
+    return Optional.of(SuiteFiles.writeCaptions(scenes, split, count, folder, step));
   }
 
   @Override

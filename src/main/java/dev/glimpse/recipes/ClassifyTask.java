@@ -8,6 +8,7 @@ import dev.glimpse.data.loaders.ImageFolder;
 import dev.glimpse.data.synth.SceneConfig;
 import dev.glimpse.data.synth.SceneGenerator;
 import dev.glimpse.data.synth.Split;
+import dev.glimpse.data.synth.SuiteFiles;
 import dev.glimpse.data.synth.SyntheticClassification;
 import dev.glimpse.generate.PrefixConstraint;
 import dev.glimpse.model.ModelConfig;
@@ -19,7 +20,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntConsumer;
 
 /**
  * Generative classification (GIT section 4.3): the class name is the caption. Decoding constrained
@@ -42,6 +45,17 @@ public final class ClassifyTask implements Task {
   @Override
   public Dataset synthetic(DataConfig data, ModelConfig model, Split split, int size) {
     return new SyntheticClassification(new SceneGenerator(SceneConfig.defaults().withSeed(data.seed())), split, size);
+  }
+
+  @Override
+  public String suiteName() {
+    return "classification";
+  }
+
+  @Override
+  public Optional<SuiteFiles.Written> writeSuite(SceneGenerator scenes, Split split, int count, Path folder,
+      IntConsumer step) {
+    return Optional.of(SuiteFiles.writeClassification(new SyntheticClassification(scenes, split, count), folder, step));
   }
 
   @Override

@@ -60,6 +60,12 @@ public final class OcrTask implements Task {
             size, SyntheticSceneText.Task.OCR));
   }
 
+  /** Reading's suite files are the scene-text task's (TextOCR). */
+  @Override
+  public boolean hasSuiteFiles() {
+    return false;
+  }
+
   @Override
   public JsonObject evaluate(LoadedModel model, Dataset test, EvalConfig eval, Path outDir, PrintStream info) {
     List<Example> examples = TaskSupport.examples(test, info);

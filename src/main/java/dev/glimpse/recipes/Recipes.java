@@ -1,8 +1,7 @@
 package dev.glimpse.recipes;
 
-import dev.glimpse.data.ImageTransform;
-
 import dev.glimpse.connect.QFormerConfig;
+import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.Blip2Config;
 import dev.glimpse.model.GenLipConfig;
 import dev.glimpse.model.GitConfig;

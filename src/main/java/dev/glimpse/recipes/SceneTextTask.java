@@ -4,8 +4,10 @@ import com.google.gson.JsonObject;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
 import dev.glimpse.data.synth.SceneConfig;
+import dev.glimpse.data.synth.SceneGenerator;
 import dev.glimpse.data.synth.SceneTextGenerator;
 import dev.glimpse.data.synth.Split;
+import dev.glimpse.data.synth.SuiteFiles;
 import dev.glimpse.data.synth.SyntheticSceneText;
 import dev.glimpse.data.synth.TextScene;
 import dev.glimpse.model.ModelConfig;
@@ -15,6 +17,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.IntConsumer;
 
 /**
  * Captioning and reading small scene text in wide and tall images (the GenLIP comparison): scenes from
@@ -64,6 +68,12 @@ public final class SceneTextTask implements Task {
         return vqa.withTexts(vqa.prompt(), List.of(vqa.get(TextScene.KEY).word()));
       }
     };
+  }
+
+  @Override
+  public Optional<SuiteFiles.Written> writeSuite(SceneGenerator scenes, Split split, int count, Path folder,
+      IntConsumer step) {
+    return Optional.of(SuiteFiles.writeSceneText(new SceneTextGenerator(scenes.config()), split, count, folder, step));
   }
 
   @Override

@@ -5,7 +5,9 @@ import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Subset;
 import dev.glimpse.data.loaders.DatasetSpec;
 import dev.glimpse.data.loaders.SkippingDataset;
+import dev.glimpse.data.synth.SceneGenerator;
 import dev.glimpse.data.synth.Split;
+import dev.glimpse.data.synth.SuiteFiles;
 import dev.glimpse.model.ModelConfig;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.util.GlimpseException;
@@ -16,6 +18,30 @@ import java.nio.file.Path;
 public interface Task {
   /** The task's name in recipes and checkpoints. */
   String name();
+
+  /**
+   * The name of the task's part of the synthetic suite ({@code glimpse data synth --suite}): its folder
+   * and the name {@code --suite} takes (the task's name unless the suite has its own, as
+   * "classification").
+   */
+  default String suiteName() {
+    return name();
+  }
+
+  /**
+   * Writes {@code count} items of a split of the task's synthetic data in the file formats of its field
+   * into {@code folder}; {@code step} is called once per item. Empty for a task whose data is part of
+   * another task's files (reading: the scene-text files).
+   */
+  default java.util.Optional<SuiteFiles.Written> writeSuite(SceneGenerator scenes, Split split, int count,
+      Path folder, java.util.function.IntConsumer step) {
+    return java.util.Optional.empty();
+  }
+
+  /** Whether the task writes suite files of its own ({@link #writeSuite} is not empty). */
+  default boolean hasSuiteFiles() {
+    return true;
+  }
 
   /** The key of the task's headline figure in evaluation results (a fraction in 0..1, or CIDEr). */
   String headline();

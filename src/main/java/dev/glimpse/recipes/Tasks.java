@@ -1,9 +1,13 @@
 package dev.glimpse.recipes;
 
 import dev.glimpse.util.GlimpseException;
+import java.util.List;
 
-/** Task name to implementation. */
+/** The tasks, by name: what recipes and checkpoints name, and the parts of the synthetic suite. */
 public final class Tasks {
+  private static final List<Task> ALL = List.of(new CaptionTask(), new VqaTask(), new SceneTextTask(),
+      new VideoTask(), new ClassifyTask(), new RegionsTask(), new OcrTask());
+
   private Tasks() {}
 
   public static Task of(Recipe recipe) {
@@ -11,14 +15,20 @@ public final class Tasks {
   }
 
   public static Task of(String task) {
-    return switch (task) {
-      case CaptionTask.NAME -> new CaptionTask();
-      case VqaTask.NAME -> new VqaTask();
-      case OcrTask.NAME -> new OcrTask();
-      case VideoTask.NAME -> new VideoTask();
-      case ClassifyTask.NAME -> new ClassifyTask();
-      case SceneTextTask.NAME -> new SceneTextTask();
-      default -> throw new GlimpseException("unknown task '" + task + "' (known: captions, vqa, ocr, video, classify, scenetext)");
-    };
+    for (Task t : ALL) {
+      if (t.name().equals(task)) {
+        return t;
+      }
+    }
+    throw new GlimpseException("unknown task '" + task + "' (known: " + String.join(", ", names()) + ")");
+  }
+
+  /** Every task, in the suite's order. */
+  public static List<Task> all() {
+    return ALL;
+  }
+
+  private static List<String> names() {
+    return ALL.stream().map(Task::name).toList();
   }
 }

@@ -5,7 +5,9 @@ import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
 import dev.glimpse.data.synth.Clip;
 import dev.glimpse.data.synth.SceneConfig;
+import dev.glimpse.data.synth.SceneGenerator;
 import dev.glimpse.data.synth.Split;
+import dev.glimpse.data.synth.SuiteFiles;
 import dev.glimpse.data.synth.SyntheticVideo;
 import dev.glimpse.data.synth.VideoGenerator;
 import dev.glimpse.eval.scene.MotionAccuracy;
@@ -16,6 +18,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.IntConsumer;
 
 /**
  * Video captioning (GIT section 3.4): frames encoded one by one, a learned temporal embedding added
@@ -39,6 +43,12 @@ public final class VideoTask implements Task {
   public Dataset synthetic(DataConfig data, ModelConfig model, Split split, int size) {
     return new SyntheticVideo(new VideoGenerator(SceneConfig.defaults().withSeed(data.seed()), model.frames()), split,
         size);
+  }
+
+  @Override
+  public Optional<SuiteFiles.Written> writeSuite(SceneGenerator scenes, Split split, int count, Path folder,
+      IntConsumer step) {
+    return Optional.of(SuiteFiles.writeVideo(new VideoGenerator(scenes.config()), split, count, folder, step));
   }
 
   @Override

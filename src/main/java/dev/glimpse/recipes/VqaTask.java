@@ -8,6 +8,7 @@ import dev.glimpse.data.VqaInfo;
 import dev.glimpse.data.synth.SceneConfig;
 import dev.glimpse.data.synth.SceneGenerator;
 import dev.glimpse.data.synth.Split;
+import dev.glimpse.data.synth.SuiteFiles;
 import dev.glimpse.data.synth.SyntheticCaptions;
 import dev.glimpse.data.synth.SyntheticVqa;
 import dev.glimpse.eval.vqa.VqaEvaluator;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntConsumer;
 
 /**
  * Visual question answering as GIT casts it: the question is a text prefix (no loss on it), the
@@ -69,6 +72,12 @@ public final class VqaTask implements Task {
     Dataset vqa = new SyntheticVqa(generator, split, images, perImage);
     return TaskSupport.mixIntoTraining(vqa, split, data.captionMix(),
         () -> new SyntheticCaptions(generator, split, images));
+  }
+
+  @Override
+  public Optional<SuiteFiles.Written> writeSuite(SceneGenerator scenes, Split split, int count, Path folder,
+      IntConsumer step) {
+    return Optional.of(SuiteFiles.writeVqa(new SyntheticVqa(scenes, split, count), folder, step));
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.glimpse.data.synth;
+package dev.glimpse.recipes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,13 +8,21 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.Images;
+import dev.glimpse.data.synth.SceneConfig;
+import dev.glimpse.data.synth.SceneGenerator;
+import dev.glimpse.data.synth.SceneTextGenerator;
+import dev.glimpse.data.synth.Split;
+import dev.glimpse.data.synth.SyntheticClassification;
+import dev.glimpse.data.synth.SyntheticVqa;
+import dev.glimpse.data.synth.TextScene;
+import dev.glimpse.data.synth.VideoGenerator;
+import dev.glimpse.data.synth.VqaQuestion;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.Json;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,15 +34,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Writes a small suite once and reads every format back as a reader of that format would. */
-class SuiteWriterTest {
+class SuiteTest {
   private static final int COUNT = 6;
   private static final SceneConfig CONFIG = SceneConfig.defaults().withSeed(3);
   @TempDir static Path dir;
-  private static List<SuiteWriter.Written> written;
+  private static List<Suite.Written> written;
 
   @BeforeAll
   static void writeSuite() {
-    written = SuiteWriter.write(CONFIG, EnumSet.allOf(SuiteWriter.Task.class), List.of(Split.VAL), COUNT, dir, n -> { });
+    written = Suite.write(CONFIG, Suite.parse("all"), List.of(Split.VAL), COUNT, dir, n -> { });
   }
 
   @Test
@@ -200,9 +208,12 @@ class SuiteWriterTest {
 
   @Test
   void taskListsParse() {
-    assertEquals(EnumSet.allOf(SuiteWriter.Task.class), SuiteWriter.Task.parseList("all"));
-    assertEquals(EnumSet.of(SuiteWriter.Task.VQA, SuiteWriter.Task.VIDEO), SuiteWriter.Task.parseList("video, vqa"));
-    GlimpseException e = assertThrows(GlimpseException.class, () -> SuiteWriter.Task.parseList("vqa,audio"));
-    assertTrue(e.getMessage().contains("audio"));
+    assertEquals(List.of("captions", "vqa", "scenetext", "video", "classification", "regions"),
+        Suite.parse("all").stream().map(Task::suiteName).toList());
+    assertEquals(List.of("video", "vqa"), Suite.parse("video, vqa").stream().map(Task::suiteName).toList());
+    GlimpseException e = assertThrows(GlimpseException.class, () -> Suite.parse("vqa,audio"));
+    assertTrue(e.getMessage().contains("audio") && e.getMessage().contains("classification"), e.getMessage());
+    GlimpseException ocr = assertThrows(GlimpseException.class, () -> Suite.parse("ocr"));
+    assertTrue(ocr.getMessage().contains("unknown suite task 'ocr'"), ocr.getMessage());
   }
 }

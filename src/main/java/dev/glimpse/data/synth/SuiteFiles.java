@@ -2,21 +2,18 @@ package dev.glimpse.data.synth;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.Json;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
- * Writes the synthetic benchmark suite, each task in the file formats of its field (see
- * docs/data.md#synthetic-data). Under {@code DIR}:
+ * The synthetic benchmark suite's files: each task's data in the file formats of its field (see
+ * docs/data.md#synthetic-data). {@code dev.glimpse.recipes.Suite} writes the suite (which tasks, which
+ * splits, {@code suite.json}); each task calls its writer here. Under {@code DIR}:
  *
  * <pre>
  * captions/        images/&lt;split&gt;/%012d.png, annotations/captions_&lt;split&gt;.json (COCO), scenes_&lt;split&gt;.json
@@ -32,83 +29,17 @@ import java.util.function.IntConsumer;
  * suite.json       what was written
  * </pre>
  */
-public final class SuiteWriter {
-  private SuiteWriter() {}
+public final class SuiteFiles {
+  private SuiteFiles() {}
 
-  /** The tasks of the suite. */
-  public enum Task {
-    CAPTIONS,
-    VQA,
-    SCENETEXT,
-    VIDEO,
-    CLASSIFICATION,
-    REGIONS;
+  /** What one task wrote for one split: items (images or clips), annotations, where. */
+  public record Written(Split split, int items, int annotations, Path folder) {}
 
-    public String id() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** "all" or a comma-separated list of task ids. */
-    public static Set<Task> parseList(String text) {
-      if (text.trim().equalsIgnoreCase("all")) {
-        return EnumSet.allOf(Task.class);
-      }
-      Set<Task> out = EnumSet.noneOf(Task.class);
-      for (String part : text.split(",")) {
-        String id = part.trim().toLowerCase(Locale.ROOT);
-        Task task = Arrays.stream(values()).filter(t -> t.id().equals(id)).findFirst().orElseThrow(
-            () -> new GlimpseException("unknown suite task '" + part.trim() + "' (expected all or a comma-separated "
-                + "list of " + String.join(", ", Arrays.stream(values()).map(Task::id).toList()) + ")"));
-        out.add(task);
-      }
-      return out;
-    }
-  }
-
-  /** What one task wrote for one split. */
-  public record Written(Task task, Split split, int items, int annotations, Path folder) {}
-
-  /** Writes {@code count} items of each task and split; {@code progress} gets the running total. */
-  public static List<Written> write(SceneConfig config, Set<Task> tasks, List<Split> splits, int count, Path out,
-      IntConsumer progress) {
-    if (count < 0) {
-      throw new IllegalArgumentException("count must be non-negative: " + count);
-    }
-    SceneGenerator generator = new SceneGenerator(config);
-    int[] done = {0};
-    IntConsumer step = ignored -> progress.accept(++done[0]);
-    List<Written> written = new ArrayList<>();
-    for (Task task : tasks) {
-      for (Split split : splits) {
-        Path folder = out.resolve(task.id());
-        written.add(switch (task) {
-          case CAPTIONS -> {
-            SyntheticWriter.Written w = SyntheticWriter.writeCaptions(generator, split, count, folder, step);
-            yield new Written(task, split, w.images(), w.captions(), folder);
-          }
-          case VQA -> writeVqa(new SyntheticVqa(generator, split, count), folder, step);
-          case SCENETEXT -> writeSceneText(new SceneTextGenerator(config), split, count, folder, step);
-          case VIDEO -> writeVideo(new VideoGenerator(config), split, count, folder, step);
-          case CLASSIFICATION -> writeClassification(new SyntheticClassification(generator, split, count), folder, step);
-          case REGIONS -> writeRegions(new SyntheticRegions(generator, split, count), folder, step);
-        });
-      }
-    }
-    JsonObject summary = new JsonObject();
-    summary.addProperty("seed", config.seed());
-    JsonArray entries = new JsonArray();
-    for (Written w : written) {
-      JsonObject e = new JsonObject();
-      e.addProperty("task", w.task().id());
-      e.addProperty("split", w.split().id());
-      e.addProperty("items", w.items());
-      e.addProperty("annotations", w.annotations());
-      e.addProperty("folder", out.relativize(w.folder()).toString());
-      entries.add(e);
-    }
-    summary.add("written", entries);
-    Json.write(out.resolve("suite.json"), summary);
-    return written;
+  /** COCO captions: images, {@code annotations/captions_<split>.json} and the scenes. */
+  public static Written writeCaptions(SceneGenerator generator, Split split, int count, Path folder,
+      IntConsumer step) {
+    SyntheticWriter.Written w = SyntheticWriter.writeCaptions(generator, split, count, folder, step);
+    return new Written(split, w.images(), w.captions(), folder);
   }
 
   // ---- VQA (VQAv2) ----
@@ -122,7 +53,7 @@ public final class SuiteWriter {
     return "v2_mscoco_" + split.id() + "_annotations.json";
   }
 
-  static Written writeVqa(SyntheticVqa vqa, Path folder, IntConsumer step) {
+  public static Written writeVqa(SyntheticVqa vqa, Path folder, IntConsumer step) {
     Split split = vqa.split();
     Path images = folder.resolve("images").resolve(split.id());
     SyntheticWriter.createDirectories(images);
@@ -133,7 +64,7 @@ public final class SuiteWriter {
       step.accept(i);
     }
     writeVqaFiles(all, split, folder, "vqa");
-    return new Written(Task.VQA, split, vqa.imageCount(), all.size(), folder);
+    return new Written(split, vqa.imageCount(), all.size(), folder);
   }
 
   /** The VQAv2 questions + annotations files for {@code questions}. */
@@ -182,7 +113,7 @@ public final class SuiteWriter {
 
   // ---- scene text (TextCaps, TextVQA, TextOCR; plus COCO and VQAv2 copies) ----
 
-  static Written writeSceneText(SceneTextGenerator generator, Split split, int count, Path folder, IntConsumer step) {
+  public static Written writeSceneText(SceneTextGenerator generator, Split split, int count, Path folder, IntConsumer step) {
     Path images = folder.resolve("images").resolve(split.id());
     SyntheticWriter.createDirectories(images);
     JsonArray textCaps = new JsonArray();
@@ -289,7 +220,7 @@ public final class SuiteWriter {
     coco.add("annotations", cocoAnnotations);
     Json.write(folder.resolve("annotations").resolve("captions_" + split.id() + ".json"), coco);
     writeVqaFiles(questions, split, folder, "scene text questions");
-    return new Written(Task.SCENETEXT, split, count, cocoAnnotations.size(), folder);
+    return new Written(split, count, cocoAnnotations.size(), folder);
   }
 
   private static JsonObject imageEntry(String imageId, Split split, TextScene scene) {
@@ -326,7 +257,7 @@ public final class SuiteWriter {
     return split == Split.VAL ? "validate" : split.id();
   }
 
-  static Written writeVideo(VideoGenerator generator, Split split, int count, Path folder, IntConsumer step) {
+  public static Written writeVideo(VideoGenerator generator, Split split, int count, Path folder, IntConsumer step) {
     Path frames = folder.resolve("frames").resolve(split.id());
     SyntheticWriter.createDirectories(frames);
     JsonArray videos = new JsonArray();
@@ -385,12 +316,12 @@ public final class SuiteWriter {
     truthFile.add("info", info("video ground truth", split));
     truthFile.add("clips", clips);
     Json.write(folder.resolve("clips_" + split.id() + ".json"), truthFile);
-    return new Written(Task.VIDEO, split, count, sentences.size(), folder);
+    return new Written(split, count, sentences.size(), folder);
   }
 
   // ---- classification (ImageNet-style folders) ----
 
-  static Written writeClassification(SyntheticClassification data, Path folder, IntConsumer step) {
+  public static Written writeClassification(SyntheticClassification data, Path folder, IntConsumer step) {
     Split split = data.split();
     Path root = folder.resolve(split.id());
     for (String label : data.labels()) {
@@ -411,12 +342,12 @@ public final class SuiteWriter {
     }
     Json.write(folder.resolve("classes.json"), classes);
     dev.glimpse.util.AtomicFiles.writeString(folder.resolve("labels.txt"), labels.toString());
-    return new Written(Task.CLASSIFICATION, split, data.size(), data.size(), folder);
+    return new Written(split, data.size(), data.size(), folder);
   }
 
   // ---- regions (Visual Genome) ----
 
-  static Written writeRegions(SyntheticRegions data, Path folder, IntConsumer step) {
+  public static Written writeRegions(SyntheticRegions data, Path folder, IntConsumer step) {
     Split split = data.split();
     Path images = folder.resolve("images").resolve(split.id());
     SyntheticWriter.createDirectories(images);
@@ -458,7 +389,7 @@ public final class SuiteWriter {
     }
     Json.write(folder.resolve("region_descriptions_" + split.id() + ".json"), descriptions);
     Json.write(folder.resolve("image_data_" + split.id() + ".json"), imageData);
-    return new Written(Task.REGIONS, split, data.size(), regionCount, folder);
+    return new Written(split, data.size(), regionCount, folder);
   }
 
   private static JsonObject info(String what, Split split) {
