@@ -34,7 +34,7 @@ import java.util.Map;
  * init model, a tokenizer) and closes it.
  */
 public sealed interface RunStart extends AutoCloseable
-    permits RunStart.Fresh, RunStart.FromInit, RunStart.Resume, RunStart.FromVisionTower {
+    permits RunStart.Fresh, RunStart.FromInit, RunStart.Resume {
 
   /** The recipe the run follows. */
   Recipe recipe();
@@ -105,7 +105,7 @@ public sealed interface RunStart extends AutoCloseable
   }
 
   /** A new model: the recipe's model, a tokenizer built for the recipe, fresh weights. */
-  final class Fresh implements RunStart {
+  sealed class Fresh implements RunStart permits FromVisionTower {
     private final Recipe recipe;
     private Tokenizer tokenizer;
 
@@ -292,30 +292,12 @@ public sealed interface RunStart extends AutoCloseable
    * encoder config replaces the recipe's tower, its weights go under {@value VisionTowers#PREFIX},
    * its image preprocessing becomes the run's; the rest starts fresh.
    */
-  final class FromVisionTower implements RunStart {
-    private final Recipe recipe;
+  final class FromVisionTower extends Fresh {
     private final VisionTowers.Pretrained tower;
-    private Tokenizer tokenizer;
 
     FromVisionTower(Recipe requested, VisionTowers.Pretrained tower) {
-      this.recipe = requested.withModel(VisionTowers.withTower(requested.model(), tower));
+      super(requested.withModel(VisionTowers.withTower(requested.model(), tower)));
       this.tower = tower;
-    }
-
-    @Override
-    public Recipe recipe() {
-      return recipe;
-    }
-
-    @Override
-    public Tokenizer tokenizer(Dataset train, PrintStream info) {
-      tokenizer = TrainRun.tokenizer(recipe, train, info);
-      return tokenizer;
-    }
-
-    @Override
-    public ModelConfig modelConfig(Tokenizer tokenizer) {
-      return recipe.model().withVocabSize(tokenizer.vocabSize());
     }
 
     @Override
@@ -327,14 +309,7 @@ public sealed interface RunStart extends AutoCloseable
     public void loadWeights(ParameterStore store, PrintStream info) {
       store.loadUnder(VisionTowers.PREFIX, tower.weights(), tower.source().toString());
       info.printf("vision tower: GenLIP encoder from %s (%s)%n", tower.source(),
-          recipe.train().freeze().contains(VisionTowers.PREFIX) ? "frozen" : "trained with the rest");
-    }
-
-    @Override
-    public void close() {
-      if (tokenizer != null) {
-        tokenizer.close();
-      }
+          recipe().train().freeze().contains(VisionTowers.PREFIX) ? "frozen" : "trained with the rest");
     }
   }
 }
