@@ -114,7 +114,7 @@ public final class Generator {
     return out;
   }
 
-  private static int argMax(float[] row) {
+  static int argMax(float[] row) {
     int best = 0;
     for (int v = 1; v < row.length; v++) {
       if (row[v] > row[best]) {

@@ -39,6 +39,26 @@ public interface CaptioningModel extends StepModel {
   /** Encodes the visual input, runs the prompt, and leaves the first next-token logits in the state. */
   DecodeState prefill(NDArray pixels, NDArray promptIds, NDArray promptValid, boolean useCache);
 
+  /**
+   * Whether {@link #imageAttention} is implemented: models whose text attends to the image tokens in
+   * one stack (GIT) can say where each token looked; others return false.
+   */
+  default boolean attendsToImageTokens() {
+    return false;
+  }
+
+  /**
+   * Teacher-forced pass over one image and a text, recording the last layer's attention from every
+   * text position to the image's patches (see {@link ImageAttention}).
+   *
+   * @param pixels [1, 3, H, W]
+   * @param ids [1, T] int64 text ids (BOS first)
+   * @throws UnsupportedOperationException unless {@link #attendsToImageTokens}
+   */
+  default ImageAttention imageAttention(NDArray pixels, NDArray ids) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not expose attention over image tokens");
+  }
+
   /** Longest text sequence (prompt + generated) the model can take. */
   int maxTextLength();
 }

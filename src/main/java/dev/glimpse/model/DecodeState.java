@@ -249,6 +249,154 @@ public final class DecodeState implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether {@link #merge} can take {@code other}'s rows: both cached, visual prefixes of one shape (or
+   * none), the same number of cache positions before the text (the visual prefix, when the model
+   * caches it), and both with or both without a per-row visual layout.
+   */
+  public boolean canMerge(DecodeState other) {
+    if (cache == null || other.cache == null || (visual == null) != (other.visual == null)
+        || (visualValid == null) != (other.visualValid == null)) {
+      return false;
+    }
+    if (visual != null && !visual.getShape().slice(1).equals(other.visual.getShape().slice(1))) {
+      return false;
+    }
+    return cache.length() - length() == other.cache.length() - other.length()
+        && cache.numLayers() == other.cache.numLayers();
+  }
+
+  /**
+   * Appends the rows of {@code other} below this state's rows, so that requests prefilled apart
+   * decode as one batch (continuous batching). The shorter history is padded at its end with
+   * positions that are not real (masked as keys, never attended), so both keep their own text
+   * positions and every row still sees exactly its own tokens. {@code other} is consumed and closed.
+   *
+   * @throws IllegalArgumentException when {@link #canMerge} is false
+   */
+  public void merge(DecodeState other) {
+    if (!canMerge(other)) {
+      throw new IllegalArgumentException("decoding states of different layouts cannot share a batch");
+    }
+    int target = Math.max(length(), other.length());
+    padTo(target);
+    other.padTo(target);
+    if (visual != null) {
+      visual = own(visual, visual.concat(other.visual, 0));
+    }
+    logits = own(logits, logits.concat(other.logits, 0));
+    tokens = concat(tokens, other.tokens);
+    positions = concat(positions, other.positions);
+    boolean[][] v = new boolean[valid.length + other.valid.length][];
+    System.arraycopy(valid, 0, v, 0, valid.length);
+    System.arraycopy(other.valid, 0, v, valid.length, other.valid.length);
+    valid = v;
+    long[] next = java.util.Arrays.copyOf(nextPositions, nextPositions.length + other.nextPositions.length);
+    System.arraycopy(other.nextPositions, 0, next, nextPositions.length, other.nextPositions.length);
+    nextPositions = next;
+    if (visualValid != null) {
+      boolean[][] vv = new boolean[visualValid.length + other.visualValid.length][];
+      long[][] vr = concat(visualRows, other.visualRows);
+      long[][] vc = concat(visualColumns, other.visualColumns);
+      System.arraycopy(visualValid, 0, vv, 0, visualValid.length);
+      System.arraycopy(other.visualValid, 0, vv, visualValid.length, other.visualValid.length);
+      visualValid = vv;
+      visualRows = vr;
+      visualColumns = vc;
+    }
+    cache.appendRows(other.cache);
+    padded = padded || other.padded;
+    other.close();
+  }
+
+  // Appends columns that are not real tokens (and empty cache positions) up to `target` text columns.
+  private void padTo(int target) {
+    int extra = target - length();
+    if (extra <= 0) {
+      return;
+    }
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = java.util.Arrays.copyOf(tokens[i], target);
+      positions[i] = java.util.Arrays.copyOf(positions[i], target);
+      valid[i] = java.util.Arrays.copyOf(valid[i], target);
+    }
+    cache.pad(extra);
+    padded = true;
+  }
+
+  /**
+   * Drops the text columns that are real in no row (left by rows that have finished, or padding), so
+   * that a batch that never empties does not grow without bound. Returns the number dropped.
+   */
+  public int compact() {
+    int t = length();
+    boolean[] used = new boolean[t];
+    int kept = 0;
+    for (int j = 0; j < t; j++) {
+      for (boolean[] row : valid) {
+        if (row[j]) {
+          used[j] = true;
+          kept++;
+          break;
+        }
+      }
+    }
+    if (kept == t || kept == 0) {
+      return 0;
+    }
+    long prefix = cache == null ? 0 : cache.length() - t;
+    java.util.List<Long> ranges = new java.util.ArrayList<>();
+    if (prefix > 0) {
+      ranges.add(0L);
+      ranges.add(prefix);
+    }
+    for (int j = 0; j < t; j++) {
+      if (used[j] && (j == 0 || !used[j - 1])) {
+        ranges.add(prefix + j);
+      }
+      if (used[j] && (j == t - 1 || !used[j + 1])) {
+        ranges.add(prefix + j + 1);
+      }
+    }
+    for (int i = 0; i < tokens.length; i++) {
+      long[] tk = new long[kept];
+      long[] ps = new long[kept];
+      boolean[] vd = new boolean[kept];
+      for (int j = 0, k = 0; j < t; j++) {
+        if (used[j]) {
+          tk[k] = tokens[i][j];
+          ps[k] = positions[i][j];
+          vd[k] = valid[i][j];
+          k++;
+        }
+      }
+      tokens[i] = tk;
+      positions[i] = ps;
+      valid[i] = vd;
+    }
+    if (cache != null) {
+      long[] r = new long[ranges.size()];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = ranges.get(i);
+      }
+      cache.keepPositions(r);
+    }
+    padded = false;
+    for (boolean[] row : valid) {
+      for (boolean b : row) {
+        padded |= !b;
+      }
+    }
+    return t - kept;
+  }
+
+  private static long[][] concat(long[][] a, long[][] b) {
+    long[][] out = new long[a.length + b.length][];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   private static long[] flatten(long[][] rows) {
     int t = rows[0].length;
     long[] out = new long[rows.length * t];

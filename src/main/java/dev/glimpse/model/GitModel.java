@@ -262,6 +262,44 @@ public final class GitModel implements CaptioningModel {
   }
 
   @Override
+  public boolean attendsToImageTokens() {
+    return true;
+  }
+
+  /** Records the last decoder layer's probabilities during one teacher-forced pass (images only, not video). */
+  @Override
+  public ImageAttention imageAttention(NDArray pixels, NDArray ids) {
+    if (pixels.getShape().dimension() != 4 || pixels.getShape().get(0) != 1 || ids.getShape().get(0) != 1) {
+      throw new IllegalArgumentException("image attention takes one image [1, 3, H, W] and one text [1, T], got "
+          + pixels.getShape() + " and " + ids.getShape());
+    }
+    var last = decoder.blocks().get(decoder.numLayers() - 1).attention();
+    last.setRecordAttention(true);
+    try {
+      NDArray visual = encodeVisual(pixels);                              // [1, N, D]
+      int n = (int) visual.getShape().get(1);
+      int t = (int) ids.getShape().get(1);
+      NDArray valid = ids.getManager().ones(new Shape(1, t));
+      decode(visual, ids, positionsFor(ids), valid, null, null);
+      NDArray probabilities = last.lastProbabilities();                  // [1, H, N+T, N+T]
+      int first = config.vision().classToken() ? 1 : 0;
+      int side = (int) Math.round(Math.sqrt(n - first));
+      if (side * side != n - first) {
+        throw new IllegalStateException(n - first + " patch tokens do not form a square grid");
+      }
+      float[] mean = probabilities.mean(new int[] {1}).toFloatArray();     // [N+T, N+T] row-major
+      int width = n + t;
+      float[][] weights = new float[t][side * side];
+      for (int j = 0; j < t; j++) {
+        System.arraycopy(mean, (n + j) * width + first, weights[j], 0, side * side);
+      }
+      return new ImageAttention(weights, side, side);
+    } finally {
+      last.setRecordAttention(false);
+    }
+  }
+
+  @Override
   public int maxTextLength() {
     return config.maxTextPositions();
   }
