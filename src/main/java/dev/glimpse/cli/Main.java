@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       CaptionCommand.class,
       EvalCommand.class,
       BenchCommand.class,
+      ServeCommand.class,
       RecipesCommand.class,
       DataCommand.class,
       ImportCommand.class,

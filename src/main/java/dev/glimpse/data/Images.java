@@ -83,6 +83,33 @@ public final class Images {
     }
   }
 
+  /**
+   * Width and height from an image's header, without decoding its pixels (so that a server can refuse
+   * a decompression bomb before allocating it). Throws {@link SampleException} for data no reader
+   * recognises or whose header cannot be read.
+   */
+  public static int[] dimensions(byte[] bytes, String where) {
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw new SampleException("unsupported or unrecognised image format: " + where
+            + " (supported: PNG, JPEG, BMP, GIF)");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        return new int[] {reader.getWidth(0), reader.getHeight(0)};
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof SampleException s) {
+        throw s;
+      }
+      throw new SampleException("cannot read the header of image " + where + ": " + message(e), e);
+    }
+  }
+
   /** {@link #decode} followed by {@link #toRgb}: 8-bit RGB whatever the file held. */
   public static BufferedImage decodeRgb(byte[] bytes, String where) {
     return toRgb(decode(bytes, where));

@@ -81,6 +81,99 @@ public final class Captioner {
   }
 
   /**
+   * One image (or clip) preprocessed for the model, ready to batch: the resized and normalised pixels,
+   * or the patches of a native-resolution model. Made by {@link #prepare}, on any thread.
+   */
+  public record Prepared(float[] pixels, int frames, NativeImage nativeImage) {}
+
+  /** Preprocesses one image or clip (thread-safe: preprocessing reads only the transform). */
+  public Prepared prepare(List<BufferedImage> clip) {
+    if (model instanceof NativeResolutionModel n && n.nativeResolution() != null) {
+      return new Prepared(null, 1, n.nativeResolution().apply(clip.get(0), transform));
+    }
+    int per = transform.floats();
+    float[] data = new float[clip.size() * per];
+    for (int f = 0; f < clip.size(); f++) {
+      transform.apply(clip.get(f), data, f * per);
+    }
+    return new Prepared(data, clip.size(), null);
+  }
+
+  /**
+   * Encodes prepared inputs and their prompts ("" to caption, else the question) with the KV cache,
+   * leaving each row's first next-token logits in the state; the caller owns (and closes) the state.
+   * Rows are right-padded to the longest prompt, as {@link #generate} batches them.
+   */
+  public DecodeState prefill(List<Prepared> inputs, List<String> prompts, NDManager m) {
+    NDArray[] prompt = prompts(prompts, m);
+    Prepared first = inputs.get(0);
+    if (first.nativeImage() != null) {
+      List<NativeImage> images = new ArrayList<>();
+      for (Prepared p : inputs) {
+        images.add(p.nativeImage());
+      }
+      return ((NativeResolutionModel) model).prefillNative(images, prompt[0], prompt[1], true);
+    }
+    int per = transform.floats();
+    float[] data = new float[inputs.size() * first.frames() * per];
+    for (int i = 0; i < inputs.size(); i++) {
+      Prepared p = inputs.get(i);
+      if (p.frames() != first.frames()) {
+        throw new IllegalArgumentException("all clips in a batch need the same number of frames");
+      }
+      System.arraycopy(p.pixels(), 0, data, i * first.frames() * per, first.frames() * per);
+    }
+    Shape shape = first.frames() == 1
+        ? new Shape(inputs.size(), 3, transform.height(), transform.width())
+        : new Shape(inputs.size(), first.frames(), 3, transform.height(), transform.width());
+    return model.prefill(m.create(data, shape), prompt[0], prompt[1], true);
+  }
+
+  /** Prompt tokens of a prompt as {@link #prefill} feeds it (BOS included, long questions cut). */
+  public int promptLength(String prompt) {
+    int max = model.maxTextLength() - 1;
+    int ids = prompt.isEmpty() ? 0 : Math.min(tokenizer.encode(prompt).length, Math.max(0, max - 1));
+    return ids + 1;
+  }
+
+  /** Tokens that may follow a prompt: the model's text positions left after it. */
+  public int room(String prompt) {
+    return model.maxTextLength() - promptLength(prompt);
+  }
+
+  /** Ids at or above this are never generated (the tokenizer cannot write them). */
+  public int allowedVocab() {
+    return Math.min(model.vocabSize(), tokenizer.vocabSize());
+  }
+
+  /** BOS + the prompt's ids + the ids of {@code text}, as the model reads them after the image: [1, T]. */
+  public long[] textIds(String prompt, String text) {
+    int[] p = prompt.isEmpty() ? new int[0] : tokenizer.encode(prompt);
+    int[] t = text.isEmpty() ? new int[0] : tokenizer.encode(text);
+    long[] out = new long[1 + p.length + t.length];
+    out[0] = tokenizer.special().bos();
+    for (int i = 0; i < p.length; i++) {
+      out[1 + i] = p[i];
+    }
+    for (int i = 0; i < t.length; i++) {
+      out[1 + p.length + i] = t[i];
+    }
+    return out;
+  }
+
+  public CaptioningModel model() {
+    return model;
+  }
+
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public ImageTransform transform() {
+    return transform;
+  }
+
+  /**
    * Ids the tokenizer cannot write are never generated: a model may hold more embedding rows than its
    * tokenizer has ids (an image token placed after the tokenizer's ids, rows padded to a round size).
    */

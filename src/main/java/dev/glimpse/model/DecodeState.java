@@ -139,6 +139,19 @@ public final class DecodeState implements AutoCloseable {
     return tokens.length;
   }
 
+  /**
+   * Positions row {@code row} attends to: the cached prefix (a visual prefix the model caches apart
+   * from the text) plus the row's real text tokens; the prompt's size in tokens right after prefill.
+   */
+  public int promptTokens(int row) {
+    int prefix = cache == null ? (visual == null ? 0 : (int) visual.getShape().get(1)) : (int) cache.length() - length();
+    int real = 0;
+    for (boolean v : valid[row]) {
+      real += v ? 1 : 0;
+    }
+    return prefix + real;
+  }
+
   /** Text columns so far (prompt + generated). */
   public int length() {
     return tokens[0].length;

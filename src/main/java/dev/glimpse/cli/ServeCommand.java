@@ -1,0 +1,153 @@
+package dev.glimpse.cli;
+
+import dev.glimpse.serve.GlimpseServer;
+import dev.glimpse.serve.ServeOptions;
+import dev.glimpse.util.GlimpseException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code glimpse serve}: an OpenAI-compatible HTTP server over one or more checkpoints, with
+ * continuous batching. Runs until SIGTERM (or Ctrl-C), then stops accepting, finishes the requests in
+ * flight and exits.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Serve checkpoints over HTTP with the OpenAI API (chat completions with images, streaming, "
+        + "embeddings, models), continuous batching, /health, /metrics and a web page at /.",
+        "Access log: one JSON line per request on stdout (or --access-log FILE)."})
+public final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--checkpoint", required = true, paramLabel = "[NAME=]DIR",
+      description = "A Glimpse checkpoint or run folder, or a HuggingFace folder (GIT, LLaVA, BLIP-2, CLIP); "
+          + "repeat to serve several. Requests pick one by its name in 'model' (default: the folder's name).")
+  List<String> checkpoints;
+
+  @Option(names = "--host", description = "Address to bind (default ${DEFAULT-VALUE}: this machine only).")
+  String host = "127.0.0.1";
+
+  @Option(names = "--port", description = "TCP port (default ${DEFAULT-VALUE}; 0 picks a free one).")
+  int port = ServeOptions.DEFAULT_PORT;
+
+  @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:GLIMPSE_API_KEY}",
+      description = "Require 'Authorization: Bearer KEY' on every API request (default: $GLIMPSE_API_KEY, "
+          + "else none).")
+  String apiKey;
+
+  @Option(names = "--max-batch", description = "Sequences decoded together at most (default ${DEFAULT-VALUE}).")
+  int maxBatch = ServeOptions.defaults().maxBatch();
+
+  @Option(names = "--max-queue", description = "Requests waiting per model at most; more get 429 (default "
+      + "${DEFAULT-VALUE}).")
+  int maxQueue = ServeOptions.defaults().maxQueue();
+
+  @Option(names = "--max-image-bytes", description = "Largest image file accepted (default ${DEFAULT-VALUE}).")
+  long maxImageBytes = ServeOptions.defaults().maxImageBytes();
+
+  @Option(names = "--max-pixels", description = "Largest image area in pixels, checked before decoding (default "
+      + "${DEFAULT-VALUE}).")
+  long maxPixels = ServeOptions.defaults().maxPixels();
+
+  @Option(names = "--request-timeout", paramLabel = "S", description = "Seconds a request may take, queueing "
+      + "included (default ${DEFAULT-VALUE}).")
+  long requestTimeout = ServeOptions.defaults().requestTimeout().toSeconds();
+
+  @Option(names = "--allow-local-media", paramLabel = "DIR", description = "Allow file:// image URLs naming files "
+      + "inside DIR (none by default; remote http(s) URLs are always refused).")
+  Path allowLocalMedia;
+
+  @Option(names = "--access-log", paramLabel = "FILE", description = "Append the access log to FILE instead of "
+      + "stdout.")
+  Path accessLog;
+
+  @Option(names = "--verbose", description = "Print stack traces on errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws IOException {
+    ServeOptions options;
+    try {
+      options = new ServeOptions(host, port, apiKey == null || apiKey.isEmpty() ? null : apiKey, maxBatch, maxQueue,
+          maxImageBytes, maxPixels, Duration.ofSeconds(requestTimeout), allowLocalMedia);
+    } catch (IllegalArgumentException e) {
+      throw new GlimpseException(e.getMessage());
+    }
+    Map<String, Path> models = models(checkpoints);
+    PrintStream log = accessLog == null ? System.out
+        : new PrintStream(Files.newOutputStream(accessLog, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+            true, StandardCharsets.UTF_8);
+    Consumer<String> sink = line -> {
+      synchronized (log) {
+        log.println(line);
+        log.flush();
+      }
+    };
+    GlimpseServer server = new GlimpseServer(options, sink);
+    CountDownLatch stopped = new CountDownLatch(1);
+    try {
+      int bound = server.start();
+      System.err.println("glimpse serve: listening on http://" + host + ":" + bound + " (loading "
+          + String.join(", ", models.keySet()) + ")");
+      for (Map.Entry<String, Path> e : models.entrySet()) {
+        server.load(e.getKey(), e.getValue());
+        System.err.println("glimpse serve: model '" + e.getKey() + "' loaded from " + e.getValue());
+      }
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    long drainMillis = options.requestTimeout().toMillis() + 2000;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.err.println("glimpse serve: stopping: no new connections, finishing the requests in flight");
+      server.drain(drainMillis);
+      System.err.println("glimpse serve: stopped");
+      stopped.countDown();
+    }, "glimpse-serve-shutdown"));
+    server.ready();
+    System.err.println("glimpse serve: ready on http://" + host + ":" + server.port() + " (web page at /, API at /v1)");
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** NAME=DIR or DIR (named after the folder); names must be distinct. */
+  static Map<String, Path> models(List<String> specs) {
+    Map<String, Path> out = new LinkedHashMap<>();
+    for (String spec : specs) {
+      int eq = spec.indexOf('=');
+      String name;
+      Path dir;
+      if (eq > 0 && !Files.exists(Path.of(spec))) {
+        name = spec.substring(0, eq);
+        dir = Path.of(spec.substring(eq + 1));
+      } else {
+        dir = Path.of(spec);
+        Path abs = dir.toAbsolutePath().normalize();
+        Path file = abs.getFileName();
+        name = file == null ? "model" : file.toString();
+      }
+      if (!name.matches("[A-Za-z0-9._:/-]+")) {
+        throw new GlimpseException("--checkpoint " + spec + ": model names use letters, digits and . _ : / - only");
+      }
+      if (out.containsKey(name)) {
+        throw new GlimpseException("two checkpoints are named '" + name + "': name them with --checkpoint NAME=DIR");
+      }
+      out.put(name, dir);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,93 @@
+package dev.glimpse.serve;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of a server.
+ *
+ * @param host address to bind (127.0.0.1 unless told otherwise)
+ * @param port TCP port (0 picks a free one)
+ * @param apiKey when set, every API request needs {@code Authorization: Bearer KEY}
+ * @param maxBatch sequences decoded together at most (a request with {@code n} choices takes n)
+ * @param maxQueue requests waiting to join the batch at most; more are refused with 429
+ * @param maxImageBytes largest encoded image (after base64 decoding)
+ * @param maxPixels largest image area (width x height), checked from the header before decoding
+ * @param requestTimeout longest a request may take, queueing included
+ * @param allowLocalMedia folder whose files {@code file://} image URLs may name, or null for none
+ */
+public record ServeOptions(
+    String host,
+    int port,
+    String apiKey,
+    int maxBatch,
+    int maxQueue,
+    long maxImageBytes,
+    long maxPixels,
+    Duration requestTimeout,
+    Path allowLocalMedia) {
+
+  public static final int DEFAULT_PORT = 8080;
+
+  public ServeOptions {
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("--max-batch must be >= 1, got " + maxBatch);
+    }
+    if (maxQueue < 0) {
+      throw new IllegalArgumentException("--max-queue must be >= 0, got " + maxQueue);
+    }
+    if (maxImageBytes < 1) {
+      throw new IllegalArgumentException("--max-image-bytes must be >= 1, got " + maxImageBytes);
+    }
+    if (maxPixels < 1) {
+      throw new IllegalArgumentException("--max-pixels must be >= 1, got " + maxPixels);
+    }
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("--request-timeout must be > 0, got " + requestTimeout.toSeconds());
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("--port must be in 0..65535, got " + port);
+    }
+  }
+
+  /** Loopback, port 8080, no key, batch 16, queue 64, 10 MiB / 40 megapixel images, 120 s per request. */
+  public static ServeOptions defaults() {
+    return new ServeOptions("127.0.0.1", DEFAULT_PORT, null, 16, 64, 10L << 20, 40_000_000L, Duration.ofSeconds(120),
+        null);
+  }
+
+  public ServeOptions withPort(int p) {
+    return new ServeOptions(host, p, apiKey, maxBatch, maxQueue, maxImageBytes, maxPixels, requestTimeout,
+        allowLocalMedia);
+  }
+
+  public ServeOptions withApiKey(String key) {
+    return new ServeOptions(host, port, key, maxBatch, maxQueue, maxImageBytes, maxPixels, requestTimeout,
+        allowLocalMedia);
+  }
+
+  public ServeOptions withLimits(int batch, int queue) {
+    return new ServeOptions(host, port, apiKey, batch, queue, maxImageBytes, maxPixels, requestTimeout,
+        allowLocalMedia);
+  }
+
+  public ServeOptions withImageLimits(long bytes, long pixels) {
+    return new ServeOptions(host, port, apiKey, maxBatch, maxQueue, bytes, pixels, requestTimeout, allowLocalMedia);
+  }
+
+  public ServeOptions withRequestTimeout(Duration timeout) {
+    return new ServeOptions(host, port, apiKey, maxBatch, maxQueue, maxImageBytes, maxPixels, timeout, allowLocalMedia);
+  }
+
+  public ServeOptions withAllowLocalMedia(Path dir) {
+    return new ServeOptions(host, port, apiKey, maxBatch, maxQueue, maxImageBytes, maxPixels, requestTimeout, dir);
+  }
+
+  /**
+   * Largest request body: four images of the largest size in base64 plus 1 MiB of JSON and text.
+   * Bodies are read up to this many bytes and refused (413) past it.
+   */
+  public long maxRequestBytes() {
+    return (1L << 20) + 4 * ((maxImageBytes + 2) / 3 * 4);
+  }
+}
