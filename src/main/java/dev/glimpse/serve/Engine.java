@@ -37,6 +37,8 @@ final class Engine implements AutoCloseable {
   private final Thread thread;
   private boolean closing;
   private boolean waitForDrain; // the head of the queue cannot share the running batch's layout
+  /** Runs on the engine thread before each decoding step with the batch size; tests use it to gate steps. */
+  volatile java.util.function.IntConsumer beforeStep;
 
   Engine(String name, Captioner captioner, NDManager parent, int maxBatch, int maxQueue, ServerMetrics metrics) {
     this.name = name;
@@ -150,6 +152,10 @@ final class Engine implements AutoCloseable {
       try {
         admit();
         expire();
+        java.util.function.IntConsumer hook = beforeStep;
+        if (hook != null && batch.size() > 0) {
+          hook.accept(batch.size());
+        }
         batch.step(manager);
       } catch (RuntimeException | Error e) {
         // a failure inside the model: every running request fails, the batch starts afresh

@@ -110,7 +110,7 @@ public final class GlimpseServer implements AutoCloseable {
           + e.getClass().getSimpleName(), null));
     });
     app.error(404, ctx -> {
-      if (ctx.result() == null || ctx.result().isEmpty()) {
+      if (ctx.attribute("log.error") == null) {
         error(ctx, ApiException.notFound(null, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
       }
     });
@@ -152,6 +152,11 @@ public final class GlimpseServer implements AutoCloseable {
   public int runningSequences(String model) {
     ServedModel m = find(model);
     return m instanceof ChatModel c ? c.engine.runningSequences() : 0;
+  }
+
+  /** The engine of a chat model (tests gate its steps). */
+  Engine engine(String model) {
+    return ((ChatModel) find(model)).engine;
   }
 
   /** Requests waiting for a chat model. */
