@@ -93,6 +93,40 @@ public record ImageTransform(int height, int width, float[] mean, float[] std, S
     }
   }
 
+  /**
+   * Where the model's {@code width x height} canvas lies over a {@code srcWidth x srcHeight} image, in
+   * the image's pixel coordinates: {left, top, right, bottom} of the canvas edges (beyond the image
+   * for the padding of {@code fit}, inside it for the centre of {@code crop}). Maps a patch grid back
+   * onto the picture a person sees.
+   */
+  public double[] canvasOver(int srcWidth, int srcHeight) {
+    switch (resize) {
+      case CROP -> {
+        int shortest = resizeTo > 0 ? resizeTo : Math.max(height, width);
+        int newW = srcWidth <= srcHeight ? shortest : (int) ((long) shortest * srcWidth / srcHeight);
+        int newH = srcWidth <= srcHeight ? (int) ((long) shortest * srcHeight / srcWidth) : shortest;
+        double sx = (double) srcWidth / newW;
+        double sy = (double) srcHeight / newH;
+        int top = (newH - height) / 2;
+        int left = (newW - width) / 2;
+        return new double[] {left * sx, top * sy, (left + width) * sx, (top + height) * sy};
+      }
+      case STRETCH -> {
+        return new double[] {0, 0, srcWidth, srcHeight};
+      }
+      default -> {
+        double scale = Math.min((double) width / srcWidth, (double) height / srcHeight);
+        int newW = Math.max(1, Math.min(width, (int) Math.round(srcWidth * scale)));
+        int newH = Math.max(1, Math.min(height, (int) Math.round(srcHeight * scale)));
+        double sx = (double) srcWidth / newW;
+        double sy = (double) srcHeight / newH;
+        int top = (height - newH) / 2;
+        int left = (width - newW) / 2;
+        return new double[] {-left * sx, -top * sy, (width - left) * sx, (height - top) * sy};
+      }
+    }
+  }
+
   public float[] apply(BufferedImage image) {
     float[] out = new float[floats()];
     apply(image, out, 0);

@@ -954,6 +954,16 @@ public final class GlimpseServer implements AutoCloseable {
     JsonObject grid = new JsonObject();
     grid.addProperty("rows", map.gridRows());
     grid.addProperty("columns", map.gridColumns());
+    // where the grid lies over the picture (the model saw it padded, cropped or stretched)
+    double[] canvas = captioner.transform().canvasOver(image.getWidth(), image.getHeight());
+    JsonObject over = new JsonObject();
+    over.addProperty("image_width", image.getWidth());
+    over.addProperty("image_height", image.getHeight());
+    over.addProperty("left", canvas[0]);
+    over.addProperty("top", canvas[1]);
+    over.addProperty("right", canvas[2]);
+    over.addProperty("bottom", canvas[3]);
+    grid.add("canvas", over);
     JsonObject o = new JsonObject();
     o.addProperty("object", "attention");
     o.addProperty("model", model.name);
