@@ -52,6 +52,7 @@ public final class BatchDecoder implements AutoCloseable {
     private final GenerationConfig config;
     private final SplittableRandom random;
     private final Listener listener;
+    private final int minTokens;
     private final List<Integer> tokens = new ArrayList<>();
     private double score;
     private volatile boolean cancelled;
@@ -61,12 +62,20 @@ public final class BatchDecoder implements AutoCloseable {
      *     {@code maxNewTokens} bounds this sequence and its {@code seed} starts its random stream
      */
     public Sequence(GenerationConfig config, Listener listener) {
+      this(config, 0, listener);
+    }
+
+    /**
+     * @param minTokens EOS is not chosen before this many tokens (benchmarks that need fixed lengths)
+     */
+    public Sequence(GenerationConfig config, int minTokens, Listener listener) {
       if (config.strategy() == GenerationConfig.Strategy.BEAM) {
         throw new IllegalArgumentException("beam search does not run in a shared batch");
       }
       this.config = config;
       this.random = config.strategy() == GenerationConfig.Strategy.SAMPLE ? new SplittableRandom(config.seed()) : null;
       this.listener = listener;
+      this.minTokens = minTokens;
     }
 
     /** Ends the sequence before the next step (safe from any thread). */
@@ -177,6 +186,9 @@ public final class BatchDecoder implements AutoCloseable {
         float[] row = Arrays.copyOfRange(s.random == null ? logProbs : logits, i * vocab, (i + 1) * vocab);
         if (allowedVocab < row.length) {
           Arrays.fill(row, Math.max(0, allowedVocab), row.length, Float.NEGATIVE_INFINITY);
+        }
+        if (s.tokens.size() < s.minTokens && eosId >= 0 && eosId < row.length) {
+          row[eosId] = Float.NEGATIVE_INFINITY;
         }
         int token = s.random == null ? Generator.argMax(row) : Generator.sample(row, s.config, s.random);
         next[i] = token;

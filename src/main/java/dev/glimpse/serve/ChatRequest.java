@@ -31,7 +31,8 @@ record ChatRequest(
     List<String> stop,
     Long seed,
     boolean stream,
-    boolean includeUsage) {
+    boolean includeUsage,
+    int minTokens) {
 
   private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
   private static final Pattern DESCRIBE = Pattern.compile(
@@ -158,10 +159,15 @@ record ChatRequest(
       Boolean u = Fields.bool(Fields.object(so, "stream_options"), "include_usage", "stream_options.include_usage");
       includeUsage = u != null && u;
     }
+    Long minTokens = Fields.integer(body, "min_tokens", "min_tokens"); // vLLM's extension: no EOS before
+    int budget = maxTokens == null ? room : maxTokens.intValue();
+    if (minTokens != null && (minTokens < 0 || minTokens > budget)) {
+      throw ApiException.invalid("min_tokens", "min_tokens: must be in [0, " + budget + "], got " + minTokens);
+    }
     BufferedImage image = media.load(imageUrl, imageParam);
     return new ChatRequest(model, image, prompt, maxTokens == null ? room : maxTokens.intValue(),
         temperature == null ? 0 : temperature, topP == null ? 1 : topP, n == null ? 1 : n.intValue(), stop, seed,
-        stream != null && stream, includeUsage);
+        stream != null && stream, includeUsage, minTokens == null ? 0 : minTokens.intValue());
   }
 
   private static List<String> stops(JsonObject body) {

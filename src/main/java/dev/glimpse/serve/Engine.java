@@ -261,7 +261,7 @@ final class Engine implements AutoCloseable {
         Job job = take.get(i);
         List<BatchDecoder.Sequence> mine = new ArrayList<>();
         for (int c = 0; c < job.rows(); c++) {
-          mine.add(new BatchDecoder.Sequence(job.choices.get(c), listener(job, c)));
+          mine.add(new BatchDecoder.Sequence(job.choices.get(c), job.minTokens, listener(job, c)));
         }
         job.sequences = mine;
         if (job.cancelled) {

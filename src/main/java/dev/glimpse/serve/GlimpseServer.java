@@ -462,12 +462,14 @@ public final class GlimpseServer implements AutoCloseable {
     ClientConnection client = new ClientConnection(ctx.req());
     if (req.stream()) {
       StreamEvents events = new StreamEvents();
-      Job job = new Job(input, req.prompt(), req.choices(), req.stop(), arrival, deadline, events);
+      Job job = new Job(input, req.prompt(), req.choices(), req.stop(), req.minTokens(), arrival, deadline,
+          events);
       model.engine.submit(job);
       stream(ctx, model, req, job, events, id, created, client);
     } else {
       CollectEvents events = new CollectEvents(req.n());
-      Job job = new Job(input, req.prompt(), req.choices(), req.stop(), arrival, deadline, events);
+      Job job = new Job(input, req.prompt(), req.choices(), req.stop(), req.minTokens(), arrival, deadline,
+          events);
       model.engine.submit(job);
       JsonObject result = await(events.result, model, job, deadline, client, ctx);
       if (result == null) {

@@ -29,6 +29,7 @@ final class Job {
   final String prompt;
   final List<GenerationConfig> choices;
   final List<String> stops;
+  final int minTokens;
   final long arrivalNanos;
   final long deadlineNanos;
   final Events events;
@@ -38,8 +39,9 @@ final class Job {
   boolean failed;       // engine thread only
   int finishedChoices;  // engine thread only
 
-  Job(Captioner.Prepared input, String prompt, List<GenerationConfig> choices, List<String> stops, long arrivalNanos,
-      long deadlineNanos, Events events) {
+  Job(Captioner.Prepared input, String prompt, List<GenerationConfig> choices, List<String> stops, int minTokens,
+      long arrivalNanos, long deadlineNanos, Events events) {
+    this.minTokens = minTokens;
     this.input = input;
     this.prompt = prompt;
     this.choices = choices;

@@ -1,0 +1,56 @@
+package dev.glimpse.cli;
+
+import com.google.gson.JsonObject;
+import dev.glimpse.serve.ServeBench;
+import dev.glimpse.util.GlimpseException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code glimpse bench serve}: the HTTP server under closed-loop load at several concurrency levels. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Throughput and latency of glimpse serve: a server in this process on a loopback port, "
+        + "closed-loop streaming clients at each concurrency level; requests/s, tokens/s, latency and "
+        + "time-to-first-token percentiles; batching_speedup = tokens/s at 16 over tokens/s at 1.",
+        "Default model: a freshly initialised GIT-small (64 image tokens, D=512, 6+6 layers)."})
+public final class BenchServeCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Option(names = "--checkpoint", paramLabel = "DIR", description = "Serve this model instead of a fresh GIT-small.")
+  Path checkpoint;
+
+  @Option(names = "--concurrency", split = ",", description = "Concurrency levels (default 1,4,16,64).")
+  List<Integer> concurrency = List.of(1, 4, 16, 64);
+
+  @Option(names = "--requests", description = "Requests per level (default max(16, 4 x concurrency)).")
+  int requests;
+
+  @Option(names = "--max-tokens", description = "Tokens each request generates (EOS suppressed; default "
+      + "${DEFAULT-VALUE}).")
+  int maxTokens = 32;
+
+  @Option(names = "--max-batch", description = "The server's --max-batch (default ${DEFAULT-VALUE}).")
+  int maxBatch = 64;
+
+  @Option(names = "--soak", paramLabel = "N", description = "Then N more requests at concurrency 16, sampling the "
+      + "process's resident memory every tenth (0: none; the docs use 2000).")
+  int soak;
+
+  @Override
+  public Integer call() throws IOException {
+    if (concurrency.isEmpty() || concurrency.stream().anyMatch(c -> c < 1 || c > 1024)) {
+      throw new GlimpseException("--concurrency levels must be in 1..1024, got " + concurrency);
+    }
+    if (maxTokens < 1 || maxBatch < 1 || requests < 0 || soak < 0) {
+      throw new GlimpseException("--max-tokens and --max-batch must be >= 1, --requests and --soak >= 0");
+    }
+    int[] levels = concurrency.stream().mapToInt(Integer::intValue).toArray();
+    JsonObject result = ServeBench.run(checkpoint, levels, requests, maxTokens, maxBatch, soak, common.info());
+    common.printJson(result);
+    return 0;
+  }
+}

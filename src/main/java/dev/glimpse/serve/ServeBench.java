@@ -1,0 +1,393 @@
+package dev.glimpse.serve;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.glimpse.data.ImageTransform;
+import dev.glimpse.model.GitConfig;
+import dev.glimpse.model.GitModel;
+import dev.glimpse.model.Models;
+import dev.glimpse.nn.ParameterStore;
+import dev.glimpse.tokenize.BpeTrainer;
+import dev.glimpse.tokenize.HfTokenizer;
+import dev.glimpse.train.Checkpoint;
+import dev.glimpse.util.AtomicFiles;
+import dev.glimpse.util.Json;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
+
+/**
+ * {@code glimpse bench serve}: a server in this process on a loopback port, driven by closed-loop
+ * clients (each sends its next streamed request when the last one ends) at several concurrency
+ * levels; per level requests/s, generated tokens/s, latency and time-to-first-token percentiles and
+ * failures; {@code batching_speedup} = tokens/s at concurrency 16 over tokens/s at 1; optionally a
+ * soak of many requests with the process's resident memory sampled along the way.
+ */
+public final class ServeBench {
+  /** What one level measured. */
+  public record Level(int concurrency, int requests, int failed, double seconds, long tokens, double requestsPerSecond,
+      double tokensPerSecond, double[] latency, double[] ttft) {
+    JsonObject toJson() {
+      JsonObject o = new JsonObject();
+      o.addProperty("concurrency", concurrency);
+      o.addProperty("requests", requests);
+      o.addProperty("failed", failed);
+      o.addProperty("seconds", seconds);
+      o.addProperty("generated_tokens", tokens);
+      o.addProperty("requests_per_s", requestsPerSecond);
+      o.addProperty("tokens_per_s", tokensPerSecond);
+      o.addProperty("latency_p50_s", latency[0]);
+      o.addProperty("latency_p95_s", latency[1]);
+      o.addProperty("latency_p99_s", latency[2]);
+      o.addProperty("ttft_p50_s", ttft[0]);
+      o.addProperty("ttft_p95_s", ttft[1]);
+      o.addProperty("ttft_p99_s", ttft[2]);
+      return o;
+    }
+  }
+
+  private final String model;
+  private final int maxTokens;
+  private final HttpClient http;
+  private final List<String> images = new ArrayList<>();
+  private final URI chat;
+
+  private ServeBench(String model, int maxTokens, int port) {
+    this.model = model;
+    this.maxTokens = maxTokens;
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30))
+        .executor(Executors.newCachedThreadPool(r -> {
+          Thread t = new Thread(r, "bench-http");
+          t.setDaemon(true);
+          return t;
+        })).build();
+    this.chat = URI.create("http://127.0.0.1:" + port + "/v1/chat/completions");
+    for (int i = 0; i < 8; i++) {
+      images.add(dataUrl(picture(i)));
+    }
+  }
+
+  /**
+   * Runs the benchmark and returns its JSON; progress lines go to {@code log}.
+   *
+   * @param checkpoint a model folder, or null for a freshly initialised GIT-small
+   * @param levels concurrency levels
+   * @param requestsPerLevel requests per level, or 0 for max(16, 4 x concurrency)
+   * @param soak requests of the memory soak at concurrency 16 (0: none)
+   */
+  public static JsonObject run(Path checkpoint, int[] levels, int requestsPerLevel, int maxTokens, int maxBatch,
+      int soak, PrintStream log) throws IOException {
+    Path temp = null;
+    Path dir = checkpoint;
+    String name = "bench";
+    if (dir == null) {
+      temp = Files.createTempDirectory("glimpse-bench-serve");
+      dir = temp.resolve("git-small");
+      freshGitSmall(dir);
+      name = "git-small";
+    }
+    int maxLevel = 1;
+    for (int l : levels) {
+      maxLevel = Math.max(maxLevel, l);
+    }
+    ServeOptions options = new ServeOptions("127.0.0.1", 0, null, maxBatch, Math.max(64, 2 * maxLevel),
+        ServeOptions.defaults().maxImageBytes(), ServeOptions.defaults().maxPixels(), Duration.ofSeconds(600), null);
+    GlimpseServer server = new GlimpseServer(options, null);
+    try {
+      int port = server.start();
+      server.load(name, dir);
+      server.ready();
+      ServeBench bench = new ServeBench(name, maxTokens, port);
+      JsonObject out = new JsonObject();
+      out.addProperty("model", checkpoint == null ? "git-small (freshly initialised)" : checkpoint.toString());
+      out.addProperty("max_tokens", maxTokens);
+      out.addProperty("max_batch", maxBatch);
+      out.addProperty("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+      bench.level(4, 8); // warm-up: JIT, allocator, first batches
+      JsonArray results = new JsonArray();
+      Double single = null;
+      Double sixteen = null;
+      int failedAtMax = 0;
+      for (int c : levels) {
+        int n = requestsPerLevel > 0 ? requestsPerLevel : Math.max(16, 4 * c);
+        Level level = bench.level(c, n);
+        log.printf("concurrency %3d: %4d requests, %d failed, %6.2f req/s, %7.1f tokens/s, latency p50/p95/p99 "
+                + "%.3f/%.3f/%.3f s, ttft p50/p95/p99 %.3f/%.3f/%.3f s%n", c, level.requests(), level.failed(),
+            level.requestsPerSecond(), level.tokensPerSecond(), level.latency()[0], level.latency()[1],
+            level.latency()[2], level.ttft()[0], level.ttft()[1], level.ttft()[2]);
+        results.add(level.toJson());
+        if (c == 1) {
+          single = level.tokensPerSecond();
+        }
+        if (c == 16) {
+          sixteen = level.tokensPerSecond();
+        }
+        if (c == maxLevel) {
+          failedAtMax = level.failed();
+        }
+      }
+      out.add("levels", results);
+      if (single != null && sixteen != null) {
+        out.addProperty("batching_speedup", sixteen / single);
+        log.printf("batching_speedup (tokens/s at 16 over 1): %.2fx%n", sixteen / single);
+      }
+      out.addProperty("failed_at_max_concurrency", failedAtMax);
+      if (soak > 0) {
+        out.add("memory", bench.soak(soak, log));
+      }
+      return out;
+    } finally {
+      server.close();
+      if (temp != null) {
+        AtomicFiles.deleteRecursively(temp);
+      }
+    }
+  }
+
+  /** A GIT-small with fresh weights and a byte-level BPE tokenizer, written as a checkpoint. */
+  static void freshGitSmall(Path dir) {
+    List<String> texts = new ArrayList<>();
+    String[] colors = {"red", "green", "blue", "yellow", "purple", "orange", "black", "white"};
+    String[] shapes = {"circle", "square", "triangle", "star", "disc", "box"};
+    String[] places = {"left", "right", "top", "bottom", "middle"};
+    for (String c : colors) {
+      for (String s : shapes) {
+        for (String p : places) {
+          texts.add("a " + c + " " + s + " on the " + p + " of the picture");
+        }
+      }
+    }
+    HfTokenizer tokenizer = new BpeTrainer(512, 2).train(texts);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      GitConfig config = GitConfig.small(tokenizer.vocabSize());
+      ParameterStore store = new ParameterStore(manager, 42);
+      new GitModel(store.root(), config);
+      JsonObject c = new JsonObject();
+      c.addProperty("format", "glimpse");
+      c.addProperty("model_type", config.modelType());
+      c.add("model", Models.toJson(config));
+      c.add("image", Json.GSON.toJsonTree(ImageTransform.square(config.imageSize())));
+      Checkpoint.write(dir, c, store, tokenizer, null, null);
+    } finally {
+      tokenizer.close();
+    }
+  }
+
+  private record Outcome(boolean ok, double latency, double ttft, int tokens) {}
+
+  private Level level(int concurrency, int requests) {
+    AtomicInteger issued = new AtomicInteger();
+    List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService clients = Executors.newFixedThreadPool(concurrency);
+    long t0 = System.nanoTime();
+    List<Future<?>> running = new ArrayList<>();
+    for (int c = 0; c < concurrency; c++) {
+      running.add(clients.submit(() -> {
+        int i;
+        while ((i = issued.getAndIncrement()) < requests) {
+          outcomes.add(request(i));
+        }
+      }));
+    }
+    for (Future<?> f : running) {
+      try {
+        f.get();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    clients.shutdown();
+    List<Double> latencies = new ArrayList<>();
+    List<Double> ttfts = new ArrayList<>();
+    long tokens = 0;
+    int failed = 0;
+    for (Outcome o : outcomes) {
+      if (!o.ok()) {
+        failed++;
+        continue;
+      }
+      latencies.add(o.latency());
+      ttfts.add(o.ttft());
+      tokens += o.tokens();
+    }
+    return new Level(concurrency, requests, failed, seconds, tokens, (requests - failed) / seconds, tokens / seconds,
+        percentiles(latencies), percentiles(ttfts));
+  }
+
+  // One streamed request: latency to [DONE], time to the first content chunk, tokens from the usage chunk.
+  private Outcome request(int i) {
+    JsonObject body = new JsonObject();
+    body.addProperty("model", model);
+    body.addProperty("stream", true);
+    body.addProperty("max_tokens", maxTokens);
+    body.addProperty("min_tokens", maxTokens); // every request generates the same number of tokens
+    JsonObject usage = new JsonObject();
+    usage.addProperty("include_usage", true);
+    body.add("stream_options", usage);
+    JsonObject part = new JsonObject();
+    part.addProperty("type", "image_url");
+    JsonObject url = new JsonObject();
+    url.addProperty("url", images.get(i % images.size()));
+    part.add("image_url", url);
+    JsonArray content = new JsonArray();
+    content.add(part);
+    JsonObject message = new JsonObject();
+    message.addProperty("role", "user");
+    message.add("content", content);
+    JsonArray messages = new JsonArray();
+    messages.add(message);
+    body.add("messages", messages);
+    long start = System.nanoTime();
+    try {
+      HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(chat).timeout(Duration.ofSeconds(600))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+          .build(), HttpResponse.BodyHandlers.ofInputStream());
+      if (r.statusCode() != 200) {
+        r.body().close();
+        return new Outcome(false, 0, 0, 0);
+      }
+      double ttft = -1;
+      int tokens = -1;
+      boolean done = false;
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (!line.startsWith("data: ")) {
+            continue;
+          }
+          String data = line.substring(6);
+          if (data.equals("[DONE]")) {
+            done = true;
+            break;
+          }
+          JsonObject chunk = JsonParser.parseString(data).getAsJsonObject();
+          if (chunk.has("error")) {
+            return new Outcome(false, 0, 0, 0);
+          }
+          if (chunk.has("usage") && chunk.get("usage").isJsonObject()) {
+            tokens = chunk.getAsJsonObject("usage").get("completion_tokens").getAsInt();
+          } else if (ttft < 0 && chunk.getAsJsonArray("choices").get(0).getAsJsonObject().getAsJsonObject("delta")
+              .has("content") && !chunk.getAsJsonArray("choices").get(0).getAsJsonObject().getAsJsonObject("delta")
+              .get("content").getAsString().isEmpty()) {
+            ttft = (System.nanoTime() - start) / 1e9;
+          }
+        }
+      }
+      double latency = (System.nanoTime() - start) / 1e9;
+      return done && tokens >= 0 ? new Outcome(true, latency, ttft < 0 ? latency : ttft, tokens)
+          : new Outcome(false, 0, 0, 0);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      return new Outcome(false, 0, 0, 0);
+    }
+  }
+
+  // Many requests at concurrency 16; resident memory sampled every tenth of the way.
+  private JsonObject soak(int requests, PrintStream log) {
+    int chunk = Math.max(1, requests / 10);
+    JsonArray samples = new JsonArray();
+    int failed = 0;
+    long firstRss = -1;
+    long lastRss = -1;
+    for (int done = 0; done < requests; done += chunk) {
+      Level l = level(16, Math.min(chunk, requests - done));
+      failed += l.failed();
+      long rss = rssBytes();
+      JsonObject s = new JsonObject();
+      s.addProperty("requests", done + Math.min(chunk, requests - done));
+      s.addProperty("rss_mb", rss / 1048576.0);
+      s.addProperty("heap_used_mb", (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0);
+      samples.add(s);
+      if (firstRss < 0) {
+        firstRss = rss;
+      }
+      lastRss = rss;
+      log.printf("soak: %5d requests, resident %.1f MB%n", done + Math.min(chunk, requests - done), rss / 1048576.0);
+    }
+    JsonObject o = new JsonObject();
+    o.addProperty("requests", requests);
+    o.addProperty("failed", failed);
+    o.addProperty("rss_after_first_tenth_mb", firstRss / 1048576.0);
+    o.addProperty("rss_end_mb", lastRss / 1048576.0);
+    o.addProperty("rss_growth_mb", (lastRss - firstRss) / 1048576.0);
+    o.add("samples", samples);
+    log.printf("soak: resident memory %.1f MB after the first tenth, %.1f MB at the end (%+.1f MB)%n",
+        firstRss / 1048576.0, lastRss / 1048576.0, (lastRss - firstRss) / 1048576.0);
+    return o;
+  }
+
+  /** The process's resident set size (Linux /proc), or -1 elsewhere. */
+  static long rssBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  static double[] percentiles(List<Double> values) {
+    if (values.isEmpty()) {
+      return new double[] {Double.NaN, Double.NaN, Double.NaN};
+    }
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    double[] out = new double[3];
+    double[] q = {0.50, 0.95, 0.99};
+    for (int i = 0; i < 3; i++) {
+      int k = (int) Math.ceil(q[i] * sorted.size()) - 1;
+      out[i] = sorted.get(Math.max(0, Math.min(sorted.size() - 1, k)));
+    }
+    return out;
+  }
+
+  private static BufferedImage picture(int seed) {
+    BufferedImage img = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setColor(Color.getHSBColor(seed * 0.13f, 0.5f, 0.9f));
+    g.fillRect(0, 0, 96, 96);
+    g.setColor(Color.getHSBColor(seed * 0.37f + 0.5f, 0.9f, 0.6f));
+    g.fillOval(10 + seed * 5, 20 + seed * 3, 40, 40);
+    g.dispose();
+    return img;
+  }
+
+  private static String dataUrl(BufferedImage image) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ImageIO.write(image, "png", out);
+      return "data:image/png;base64," + Base64.getEncoder().encodeToString(out.toByteArray());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
