@@ -17,7 +17,7 @@ import java.util.List;
  * CLIP: image and text embeddings in one space and their scaled cosine similarities. Not a captioner:
  * it scores image-text pairs (retrieval, zero-shot classification) and serves as a vision tower.
  */
-public final class ClipModel {
+public final class ClipModel implements Embedder {
   private final ClipConfig config;
   private final VisionTransformer vision;
   private final Linear visualProjection;
@@ -119,6 +119,31 @@ public final class ClipModel {
   /** Unnormalised text embeddings (HF {@code get_text_features}): [B, T] -> [B, P]. */
   public NDArray textFeatures(NDArray ids, NDArray valid) {
     return textProjection.forward(textPooled(ids, textHidden(ids, valid, null)));
+  }
+
+  @Override
+  public int embeddingDim() {
+    return config.projectionDim();
+  }
+
+  @Override
+  public int maxTextLength() {
+    return config.maxTextPositions();
+  }
+
+  @Override
+  public int imageTokens() {
+    return config.vision().numTokens();
+  }
+
+  @Override
+  public NDArray embedTexts(NDArray ids, NDArray valid) {
+    return textFeatures(ids, valid);
+  }
+
+  @Override
+  public NDArray embedImages(NDArray pixels) {
+    return imageFeatures(pixels);
   }
 
   /** L2-normalised rows. */

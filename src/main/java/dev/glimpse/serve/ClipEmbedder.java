@@ -5,40 +5,41 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.ClipModel;
+import dev.glimpse.model.Embedder;
 import dev.glimpse.tokenize.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
 /**
- * Texts and images to L2-normalised vectors in CLIP's joint space (HF {@code text_embeds} and
- * {@code image_embeds}): a text is [BOS] + its ids + [EOS], cut to the model's text positions with EOS
- * kept last; an image goes through the model's own preprocessing. Not thread-safe (the caller runs it
- * on one thread).
+ * Texts and images to L2-normalised vectors in an {@link Embedder}'s joint space (for CLIP, HF's
+ * {@code text_embeds} and {@code image_embeds}): a text is [BOS] + its ids + [EOS], cut to the model's
+ * text positions with EOS kept last; an image goes through the model's own preprocessing. Not
+ * thread-safe (the caller runs it on one thread).
  */
 final class ClipEmbedder {
-  private final ClipModel model;
+  private final Embedder model;
   private final Tokenizer tokenizer;
   private final ImageTransform transform;
 
-  ClipEmbedder(ClipModel model, Tokenizer tokenizer, ImageTransform transform) {
+  ClipEmbedder(Embedder model, Tokenizer tokenizer, ImageTransform transform) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.transform = transform;
   }
 
   int dimensions() {
-    return model.config().projectionDim();
+    return model.embeddingDim();
   }
 
   /** Image tokens a picture costs (patches plus the class token), for usage counts. */
   int imageTokens() {
-    return model.config().vision().numTokens();
+    return model.imageTokens();
   }
 
   /** The ids a text is embedded from. */
   long[] ids(String text) {
     int[] body = text.isEmpty() ? new int[0] : tokenizer.encode(text);
-    int max = model.config().maxTextPositions();
+    int max = model.maxTextLength();
     int keep = Math.min(body.length, max - 2);
     long[] out = new long[keep + 2];
     out[0] = tokenizer.special().bos();
@@ -65,7 +66,7 @@ final class ClipEmbedder {
         valid[i * t + j] = 1;
       }
     }
-    NDArray features = model.textFeatures(m.create(ids, new Shape(rows.size(), t)),
+    NDArray features = model.embedTexts(m.create(ids, new Shape(rows.size(), t)),
         m.create(valid, new Shape(rows.size(), t)));
     return toRows(ClipModel.normalize(features));
   }
@@ -77,7 +78,7 @@ final class ClipEmbedder {
     for (int i = 0; i < pixels.size(); i++) {
       System.arraycopy(pixels.get(i), 0, data, i * per, per);
     }
-    NDArray features = model.imageFeatures(m.create(data, new Shape(pixels.size(), 3, transform.height(),
+    NDArray features = model.embedImages(m.create(data, new Shape(pixels.size(), 3, transform.height(),
         transform.width())));
     return toRows(ClipModel.normalize(features));
   }

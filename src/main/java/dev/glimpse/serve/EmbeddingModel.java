@@ -3,7 +3,7 @@ package dev.glimpse.serve;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import com.google.gson.JsonObject;
-import dev.glimpse.hf.HfModel;
+import dev.glimpse.train.LoadedModel;
 import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -14,14 +14,14 @@ import java.util.function.Function;
 
 /** An embedding model (CLIP): requests run one at a time on the model's thread, behind a bounded queue. */
 final class EmbeddingModel extends ServedModel {
-  final HfModel hf;
+  final LoadedModel loaded;
   final ClipEmbedder embedder;
   private final ThreadPoolExecutor executor;
   private final int maxQueue;
 
-  EmbeddingModel(String name, Path source, HfModel hf, ClipEmbedder embedder, int maxQueue) {
+  EmbeddingModel(String name, Path source, LoadedModel loaded, ClipEmbedder embedder, int maxQueue) {
     super(name, source);
-    this.hf = hf;
+    this.loaded = loaded;
     this.embedder = embedder;
     this.maxQueue = maxQueue;
     this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(Math.max(1, maxQueue)),
@@ -52,7 +52,7 @@ final class EmbeddingModel extends ServedModel {
   <T> CompletableFuture<T> submit(Function<NDManager, T> work) {
     try {
       return CompletableFuture.supplyAsync(() -> {
-        try (NDScope scope = new NDScope(); NDManager m = hf.manager().newSubManager()) {
+        try (NDScope scope = new NDScope(); NDManager m = loaded.manager().newSubManager()) {
           scope.suppressNotUsedWarning();
           return work.apply(m);
         }
@@ -86,6 +86,6 @@ final class EmbeddingModel extends ServedModel {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    hf.close();
+    loaded.close();
   }
 }

@@ -4,16 +4,15 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.glimpse.checkpoint.CheckpointConfig;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.GitConfig;
 import dev.glimpse.model.GitModel;
-import dev.glimpse.model.Models;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.tokenize.BpeTrainer;
 import dev.glimpse.tokenize.HfTokenizer;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.util.AtomicFiles;
-import dev.glimpse.util.Json;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -187,11 +186,8 @@ public final class ServeBench {
       GitConfig config = GitConfig.small(tokenizer.vocabSize());
       ParameterStore store = new ParameterStore(manager, 42);
       new GitModel(store.root(), config);
-      JsonObject c = new JsonObject();
-      c.addProperty("format", "glimpse");
-      c.addProperty("model_type", config.modelType());
-      c.add("model", Models.toJson(config));
-      c.add("image", Json.GSON.toJsonTree(ImageTransform.square(config.imageSize())));
+      CheckpointConfig c = new CheckpointConfig(config, ImageTransform.square(config.imageSize()), null, List.of(),
+          null, null);
       Checkpoint.write(dir, c, store, tokenizer, null, null);
     } finally {
       tokenizer.close();

@@ -2,13 +2,10 @@ package dev.glimpse.serve;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
-import dev.glimpse.hf.HfModel;
-import dev.glimpse.model.ClipModel;
-import dev.glimpse.train.Checkpoint;
+import dev.glimpse.model.CaptioningModel;
+import dev.glimpse.model.Embedder;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.util.GlimpseException;
-import dev.glimpse.util.Json;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -44,37 +41,21 @@ abstract class ServedModel implements AutoCloseable {
    * HuggingFace folder; CLIP (Glimpse or HF) serves embeddings, every captioning design chat.
    */
   static ServedModel load(String name, Path path, NDManager manager, ServeOptions options, ServerMetrics metrics) {
-    Path dir = Checkpoint.resolve(path);
-    if (isClip(dir)) {
-      HfModel hf = HfModel.load(dir, manager);
-      try {
-        if (hf.tokenizer() == null) {
-          throw new GlimpseException(dir + " has no tokenizer.json (needed to embed text)");
-        }
-        return new EmbeddingModel(name, dir, hf, new ClipEmbedder((ClipModel) hf.model(), hf.tokenizer(),
-            hf.transform()), options.maxQueue());
-      } catch (RuntimeException e) {
-        hf.close();
-        throw e;
-      }
-    }
-    LoadedModel loaded = LoadedModel.load(dir, manager);
+    LoadedModel loaded = LoadedModel.load(path, manager);
     try {
-      return new ChatModel(name, dir, loaded, options, metrics);
+      if (loaded.instance() instanceof Embedder embedder) {
+        return new EmbeddingModel(name, loaded.source(), loaded, new ClipEmbedder(embedder, loaded.tokenizer(),
+            loaded.transform()), options.maxQueue());
+      }
+      if (loaded.instance() instanceof CaptioningModel) {
+        return new ChatModel(name, loaded.source(), loaded, options, metrics);
+      }
+      throw new GlimpseException("the " + loaded.config().modelType() + " model in " + path
+          + " neither writes text nor embeds; glimpse serve has no endpoint for it");
     } catch (RuntimeException e) {
       loaded.close();
       throw e;
     }
-  }
-
-  private static boolean isClip(Path dir) {
-    Path config = dir.resolve(Checkpoint.CONFIG);
-    if (!Files.isRegularFile(config)) {
-      return false;
-    }
-    JsonObject o = Json.parse(config).getAsJsonObject();
-    return o.has("model_type") && o.get("model_type").isJsonPrimitive()
-        && o.get("model_type").getAsString().equals("clip");
   }
 
   /** Stops taking work; with {@code drain} lets what is running finish first (at most {@code waitMillis}). */
