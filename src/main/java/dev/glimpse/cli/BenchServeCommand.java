@@ -29,6 +29,10 @@ public final class BenchServeCommand implements Callable<Integer> {
   @Option(names = "--requests", description = "Requests per level (default max(16, 4 x concurrency)).")
   int requests;
 
+  @Option(names = "--rounds", description = "Rounds over the levels (default ${DEFAULT-VALUE}); each level's "
+      + "requests are split between them so that a changing load on the machine falls on every level alike.")
+  int rounds = 3;
+
   @Option(names = "--max-tokens", description = "Tokens each request generates (EOS suppressed; default "
       + "${DEFAULT-VALUE}).")
   int maxTokens = 32;
@@ -45,11 +49,12 @@ public final class BenchServeCommand implements Callable<Integer> {
     if (concurrency.isEmpty() || concurrency.stream().anyMatch(c -> c < 1 || c > 1024)) {
       throw new GlimpseException("--concurrency levels must be in 1..1024, got " + concurrency);
     }
-    if (maxTokens < 1 || maxBatch < 1 || requests < 0 || soak < 0) {
-      throw new GlimpseException("--max-tokens and --max-batch must be >= 1, --requests and --soak >= 0");
+    if (maxTokens < 1 || maxBatch < 1 || rounds < 1 || requests < 0 || soak < 0) {
+      throw new GlimpseException("--max-tokens, --max-batch and --rounds must be >= 1, --requests and --soak >= 0");
     }
     int[] levels = concurrency.stream().mapToInt(Integer::intValue).toArray();
-    JsonObject result = ServeBench.run(checkpoint, levels, requests, maxTokens, maxBatch, soak, common.info());
+    JsonObject result = ServeBench.run(checkpoint, levels, requests, rounds, maxTokens, maxBatch, soak,
+        common.info());
     common.printJson(result);
     return 0;
   }

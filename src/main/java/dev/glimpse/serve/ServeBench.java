@@ -50,7 +50,7 @@ import javax.imageio.ImageIO;
 public final class ServeBench {
   /** What one level measured. */
   public record Level(int concurrency, int requests, int failed, double seconds, long tokens, double requestsPerSecond,
-      double tokensPerSecond, double[] latency, double[] ttft) {
+      double tokensPerSecond, double[] latency, double[] ttft, List<Double> allLatencies, List<Double> allTtfts) {
     JsonObject toJson() {
       JsonObject o = new JsonObject();
       o.addProperty("concurrency", concurrency);
@@ -99,8 +99,8 @@ public final class ServeBench {
    * @param requestsPerLevel requests per level, or 0 for max(16, 4 x concurrency)
    * @param soak requests of the memory soak at concurrency 16 (0: none)
    */
-  public static JsonObject run(Path checkpoint, int[] levels, int requestsPerLevel, int maxTokens, int maxBatch,
-      int soak, PrintStream log) throws IOException {
+  public static JsonObject run(Path checkpoint, int[] levels, int requestsPerLevel, int rounds, int maxTokens,
+      int maxBatch, int soak, PrintStream log) throws IOException {
     Path temp = null;
     Path dir = checkpoint;
     String name = "bench";
@@ -128,33 +128,61 @@ public final class ServeBench {
       out.addProperty("max_batch", maxBatch);
       out.addProperty("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
       bench.level(4, 8); // warm-up: JIT, allocator, first batches
-      JsonArray results = new JsonArray();
-      Double single = null;
-      Double sixteen = null;
-      int failedAtMax = 0;
+      // The levels run in rounds, one after another within each round, so that a change in the load of a
+      // shared machine falls on every level alike; a level's figures pool its rounds, and the speedup is
+      // the median of the per-round ratios.
+      List<List<Level>> byLevel = new ArrayList<>();
       for (int c : levels) {
-        int n = requestsPerLevel > 0 ? requestsPerLevel : Math.max(16, 4 * c);
-        Level level = bench.level(c, n);
+        byLevel.add(new ArrayList<>());
+      }
+      List<Double> ratios = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        Double single = null;
+        Double sixteen = null;
+        for (int k = 0; k < levels.length; k++) {
+          int c = levels[k];
+          int n = requestsPerLevel > 0 ? requestsPerLevel : Math.max(16, 4 * c);
+          Level level = bench.level(c, Math.max(c, n / rounds));
+          byLevel.get(k).add(level);
+          log.printf("round %d, concurrency %3d: %4d requests, %d failed, %7.1f tokens/s%n", round + 1, c,
+              level.requests(), level.failed(), level.tokensPerSecond());
+          if (c == 1) {
+            single = level.tokensPerSecond();
+          }
+          if (c == 16) {
+            sixteen = level.tokensPerSecond();
+          }
+        }
+        if (single != null && sixteen != null) {
+          ratios.add(sixteen / single);
+        }
+      }
+      JsonArray results = new JsonArray();
+      int failedAtMax = 0;
+      for (int k = 0; k < levels.length; k++) {
+        Level level = pool(byLevel.get(k));
         log.printf("concurrency %3d: %4d requests, %d failed, %6.2f req/s, %7.1f tokens/s, latency p50/p95/p99 "
-                + "%.3f/%.3f/%.3f s, ttft p50/p95/p99 %.3f/%.3f/%.3f s%n", c, level.requests(), level.failed(),
-            level.requestsPerSecond(), level.tokensPerSecond(), level.latency()[0], level.latency()[1],
+                + "%.3f/%.3f/%.3f s, ttft p50/p95/p99 %.3f/%.3f/%.3f s%n", level.concurrency(), level.requests(),
+            level.failed(), level.requestsPerSecond(), level.tokensPerSecond(), level.latency()[0], level.latency()[1],
             level.latency()[2], level.ttft()[0], level.ttft()[1], level.ttft()[2]);
         results.add(level.toJson());
-        if (c == 1) {
-          single = level.tokensPerSecond();
-        }
-        if (c == 16) {
-          sixteen = level.tokensPerSecond();
-        }
-        if (c == maxLevel) {
+        if (level.concurrency() == maxLevel) {
           failedAtMax = level.failed();
         }
       }
-      out.add("levels", results);
-      if (single != null && sixteen != null) {
-        out.addProperty("batching_speedup", sixteen / single);
-        log.printf("batching_speedup (tokens/s at 16 over 1): %.2fx%n", sixteen / single);
+      if (!ratios.isEmpty()) {
+        List<Double> sorted = new ArrayList<>(ratios);
+        Collections.sort(sorted);
+        double median = sorted.get(sorted.size() / 2);
+        out.addProperty("batching_speedup", median);
+        JsonArray each = new JsonArray();
+        ratios.forEach(each::add);
+        out.add("batching_speedup_per_round", each);
+        log.printf("batching_speedup (tokens/s at 16 over 1, median of %d rounds): %.2fx %s%n", ratios.size(), median,
+            ratios);
       }
+      out.addProperty("rounds", rounds);
+      out.add("levels", results);
       out.addProperty("failed_at_max_concurrency", failedAtMax);
       if (soak > 0) {
         out.add("memory", bench.soak(soak, log));
@@ -192,6 +220,26 @@ public final class ServeBench {
     } finally {
       tokenizer.close();
     }
+  }
+
+  // One level's rounds as one: all requests, all outcomes' times.
+  private static Level pool(List<Level> rounds) {
+    int requests = 0;
+    int failed = 0;
+    double seconds = 0;
+    long tokens = 0;
+    List<Double> latencies = new ArrayList<>();
+    List<Double> ttfts = new ArrayList<>();
+    for (Level l : rounds) {
+      requests += l.requests();
+      failed += l.failed();
+      seconds += l.seconds();
+      tokens += l.tokens();
+      l.allLatencies().forEach(latencies::add);
+      l.allTtfts().forEach(ttfts::add);
+    }
+    return new Level(rounds.get(0).concurrency(), requests, failed, seconds, tokens, (requests - failed) / seconds,
+        tokens / seconds, percentiles(latencies), percentiles(ttfts), latencies, ttfts);
   }
 
   private record Outcome(boolean ok, double latency, double ttft, int tokens) {}
@@ -233,7 +281,7 @@ public final class ServeBench {
       tokens += o.tokens();
     }
     return new Level(concurrency, requests, failed, seconds, tokens, (requests - failed) / seconds, tokens / seconds,
-        percentiles(latencies), percentiles(ttfts));
+        percentiles(latencies), percentiles(ttfts), latencies, ttfts);
   }
 
   // One streamed request: latency to [DONE], time to the first content chunk, tokens from the usage chunk.
