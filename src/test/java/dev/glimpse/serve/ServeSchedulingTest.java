@@ -282,6 +282,36 @@ class ServeSchedulingTest {
   }
 
   @Test
+  void healthIsReadyOnlyOnceTheModelsAreLoaded() {
+    GlimpseServer server = new GlimpseServer(ServeOptions.defaults().withPort(0), null);
+    try {
+      int port = server.start();
+      TestServer.Reply loading = get(port, "/health");
+      assertEquals(503, loading.status());
+      assertEquals("loading", loading.json().get("status").getAsString());
+      TestServer.Reply api = get(port, "/v1/models");
+      ServeApiTest.assertError(api, 503, "server_error", null);
+      assertTrue(api.raw().headers().firstValue("Retry-After").isPresent());
+      server.load("git", HfFolders.make(tmp, "git"));
+      server.ready();
+      assertEquals(200, get(port, "/health").status());
+    } finally {
+      server.close();
+    }
+  }
+
+  private static TestServer.Reply get(int port, String path) {
+    try {
+      var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      return new TestServer.Reply(r.statusCode(), r.body(), r);
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void drainFinishesTheRequestsInFlightAndRefusesNewConnections() throws Exception {
     Path git = HfFolders.make(tmp, "git");
     TestServer server = new TestServer(ServeOptions.defaults(), Map.of("git", git));
