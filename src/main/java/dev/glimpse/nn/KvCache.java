@@ -135,11 +135,12 @@ public final class KvCache implements AutoCloseable {
       }
       if (keys == null) {
         replace(other.keys, other.values);
+        other.keys = null; // now this layer's
+        other.values = null;
       } else {
         replace(keys.concat(other.keys, 0), values.concat(other.values, 0));
+        other.close();
       }
-      other.keys = null;
-      other.values = null;
     }
 
     void keepPositions(long[] ranges) {
