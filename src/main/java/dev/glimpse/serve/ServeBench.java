@@ -184,6 +184,12 @@ public final class ServeBench {
       out.addProperty("rounds", rounds);
       out.add("levels", results);
       out.addProperty("failed_at_max_concurrency", failedAtMax);
+      JsonObject why = new JsonObject();
+      bench.failures.forEach(why::addProperty);
+      out.add("failures", why);
+      if (!bench.failures.isEmpty()) {
+        log.println("failed requests: " + bench.failures);
+      }
       if (soak > 0) {
         out.add("memory", bench.soak(soak, log));
       }
@@ -242,7 +248,14 @@ public final class ServeBench {
         tokens / seconds, percentiles(latencies), percentiles(ttfts), latencies, ttfts);
   }
 
-  private record Outcome(boolean ok, double latency, double ttft, int tokens) {}
+  private record Outcome(boolean ok, double latency, double ttft, int tokens, String failure) {
+    static Outcome failed(String why) {
+      return new Outcome(false, 0, 0, 0, why);
+    }
+  }
+
+  /** Why requests failed, with counts (printed so that a failure can be told from a slow machine). */
+  private final java.util.Map<String, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
   private Level level(int concurrency, int requests) {
     AtomicInteger issued = new AtomicInteger();
@@ -274,6 +287,7 @@ public final class ServeBench {
     for (Outcome o : outcomes) {
       if (!o.ok()) {
         failed++;
+        failures.merge(o.failure(), 1, Integer::sum);
         continue;
       }
       latencies.add(o.latency());
@@ -313,8 +327,8 @@ public final class ServeBench {
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()))
           .build(), HttpResponse.BodyHandlers.ofInputStream());
       if (r.statusCode() != 200) {
-        r.body().close();
-        return new Outcome(false, 0, 0, 0);
+        String text = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+        return Outcome.failed("HTTP " + r.statusCode() + " " + text.substring(0, Math.min(120, text.length())));
       }
       double ttft = -1;
       int tokens = -1;
@@ -328,11 +342,11 @@ public final class ServeBench {
           String data = line.substring(6);
           if (data.equals("[DONE]")) {
             done = true;
-            break;
+            continue; // read on to the end of the response, as clients do, so the connection is reused cleanly
           }
           JsonObject chunk = JsonParser.parseString(data).getAsJsonObject();
           if (chunk.has("error")) {
-            return new Outcome(false, 0, 0, 0);
+            return Outcome.failed("error event: " + chunk.getAsJsonObject("error").get("message").getAsString());
           }
           if (chunk.has("usage") && chunk.get("usage").isJsonObject()) {
             tokens = chunk.getAsJsonObject("usage").get("completion_tokens").getAsInt();
@@ -344,10 +358,10 @@ public final class ServeBench {
         }
       }
       double latency = (System.nanoTime() - start) / 1e9;
-      return done && tokens >= 0 ? new Outcome(true, latency, ttft < 0 ? latency : ttft, tokens)
-          : new Outcome(false, 0, 0, 0);
+      return done && tokens >= 0 ? new Outcome(true, latency, ttft < 0 ? latency : ttft, tokens, null)
+          : Outcome.failed(done ? "no usage chunk" : "stream ended before [DONE]");
     } catch (IOException | InterruptedException | RuntimeException e) {
-      return new Outcome(false, 0, 0, 0);
+      return Outcome.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 
@@ -358,6 +372,8 @@ public final class ServeBench {
     int failed = 0;
     long firstRss = -1;
     long lastRss = -1;
+    long firstOutside = Long.MIN_VALUE;
+    long lastOutside = 0;
     for (int done = 0; done < requests; done += chunk) {
       Level l = level(16, Math.min(chunk, requests - done));
       failed += l.failed();
@@ -365,23 +381,38 @@ public final class ServeBench {
       JsonObject s = new JsonObject();
       s.addProperty("requests", done + Math.min(chunk, requests - done));
       s.addProperty("rss_mb", rss / 1048576.0);
-      s.addProperty("heap_used_mb", (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0);
+      long heap = Runtime.getRuntime().totalMemory();
+      s.addProperty("heap_committed_mb", heap / 1048576.0);
+      s.addProperty("outside_heap_mb", (rss - heap) / 1048576.0); // native tensors, libraries, threads
+      if (firstOutside == Long.MIN_VALUE) {
+        firstOutside = rss - heap;
+      }
+      lastOutside = rss - heap;
       samples.add(s);
       if (firstRss < 0) {
         firstRss = rss;
       }
       lastRss = rss;
-      log.printf("soak: %5d requests, resident %.1f MB%n", done + Math.min(chunk, requests - done), rss / 1048576.0);
+      log.printf("soak: %5d requests, resident %.1f MB (%.1f MB of it outside the Java heap)%n",
+          done + Math.min(chunk, requests - done), rss / 1048576.0, (rss - heap) / 1048576.0);
     }
     JsonObject o = new JsonObject();
     o.addProperty("requests", requests);
     o.addProperty("failed", failed);
+    if (failed > 0) {
+      log.println("soak: failed requests: " + failures);
+    }
     o.addProperty("rss_after_first_tenth_mb", firstRss / 1048576.0);
     o.addProperty("rss_end_mb", lastRss / 1048576.0);
     o.addProperty("rss_growth_mb", (lastRss - firstRss) / 1048576.0);
+    o.addProperty("outside_heap_after_first_tenth_mb", firstOutside / 1048576.0);
+    o.addProperty("outside_heap_end_mb", lastOutside / 1048576.0);
+    o.addProperty("outside_heap_growth_mb", (lastOutside - firstOutside) / 1048576.0);
     o.add("samples", samples);
-    log.printf("soak: resident memory %.1f MB after the first tenth, %.1f MB at the end (%+.1f MB)%n",
-        firstRss / 1048576.0, lastRss / 1048576.0, (lastRss - firstRss) / 1048576.0);
+    log.printf("soak: resident memory %.1f MB after the first tenth, %.1f MB at the end (%+.1f MB); outside the "
+            + "Java heap %.1f MB -> %.1f MB (%+.1f MB)%n", firstRss / 1048576.0, lastRss / 1048576.0,
+        (lastRss - firstRss) / 1048576.0, firstOutside / 1048576.0, lastOutside / 1048576.0,
+        (lastOutside - firstOutside) / 1048576.0);
     return o;
   }
 
