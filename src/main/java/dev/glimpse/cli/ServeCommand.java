@@ -1,5 +1,6 @@
 package dev.glimpse.cli;
 
+import dev.glimpse.nn.Devices;
 import dev.glimpse.serve.GlimpseServer;
 import dev.glimpse.serve.ServeOptions;
 import dev.glimpse.util.GlimpseException;
@@ -17,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,10 +31,15 @@ import picocli.CommandLine.Option;
         + "embeddings, models), continuous batching, /health, /metrics and a web page at /.",
         "Access log: one JSON line per request on stdout (or --access-log FILE)."})
 public final class ServeCommand implements Callable<Integer> {
-  @Option(names = "--checkpoint", required = true, paramLabel = "[NAME=]DIR",
-      description = "A Glimpse checkpoint or run folder, or a HuggingFace folder (GIT, LLaVA, BLIP-2, CLIP); "
-          + "repeat to serve several. Requests pick one by its name in 'model' (default: the folder's name).")
+  @Option(names = "--checkpoint", required = true, paramLabel = "[NAME=]DIR|hf:ID",
+      description = "A Glimpse checkpoint or run folder, a HuggingFace folder (GIT, LLaVA, BLIP-2, CLIP), or a "
+          + "HuggingFace model id hf:ORG/NAME[@REVISION]; repeat to serve several. Requests pick one by its name "
+          + "in 'model' (default: the folder's name, or ORG/NAME).")
   List<String> checkpoints;
+
+  @Mixin HubOptions hub;
+
+  @Mixin DeviceOption device;
 
   @Option(names = "--host", description = "Address to bind (default ${DEFAULT-VALUE}: this machine only).")
   String host = "127.0.0.1";
@@ -83,7 +90,11 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new GlimpseException(e.getMessage());
     }
-    Map<String, Path> models = models(checkpoints);
+    Map<String, String> specs = models(checkpoints);
+    Map<String, Path> models = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : specs.entrySet()) {
+      models.put(e.getKey(), hub.resolve(e.getValue()));
+    }
     PrintStream log = accessLog == null ? System.out
         : new PrintStream(Files.newOutputStream(accessLog, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
             true, StandardCharsets.UTF_8);
@@ -93,7 +104,7 @@ public final class ServeCommand implements Callable<Integer> {
         log.flush();
       }
     };
-    GlimpseServer server = new GlimpseServer(options, sink);
+    GlimpseServer server = new GlimpseServer(options, sink, Devices.manager(device.device()));
     CountDownLatch stopped = new CountDownLatch(1);
     try {
       int bound = server.start();
@@ -124,21 +135,25 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** NAME=DIR or DIR (named after the folder); names must be distinct. */
-  static Map<String, Path> models(List<String> specs) {
-    Map<String, Path> out = new LinkedHashMap<>();
+  /** NAME=SOURCE or SOURCE (named after the folder, or ORG/NAME for hf:ORG/NAME[@REV]); distinct names. */
+  static Map<String, String> models(List<String> specs) {
+    Map<String, String> out = new LinkedHashMap<>();
     for (String spec : specs) {
       int eq = spec.indexOf('=');
       String name;
-      Path dir;
-      if (eq > 0 && !Files.exists(Path.of(spec))) {
+      String source;
+      if (eq > 0 && !spec.startsWith("hf:") && !Files.exists(Path.of(spec))) {
         name = spec.substring(0, eq);
-        dir = Path.of(spec.substring(eq + 1));
+        source = spec.substring(eq + 1);
       } else {
-        dir = Path.of(spec);
-        Path abs = dir.toAbsolutePath().normalize();
-        Path file = abs.getFileName();
-        name = file == null ? "model" : file.toString();
+        source = spec;
+        if (spec.startsWith("hf:")) {
+          String id = spec.substring(3);
+          name = id.contains("@") ? id.substring(0, id.indexOf('@')) : id;
+        } else {
+          Path file = Path.of(spec).toAbsolutePath().normalize().getFileName();
+          name = file == null ? "model" : file.toString();
+        }
       }
       if (!name.matches("[A-Za-z0-9._:/-]+")) {
         throw new GlimpseException("--checkpoint " + spec + ": model names use letters, digits and . _ : / - only");
@@ -146,7 +161,7 @@ public final class ServeCommand implements Callable<Integer> {
       if (out.containsKey(name)) {
         throw new GlimpseException("two checkpoints are named '" + name + "': name them with --checkpoint NAME=DIR");
       }
-      out.put(name, dir);
+      out.put(name, source);
     }
     return out;
   }

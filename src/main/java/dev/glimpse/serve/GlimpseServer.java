@@ -76,10 +76,17 @@ public final class GlimpseServer implements AutoCloseable {
    * @param accessLog receives one JSON line per request (null: none)
    */
   public GlimpseServer(ServeOptions options, Consumer<String> accessLog) {
+    this(options, accessLog, NDManager.newBaseManager());
+  }
+
+  /**
+   * @param manager where the models' tensors live (its device); the server closes it
+   */
+  public GlimpseServer(ServeOptions options, Consumer<String> accessLog, NDManager manager) {
     this.options = options;
     this.accessLog = accessLog;
     this.media = new MediaLoader(options.maxImageBytes(), options.maxPixels(), options.allowLocalMedia());
-    this.manager = NDManager.newBaseManager();
+    this.manager = manager;
     this.keyDigest = options.apiKey() == null ? null : sha256(options.apiKey());
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.glimpse.testing.CliRun;
 import dev.glimpse.testing.HfFolders;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -43,6 +44,8 @@ class ServeCommandTest {
         tmp.resolve("none").toString());
     assertEquals(2, media.exitCode(), media.err());
     assertTrue(media.err().contains("--allow-local-media"), media.err());
+    assertEquals(java.util.Map.of("org/tiny-git", "hf:org/tiny-git@main", "cap", git.toString()),
+        ServeCommand.models(java.util.List.of("hf:org/tiny-git@main", "cap=" + git)));
   }
 
   @Test
