@@ -11,6 +11,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.glimpse.generate.Captioner;
 import dev.glimpse.model.ImageAttention;
+import dev.glimpse.nn.Devices;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.awt.image.BufferedImage;
@@ -76,7 +77,7 @@ public final class GlimpseServer implements AutoCloseable {
    * @param accessLog receives one JSON line per request (null: none)
    */
   public GlimpseServer(ServeOptions options, Consumer<String> accessLog) {
-    this(options, accessLog, NDManager.newBaseManager());
+    this(options, accessLog, Devices.cpuManager());
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.glimpse.checkpoint.CheckpointConfig;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.GitConfig;
 import dev.glimpse.model.GitModel;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.tokenize.BpeTrainer;
 import dev.glimpse.tokenize.HfTokenizer;
@@ -216,7 +217,7 @@ public final class ServeBench {
       }
     }
     HfTokenizer tokenizer = new BpeTrainer(512, 2).train(texts);
-    try (NDManager manager = NDManager.newBaseManager()) {
+    try (NDManager manager = Devices.cpuManager()) {
       GitConfig config = GitConfig.small(tokenizer.vocabSize());
       ParameterStore store = new ParameterStore(manager, 42);
       new GitModel(store.root(), config);

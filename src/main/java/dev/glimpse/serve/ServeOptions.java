@@ -33,8 +33,8 @@ public record ServeOptions(
     if (maxBatch < 1) {
       throw new IllegalArgumentException("--max-batch must be >= 1, got " + maxBatch);
     }
-    if (maxQueue < 0) {
-      throw new IllegalArgumentException("--max-queue must be >= 0, got " + maxQueue);
+    if (maxQueue < 1) {
+      throw new IllegalArgumentException("--max-queue must be >= 1, got " + maxQueue);
     }
     if (maxImageBytes < 1) {
       throw new IllegalArgumentException("--max-image-bytes must be >= 1, got " + maxImageBytes);
