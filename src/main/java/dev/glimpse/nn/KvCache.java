@@ -32,7 +32,7 @@ public final class KvCache implements AutoCloseable {
 
   /** Number of cached positions (0 when empty). */
   public long length() {
-    return layers.length == 0 || layers[0].keys == null ? 0 : layers[0].keys.getShape().get(2);
+    return layers.length == 0 ? 0 : layers[0].length();
   }
 
   /** Keeps rows {@code batchIndices} (int64 [B']) of every layer: beam reordering and expansion. */
@@ -90,93 +90,162 @@ public final class KvCache implements AutoCloseable {
     }
   }
 
-  /** One layer's cache; keys/values are [B, H_kv, S, head_dim]. */
+  /**
+   * One layer's cache: keys and values [B, H_kv, S, head_dim] for the S positions cached so far, held
+   * in buffers with room for more positions, so that a decoding step writes its new keys in place
+   * rather than copying the whole cache (as a concatenation would, every step: quadratic copying over a
+   * generation, and an allocator handed ever larger blocks). When the room runs out the buffers grow
+   * by half. {@link #keys()} and {@link #values()} are views of the first S positions.
+   */
   public static final class Layer implements AutoCloseable {
-    private NDArray keys;
-    private NDArray values;
+    private static final long MIN_ROOM = 16;
+    private NDArray keyBuffer;   // [B, H_kv, capacity, hd]
+    private NDArray valueBuffer; // [B, H_kv, capacity, hd]
+    private long length;
+    private NDArray keyView;     // [B, H_kv, length, hd], views of the buffers, owned by the cache
+    private NDArray valueView;
 
-    /** Appends new positions and returns the full keys and values. */
+    /** Appends new positions [B, H_kv, T, hd] and returns views of all cached keys and values. */
     public NDArray[] append(NDArray newKeys, NDArray newValues) {
-      if (keys == null) {
-        replace(newKeys, newValues);
-      } else {
-        replace(keys.concat(newKeys, 2), values.concat(newValues, 2));
-      }
-      return new NDArray[] {keys, values};
+      long added = newKeys.getShape().get(2);
+      ensureRoom(newKeys, length + added);
+      String slice = ":, :, " + length + ":" + (length + added);
+      keyBuffer.set(new NDIndex(slice), newKeys);
+      valueBuffer.set(new NDIndex(slice), newValues);
+      setLength(length + added);
+      return new NDArray[] {keyView, valueView};
     }
 
+    /** The cached keys [B, H_kv, S, hd] (a view owned by the cache), or null when empty. */
     public NDArray keys() {
-      return keys;
+      return keyView;
     }
 
+    /** The cached values [B, H_kv, S, hd] (a view owned by the cache), or null when empty. */
     public NDArray values() {
-      return values;
+      return valueView;
+    }
+
+    // The views follow the number of cached positions; the previous ones are released.
+    private void setLength(long newLength) {
+      length = newLength;
+      closeViews();
+      if (keyBuffer != null) {
+        keyView = keyBuffer.get(new NDIndex(":, :, :{}", length));
+        valueView = valueBuffer.get(new NDIndex(":, :, :{}", length));
+        NDScope.unregister(keyView, valueView);
+      }
+    }
+
+    private void closeViews() {
+      if (keyView != null) {
+        keyView.close();
+        valueView.close();
+        keyView = null;
+        valueView = null;
+      }
+    }
+
+    long length() {
+      return keyBuffer == null ? 0 : length;
+    }
+
+    // Buffers shaped like `like` along batch, heads and head_dim with room for `needed` positions;
+    // the cached positions are kept.
+    private void ensureRoom(NDArray like, long needed) {
+      long capacity = keyBuffer == null ? 0 : keyBuffer.getShape().get(2);
+      if (needed <= capacity) {
+        return;
+      }
+      long room = Math.max(needed, Math.max(MIN_ROOM, capacity + capacity / 2));
+      Shape s = like.getShape();
+      Shape shape = new Shape(s.get(0), s.get(1), room, s.get(3));
+      NDArray keys = like.getManager().zeros(shape, like.getDataType());
+      NDArray values = like.getManager().zeros(shape, like.getDataType());
+      if (length > 0) {
+        String cached = ":, :, :" + length;
+        keys.set(new NDIndex(cached), keyBuffer.get(new NDIndex(cached)));
+        values.set(new NDIndex(cached), valueBuffer.get(new NDIndex(cached)));
+      }
+      replace(keys, values, length);
     }
 
     void select(NDArray batchIndices) {
-      if (keys != null) {
-        replace(keys.get(batchIndices), values.get(batchIndices));
+      if (keyBuffer != null) {
+        replace(keyBuffer.get(batchIndices), valueBuffer.get(batchIndices), length);
       }
     }
 
+    // Zero keys and values for `count` more positions (attention masks them out).
     void pad(long count) {
-      if (keys == null) {
+      if (keyBuffer == null) {
         return;
       }
-      Shape s = keys.getShape();
-      NDArray zeros = keys.getManager().zeros(new Shape(s.get(0), s.get(1), count, s.get(3)), keys.getDataType());
-      replace(keys.concat(zeros, 2), values.concat(zeros, 2));
-      zeros.close();
+      ensureRoom(keyBuffer, length + count);
+      String slice = ":, :, " + length + ":" + (length + count);
+      keyBuffer.set(new NDIndex(slice), 0f);
+      valueBuffer.set(new NDIndex(slice), 0f);
+      setLength(length + count);
     }
 
     void appendRows(Layer other) {
-      if (other.keys == null) {
+      if (other.keyBuffer == null) {
         return;
       }
-      if (keys == null) {
-        replace(other.keys, other.values);
-        other.keys = null; // now this layer's
-        other.values = null;
-      } else {
-        replace(keys.concat(other.keys, 0), values.concat(other.values, 0));
+      if (keyBuffer == null) {
+        NDArray keys = other.keyBuffer;
+        NDArray values = other.valueBuffer;
+        long otherLength = other.length;
+        other.keyBuffer = null; // now this layer's
+        other.valueBuffer = null;
         other.close();
+        replace(keys, values, otherLength);
+        return;
       }
+      String cached = ":, :, :" + length;
+      NDArray keys = keyBuffer.get(new NDIndex(cached)).concat(other.keyBuffer.get(new NDIndex(cached)), 0);
+      NDArray values = valueBuffer.get(new NDIndex(cached)).concat(other.valueBuffer.get(new NDIndex(cached)), 0);
+      other.close();
+      replace(keys, values, length);
     }
 
     void keepPositions(long[] ranges) {
-      if (keys == null) {
+      if (keyBuffer == null) {
         return;
       }
       NDList k = new NDList();
       NDList v = new NDList();
+      long kept = 0;
       for (int i = 0; i < ranges.length; i += 2) {
-        k.add(keys.get(new NDIndex(":, :, {}:{}", ranges[i], ranges[i + 1])));
-        v.add(values.get(new NDIndex(":, :, {}:{}", ranges[i], ranges[i + 1])));
+        k.add(keyBuffer.get(new NDIndex(":, :, {}:{}", ranges[i], ranges[i + 1])));
+        v.add(valueBuffer.get(new NDIndex(":, :, {}:{}", ranges[i], ranges[i + 1])));
+        kept += ranges[i + 1] - ranges[i];
       }
-      NDArray newKeys = k.size() == 1 ? k.get(0) : NDArrays.concat(k, 2);
-      NDArray newValues = v.size() == 1 ? v.get(0) : NDArrays.concat(v, 2);
-      if (k.size() > 1) {
-        k.close();
-        v.close();
-      }
-      replace(newKeys, newValues);
+      NDArray newKeys = NDArrays.concat(k, 2);
+      NDArray newValues = NDArrays.concat(v, 2);
+      k.close();
+      v.close();
+      replace(newKeys, newValues, kept);
     }
 
-    private void replace(NDArray newKeys, NDArray newValues) {
+    private void replace(NDArray newKeys, NDArray newValues, long newLength) {
       NDScope.unregister(newKeys, newValues);
       close();
-      keys = newKeys;
-      values = newValues;
+      keyBuffer = newKeys;
+      valueBuffer = newValues;
+      setLength(newLength);
     }
 
     @Override
     public void close() {
-      if (keys != null) {
-        keys.close();
-        values.close();
-        keys = null;
-        values = null;
+      closeViews();
+      if (keyBuffer != null) {
+        keyBuffer.close();
+        valueBuffer.close();
+        keyBuffer = null;
+        valueBuffer = null;
       }
+      length = 0;
     }
   }
 }
