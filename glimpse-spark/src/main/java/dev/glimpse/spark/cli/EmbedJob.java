@@ -51,7 +51,8 @@ final class EmbedJob extends JobCommand {
       embedder.setInputCol(table ? imageCol : SparkJob.PATH);
     }
     // float arrays read anywhere (pandas, DuckDB...); Spark ML's vector type is the transformer's output
-    return embedder.transform(inputs).withColumn("embedding", functions.vector_to_array(col("embedding"), "float32"));
+    return embedder.transform(inputs).withColumn("embedding", org.apache.spark.sql.functions.when(
+        col("embedding").isNotNull(), functions.vector_to_array(col("embedding"), "float32")));
   }
 
   @Override
