@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.BinaryType;
@@ -105,6 +106,9 @@ final class ImageInputs {
     byte[] bytes;
     try {
       FileSystem fs = path.getFileSystem(conf);
+      if (fs instanceof LocalFileSystem local) {
+        return readLocal(local.pathToFile(path).toPath(), spec);
+      }
       FileStatus status;
       try {
         status = fs.getFileStatus(path);
@@ -128,6 +132,22 @@ final class ImageInputs {
       throw new BadInput("cannot read image " + spec + ": " + e.getMessage());
     }
     return Images.decode(bytes, spec);
+  }
+
+  // The local disk without Hadoop's checksum layer: as glimpse caption reads files.
+  private static BufferedImage readLocal(java.nio.file.Path file, String spec) throws IOException {
+    if (!java.nio.file.Files.exists(file)) {
+      throw new BadInput("image not found: " + spec);
+    }
+    if (java.nio.file.Files.isDirectory(file)) {
+      throw new BadInput("expected an image file, got a directory: " + spec);
+    }
+    long size = java.nio.file.Files.size(file);
+    if (size > MAX_FILE_BYTES) {
+      throw new BadInput("image file too large: " + spec + " has " + size + " bytes (at most " + MAX_FILE_BYTES
+          + " are read)");
+    }
+    return Images.decode(java.nio.file.Files.readAllBytes(file), spec);
   }
 
   /** Rebuilds 8-bit RGB from the image source's B, G, R[, A] (or gray) bytes; alpha is dropped as {@link Images#toRgb} does. */

@@ -59,8 +59,9 @@ final class BenchSparkCommand implements Callable<Integer> {
       description = "A folder of images (default: --count synthetic scenes written to a temporary folder).")
   Path images;
 
-  @Option(names = "--count", description = "Synthetic images to draw (default 256).")
-  int count = 256;
+  @Option(names = "--count", description = "Synthetic images to draw (default 1000: enough that a job's fixed "
+      + "cost, about half a second of scheduling and committing, is not what is measured).")
+  int count = 1000;
 
   @Option(names = "--masters", split = ",", paramLabel = "URL",
       description = "Spark masters to measure, comma-separated (default local[2]; e.g. local[1],local[2] for scaling).")
@@ -128,16 +129,18 @@ final class BenchSparkCommand implements Callable<Integer> {
             .setBatchSize(batchSize).setDecoding(decoding);
         // warm-up, untimed: loads the model into the executor and compiles the hot paths on both sides
         captionInProcess(loaded, files.subList(0, Math.min(files.size(), 2 * batchSize)), decoding);
-        sparkJob(session, captioner, folder.toString(), work.resolve("warmup"));
+        sparkJob(session, captioner, folder.toString(), work.resolve("warmup-" + runs(master)));
         for (int i = 0; i < repeats; i++) {
           long t0 = System.nanoTime();
           captionInProcess(loaded, files, decoding);
           single[i] = files.size() / ((System.nanoTime() - t0) / 1e9);
           try (RssSampler rss = new RssSampler()) {
             long t1 = System.nanoTime();
-            long rows = sparkJob(session, captioner, folder.toString(), work.resolve("out-" + master.hashCode() + "-" + i));
-            spark[i] = rows / ((System.nanoTime() - t1) / 1e9);
+            Path out = work.resolve("out-" + runs(master) + "-" + i);
+            sparkJob(session, captioner, folder.toString(), out);
+            spark[i] = files.size() / ((System.nanoTime() - t1) / 1e9);
             peak[i] = rss.peak();
+            long rows = session.read().parquet(out.toUri().toString()).count();
             if (rows != files.size()) {
               throw new IllegalStateException("the Spark job wrote " + rows + " rows for " + files.size() + " images");
             }
@@ -167,11 +170,17 @@ final class BenchSparkCommand implements Callable<Integer> {
     return r;
   }
 
-  private long sparkJob(SparkSession session, GlimpseCaptioner captioner, String folder, Path out) {
+  /** The whole job as glimpse spark caption runs it: list, caption, commit the Parquet output. */
+  private void sparkJob(SparkSession session, GlimpseCaptioner captioner, String folder, Path out) {
     Dataset<Row> inputs = SparkJob.input(session, folder, false, partitions, List.of());
-    SparkJob.write(captioner.transform(inputs).drop("caption_error"), out.toUri().toString(), SparkJob.Format.PARQUET,
-        false);
-    return session.read().parquet(out.toUri().toString()).count();
+    SparkJob.write(captioner.transform(inputs), out.toUri().toString(), SparkJob.Format.PARQUET, false);
+  }
+
+  private int measured;
+
+  // a fresh output folder name for every job of this run
+  private String runs(String master) {
+    return master.replaceAll("[^A-Za-z0-9]", "") + "-" + (measured++);
   }
 
   /** As {@code glimpse caption} does it: read every file, then caption in batches. */
