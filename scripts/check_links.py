@@ -3,7 +3,7 @@
 
 Every link that is not a URL must name an existing file (relative to the page), and a `#anchor`
 must name a heading of the target page, spelled as GitHub spells heading anchors. Mentions such as
-`docs/recipes.md#quickstart` in src/main/java are checked the same way (relative to the repository
+`docs/recipes.md#quickstart` in the modules' src/main/java are checked the same way (relative to the repository
 root). Prints one line per broken link (`file:line: problem`) and exits 1 if there is any.
 
 Usage (from the repository root): python3 scripts/check_links.py [FILE.md ...]
@@ -94,7 +94,8 @@ DOC_MENTION = re.compile(r'\bdocs/[A-Za-z0-9_./-]*\.md(?:#[A-Za-z0-9_-]+)?')
 def check_java():
     """docs/ pages named in Java sources (javadoc points to the page that holds the measurements)."""
     problems = []
-    for folder, _, files in os.walk(os.path.join(ROOT, 'src', 'main', 'java')):
+    sources = [os.path.join(ROOT, module, 'src', 'main', 'java') for module in ('glimpse-core', 'glimpse-spark')]
+    for folder, _, files in (walked for source in sources for walked in os.walk(source)):
         for name in sorted(files):
             if not name.endswith('.java'):
                 continue

@@ -28,16 +28,23 @@ import java.util.Optional;
  * SceneObject#position()}, {@link SceneObject#relation}), which is what scoring uses.
  */
 public final class ExternalShapes {
-  /** The bundled set, relative to the project root. */
+  /** The bundled set, relative to the core module (glimpse-core/). */
   public static final Path BUNDLED = Path.of("src", "test", "resources", "external-shapes");
 
+  /** The core module's folder in a checkout. */
+  private static final Path MODULE = Path.of("glimpse-core");
+
   /**
-   * The bundled set as seen from the working directory or, when Glimpse runs from elsewhere, from
-   * the checkout that holds the running jar ({@code target/glimpse.jar}); empty when neither has it.
+   * The bundled set as seen from the working directory (the core module or the checkout's root) or,
+   * when Glimpse runs from elsewhere, from the checkout that holds the running jar
+   * ({@code glimpse-core/target/glimpse.jar}); empty when none has it.
    */
   public static Optional<Path> locate() {
     if (Files.isDirectory(BUNDLED)) {
       return Optional.of(BUNDLED);
+    }
+    if (Files.isDirectory(MODULE.resolve(BUNDLED))) {
+      return Optional.of(MODULE.resolve(BUNDLED));
     }
     try {
       CodeSource source = ExternalShapes.class.getProtectionDomain().getCodeSource();
