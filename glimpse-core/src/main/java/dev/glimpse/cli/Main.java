@@ -11,6 +11,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Train, fine-tune, evaluate and serve generative vision-language models.",
+    // run by the launcher from the glimpse-spark module, which this jar does not contain
+    footer = {"", "On Apache Spark (./glimpse launcher, module glimpse-spark): glimpse spark caption|vqa|embed, "
+        + "glimpse bench spark; see docs/spark.md."},
     subcommands = {
       QuickstartCommand.class,
       TrainCommand.class,

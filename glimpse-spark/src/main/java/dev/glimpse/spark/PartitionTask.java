@@ -124,6 +124,7 @@ public abstract class PartitionTask implements MapPartitionsFunction<Row, Row> {
       while (batch.size() < common.batchSize() && rows.hasNext()) {
         batch.add(rows.next());
       }
+      long start = System.nanoTime();
       Object[] inputs = new Object[batch.size()];
       String[] errors = new String[batch.size()];
       List<Object> good = new ArrayList<>();
@@ -135,7 +136,10 @@ public abstract class PartitionTask implements MapPartitionsFunction<Row, Row> {
           errors[i] = e.getMessage();
         }
       }
+      long decoded = System.nanoTime();
+      TaskStats.input(decoded - start);
       List<Object[]> outputs = good.isEmpty() ? List.of() : Engines.run(threads, () -> runOrSplit(good));
+      TaskStats.model(System.nanoTime() - decoded, good.size());
       int k = 0;
       for (int i = 0; i < batch.size(); i++) {
         Object[] values = new Object[common.inputWidth() + common.added()];

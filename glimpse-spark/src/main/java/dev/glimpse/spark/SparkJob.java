@@ -10,9 +10,7 @@ import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -138,13 +136,7 @@ public final class SparkJob {
       }
       for (FileStatus m : matches) {
         if (m.isDirectory()) {
-          RemoteIterator<LocatedFileStatus> it = fs.listFiles(m.getPath(), recursive);
-          while (it.hasNext()) {
-            LocatedFileStatus f = it.next();
-            if (f.isFile() && isImage(f.getPath()) && !hidden(m.getPath(), f.getPath())) {
-              files.add(f.getPath().toString());
-            }
-          }
+          list(fs, m.getPath(), recursive, files);
         } else if (isImage(m.getPath())) {
           files.add(m.getPath().toString());
         }
@@ -161,20 +153,30 @@ public final class SparkJob {
     return files;
   }
 
-  private static boolean isImage(Path p) {
-    return Images.isImageFile(java.nio.file.Path.of(p.getName()));
-  }
-
-  // names starting with "." or "_" below the input folder (Spark's and Hadoop's side files) are skipped
-  private static boolean hidden(Path root, Path file) {
-    String rel = file.toUri().getPath().substring(Math.min(root.toUri().getPath().length(),
-        file.toUri().getPath().length()));
-    for (String part : rel.split("/")) {
-      if (part.startsWith(".") || part.startsWith("_")) {
-        return true;
+  /**
+   * Image files of a folder (and its subfolders when {@code recursive}), skipping names that start with
+   * "." or "_" (Spark's and Hadoop's side files). Plain {@code listStatus}: Hadoop's {@code listFiles}
+   * would also fetch block locations and, on the local file system, start a process per file for its
+   * permissions.
+   */
+  private static void list(FileSystem fs, Path dir, boolean recursive, List<String> files) throws IOException {
+    for (FileStatus f : fs.listStatus(dir)) {
+      String name = f.getPath().getName();
+      if (name.startsWith(".") || name.startsWith("_")) {
+        continue;
+      }
+      if (f.isDirectory()) {
+        if (recursive) {
+          list(fs, f.getPath(), true, files);
+        }
+      } else if (isImage(f.getPath())) {
+        files.add(f.getPath().toString());
       }
     }
-    return false;
+  }
+
+  private static boolean isImage(Path p) {
+    return Images.isImageFile(java.nio.file.Path.of(p.getName()));
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.glimpse.hf.hub.ModelResolver;
 import dev.glimpse.spark.Decoding;
 import dev.glimpse.spark.GlimpseCaptioner;
 import dev.glimpse.spark.SparkJob;
+import dev.glimpse.spark.TaskStats;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.util.AtomicFiles;
 import dev.glimpse.util.GlimpseException;
@@ -76,6 +77,11 @@ final class BenchSparkCommand implements Callable<Integer> {
   @Option(names = "--partitions", description = "Spark partitions (default as glimpse spark caption).")
   int partitions;
 
+  @Option(names = "--single-threads", paramLabel = "N",
+      description = "Native threads of the one-process side (default: the master's cores, as glimpse caption "
+          + "uses every core).")
+  Integer singleThreads;
+
   @Option(names = "--repeats", description = "Timed repetitions of each side (median; default 3).")
   int repeats = 3;
 
@@ -112,18 +118,26 @@ final class BenchSparkCommand implements Callable<Integer> {
   }
 
   private JsonObject measure(String master, Path folder, List<Path> files, Path model, Decoding decoding, Path work) {
-    int cores = cores(master);
+    boolean running = SparkSession.getActiveSession().isDefined();
+    int cores = singleThreads != null ? singleThreads
+        : cores(running ? SparkSession.active().sparkContext().master() : master);
+    if (cores < 1) {
+      throw new GlimpseException("--single-threads must be >= 1, got " + cores);
+    }
     double[] single = new double[repeats];
     double[] spark = new double[repeats];
+    double[][] singleSplit = new double[repeats][];
+    double[][] sparkSplit = new double[repeats][];
     long[] peak = new long[repeats];
     JsonObject r = new JsonObject();
     r.addProperty("master", master);
     try (NDManager manager = NDManager.newBaseManager(); LoadedModel loaded = LoadedModel.load(model, manager)) {
       int before = JniUtils.getNumThreads();
       JniUtils.setNumThreads(cores);
-      SparkSession session = SparkSession.builder().master(master).appName("glimpse bench spark")
-          .config("spark.ui.enabled", "false").getOrCreate();
-      session.sparkContext().setLogLevel("WARN");
+      // a running session (a test's) is used as it is and left running; otherwise one per master
+      SparkSession session = running ? SparkSession.active() : SparkSession.builder().master(master)
+          .appName("glimpse bench spark").config("spark.ui.enabled", "false")
+          .config("spark.ui.showConsoleProgress", "false").getOrCreate();
       try {
         GlimpseCaptioner captioner = new GlimpseCaptioner().setCheckpoint(model.toString()).setImageCol(SparkJob.PATH)
             .setBatchSize(batchSize).setDecoding(decoding);
@@ -132,13 +146,20 @@ final class BenchSparkCommand implements Callable<Integer> {
         sparkJob(session, captioner, folder.toString(), work.resolve("warmup-" + runs(master)));
         for (int i = 0; i < repeats; i++) {
           long t0 = System.nanoTime();
-          captionInProcess(loaded, files, decoding);
-          single[i] = files.size() / ((System.nanoTime() - t0) / 1e9);
+          double[] split = captionInProcess(loaded, files, decoding);
+          double singleSeconds = (System.nanoTime() - t0) / 1e9;
+          single[i] = files.size() / singleSeconds;
+          singleSplit[i] = new double[] {singleSeconds, split[0], split[1]};
           try (RssSampler rss = new RssSampler()) {
+            double input0 = TaskStats.inputSeconds();
+            double model0 = TaskStats.modelSeconds();
             long t1 = System.nanoTime();
             Path out = work.resolve("out-" + runs(master) + "-" + i);
             sparkJob(session, captioner, folder.toString(), out);
-            spark[i] = files.size() / ((System.nanoTime() - t1) / 1e9);
+            double sparkSeconds = (System.nanoTime() - t1) / 1e9;
+            spark[i] = files.size() / sparkSeconds;
+            sparkSplit[i] = new double[] {sparkSeconds, TaskStats.inputSeconds() - input0,
+                TaskStats.modelSeconds() - model0};
             peak[i] = rss.peak();
             long rows = session.read().parquet(out.toUri().toString()).count();
             if (rows != files.size()) {
@@ -150,13 +171,18 @@ final class BenchSparkCommand implements Callable<Integer> {
         }
         r.addProperty("partitions", SparkJob.input(session, folder.toString(), false, partitions, List.of())
             .rdd().getNumPartitions());
+        r.addProperty("master", session.sparkContext().master());
       } finally {
-        session.stop();
+        if (!running) {
+          session.stop();
+        }
         JniUtils.setNumThreads(before);
       }
     }
     double s = median(single);
     double p = median(spark);
+    r.add("single_seconds", split(singleSplit, single, s));
+    r.add("spark_seconds", split(sparkSplit, spark, p));
     r.addProperty("single_threads", cores);
     r.addProperty("single_images_per_second", s);
     r.addProperty("spark_images_per_second", p);
@@ -167,6 +193,11 @@ final class BenchSparkCommand implements Callable<Integer> {
     r.addProperty("executor_heap_max_mb", rt.maxMemory() / 1048576.0);
     common.info().printf(Locale.ROOT, "%s: Spark %.2f images/s vs one process %.2f images/s (%d threads) -> ratio %.2f; "
             + "executor peak RSS %.0f MB%n", master, p, s, cores, p / s, r.get("executor_peak_rss_mb").getAsDouble());
+    JsonObject a = r.getAsJsonObject("single_seconds");
+    JsonObject b = r.getAsJsonObject("spark_seconds");
+    common.info().printf(Locale.ROOT, "  one process: %.2f s (read %.2f, model %.2f); Spark: %.2f s (tasks: read %.2f, "
+        + "model %.2f)%n", a.get("wall").getAsDouble(), a.get("read").getAsDouble(), a.get("model").getAsDouble(),
+        b.get("wall").getAsDouble(), b.get("read").getAsDouble(), b.get("model").getAsDouble());
     return r;
   }
 
@@ -183,16 +214,37 @@ final class BenchSparkCommand implements Callable<Integer> {
     return master.replaceAll("[^A-Za-z0-9]", "") + "-" + (measured++);
   }
 
-  /** As {@code glimpse caption} does it: read every file, then caption in batches. */
-  private void captionInProcess(LoadedModel loaded, List<Path> files, Decoding decoding) {
+  /** As {@code glimpse caption} does it: read every file, then caption in batches; {read, model} seconds. */
+  private double[] captionInProcess(LoadedModel loaded, List<Path> files, Decoding decoding) {
+    long t0 = System.nanoTime();
     List<List<BufferedImage>> clips = new ArrayList<>();
     List<String> prompts = new ArrayList<>();
     for (Path f : files) {
       clips.add(List.of(Images.read(f)));
       prompts.add("");
     }
+    long t1 = System.nanoTime();
     Captioner captioner = new Captioner(loaded.model(), loaded.tokenizer(), loaded.transform(), loaded.manager());
     captioner.generate(clips, prompts, decoding.config(loaded.model().maxTextLength()), batchSize, null);
+    return new double[] {(t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9};
+  }
+
+  /**
+   * The run whose images/s is the median: its wall time, and the time spent reading images and in the
+   * model (on the Spark side summed over tasks, so with several task threads it can exceed the wall time).
+   */
+  private static JsonObject split(double[][] splits, double[] rates, double median) {
+    int at = 0;
+    for (int i = 0; i < rates.length; i++) {
+      if (Math.abs(rates[i] - median) < Math.abs(rates[at] - median)) {
+        at = i;
+      }
+    }
+    JsonObject o = new JsonObject();
+    o.addProperty("wall", splits[at][0]);
+    o.addProperty("read", splits[at][1]);
+    o.addProperty("model", splits[at][2]);
+    return o;
   }
 
   static Path synthesize(Path dir, int n) {
@@ -250,7 +302,7 @@ final class BenchSparkCommand implements Callable<Integer> {
         while (running) {
           peak.accumulateAndGet(rss(), Math::max);
           try {
-            Thread.sleep(20);
+            Thread.sleep(100);
           } catch (InterruptedException e) {
             return;
           }

@@ -169,6 +169,24 @@ class SparkCliTest {
   }
 
   @Test
+  void benchSparkMeasuresBothSidesOnTheSameImages() {
+    Cli bench = Cli.spark("bench", "spark", "--checkpoint", run.toString(), "--count", "6", "--repeats", "1",
+        "--batch-size", "4", "--max-tokens", "3", "--json");
+    assertEquals(0, bench.exitCode(), bench.err());
+    JsonObject r = bench.json();
+    assertEquals(6, r.get("images").getAsInt());
+    JsonObject first = r.getAsJsonArray("runs").get(0).getAsJsonObject();
+    assertEquals("local[2,2]", first.get("master").getAsString()); // the running session, left running
+    assertEquals(2, first.get("single_threads").getAsInt());
+    assertTrue(first.get("single_images_per_second").getAsDouble() > 0);
+    assertTrue(first.get("spark_images_per_second").getAsDouble() > 0);
+    assertEquals(first.get("spark_images_per_second").getAsDouble() / first.get("single_images_per_second")
+        .getAsDouble(), r.get("ratio").getAsDouble(), 1e-9);
+    assertTrue(first.get("executor_peak_rss_mb").getAsDouble() > 100, first.toString());
+    assertTrue(!spark.sparkContext().isStopped());
+  }
+
+  @Test
   void badArgumentsGiveOneClearLine(@TempDir Path dir) {
     Cli noInput = Cli.spark("spark", "caption", "--input", dir.resolve("none").toString(), "--output",
         dir.resolve("o").toString(), "--checkpoint", run.toString());
