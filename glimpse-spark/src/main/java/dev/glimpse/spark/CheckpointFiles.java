@@ -61,7 +61,11 @@ final class CheckpointFiles {
     return copy(spec, conf);
   }
 
-  /** Whether {@code spec} names a checkpoint that exists, checked on the driver before a job starts; null if fine. */
+  /**
+   * Why {@code spec} cannot be a checkpoint, checked on the driver before a job starts; null if it can.
+   * A plain path must be readable from the driver (its disk, the shipped files or the default file
+   * system); a {@code file:} URI is not checked, since it may name a folder on the executors' own disks.
+   */
   static String problem(String spec, Configuration conf) {
     if (spec == null || spec.isBlank()) {
       return "no checkpoint set (setCheckpoint / --checkpoint)";
@@ -75,7 +79,7 @@ final class CheckpointFiles {
         return null;
       }
       if (scheme != null) {
-        return "checkpoint not found: " + spec;
+        return null; // an explicit file: URI may name a folder that only the executors' disks hold
       }
     }
     try {

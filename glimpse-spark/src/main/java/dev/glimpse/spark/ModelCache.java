@@ -27,9 +27,17 @@ public final class ModelCache {
    * {@link #unload} waits for the open leases).
    */
   public static Lease acquire(String checkpoint, Configuration conf) {
+    return acquire(checkpoint, conf, 0);
+  }
+
+  /**
+   * As {@link #acquire(String, Configuration)}; {@code threads} (if > 0) is the intra-op thread count
+   * the engine starts with, when this load starts it.
+   */
+  public static Lease acquire(String checkpoint, Configuration conf, int threads) {
     while (true) {
       Entry entry = MODELS.computeIfAbsent(checkpoint, Entry::new);
-      Lease lease = entry.lease(conf);
+      Lease lease = entry.lease(conf, threads);
       if (lease != null) {
         return lease;
       }
@@ -98,14 +106,14 @@ public final class ModelCache {
     }
 
     /** A lease on the loaded model (loading it first if needed), or null if this entry was unloaded. */
-    Lease lease(Configuration conf) {
+    Lease lease(Configuration conf, int threads) {
       lock.readLock().lock();
       if (model == null && !closed) {
         lock.readLock().unlock();
         lock.writeLock().lock();
         try {
           if (model == null && !closed) {
-            load(conf);
+            load(conf, threads);
           }
           lock.readLock().lock(); // downgrade: keep reading while others may now read too
         } finally {
@@ -119,9 +127,9 @@ public final class ModelCache {
       return new Lease(this);
     }
 
-    private void load(Configuration conf) {
+    private void load(Configuration conf, int threads) {
       Path dir = CheckpointFiles.local(checkpoint, conf);
-      Engines.prepare();
+      Engines.prepare(threads);
       NDManager m = NDManager.newBaseManager();
       try {
         model = LoadedModel.load(dir, m);

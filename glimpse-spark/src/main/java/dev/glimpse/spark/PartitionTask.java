@@ -67,23 +67,26 @@ public abstract class PartitionTask implements MapPartitionsFunction<Row, Row> {
       return Collections.emptyIterator(); // an empty partition loads nothing
     }
     Configuration hadoop = conf.value().get();
-    ModelCache.Lease lease = ModelCache.acquire(common.checkpoint(), hadoop);
+    TaskContext task = TaskContext.get();
+    int threads = common.threadsPerTask();
+    if (threads == 0 && task != null) {
+      threads = task.cpus();
+    }
+    ModelCache.Lease lease = ModelCache.acquire(common.checkpoint(), hadoop, threads);
     try {
       requireModel(lease.model());
     } catch (RuntimeException e) {
       lease.close();
       throw e;
     }
-    TaskContext task = TaskContext.get();
-    int threads = common.threadsPerTask();
     if (task != null) {
       task.addTaskCompletionListener((TaskContext t) -> lease.close());
-      if (threads == 0) {
-        threads = task.cpus();
-      }
     }
     return new Batches(rows, lease, hadoop, Math.max(threads, 0));
   }
+
+  /** One input's output column values, or the reason it has none. */
+  private record Outcome(Object[] values, String error) {}
 
   private final class Batches implements Iterator<Row> {
     private final Iterator<Row> rows;
@@ -138,7 +141,7 @@ public abstract class PartitionTask implements MapPartitionsFunction<Row, Row> {
       }
       long decoded = System.nanoTime();
       TaskStats.input(decoded - start);
-      List<Object[]> outputs = good.isEmpty() ? List.of() : Engines.run(threads, () -> runOrSplit(good));
+      List<Outcome> outputs = good.isEmpty() ? List.of() : Engines.run(threads, () -> runOrSplit(good));
       TaskStats.model(System.nanoTime() - decoded, good.size());
       int k = 0;
       for (int i = 0; i < batch.size(); i++) {
@@ -148,11 +151,11 @@ public abstract class PartitionTask implements MapPartitionsFunction<Row, Row> {
           values[c] = row.get(c);
         }
         if (errors[i] == null) {
-          Object[] out = outputs.get(k++);
-          if (out == null) {
-            errors[i] = failures.poll();
+          Outcome out = outputs.get(k++);
+          if (out.error() != null) {
+            errors[i] = out.error();
           } else {
-            System.arraycopy(out, 0, values, common.inputWidth(), out.length);
+            System.arraycopy(out.values(), 0, values, common.inputWidth(), out.values().length);
           }
         }
         values[values.length - 1] = errors[i];
@@ -160,18 +163,19 @@ public abstract class PartitionTask implements MapPartitionsFunction<Row, Row> {
       }
     }
 
-    private final ArrayDeque<String> failures = new ArrayDeque<>();
-
     // the whole batch, or one by one when the batch names a problem with some input
-    private List<Object[]> runOrSplit(List<Object> good) {
+    private List<Outcome> runOrSplit(List<Object> good) {
       try {
-        return run(lease.model(), good);
+        List<Outcome> out = new ArrayList<>();
+        for (Object[] values : run(lease.model(), good)) {
+          out.add(new Outcome(values, null));
+        }
+        return out;
       } catch (GlimpseException e) {
         if (good.size() == 1) {
-          failures.add(e.getMessage());
-          return Collections.singletonList(null);
+          return List.of(new Outcome(null, e.getMessage()));
         }
-        List<Object[]> out = new ArrayList<>();
+        List<Outcome> out = new ArrayList<>();
         for (Object one : good) {
           out.addAll(runOrSplit(List.of(one)));
         }

@@ -118,9 +118,9 @@ final class BenchSparkCommand implements Callable<Integer> {
   }
 
   private JsonObject measure(String master, Path folder, List<Path> files, Path model, Decoding decoding, Path work) {
-    boolean running = SparkSession.getActiveSession().isDefined();
+    boolean running = Sessions.running() != null;
     int cores = singleThreads != null ? singleThreads
-        : cores(running ? SparkSession.active().sparkContext().master() : master);
+        : cores(running ? Sessions.running().sparkContext().master() : master);
     if (cores < 1) {
       throw new GlimpseException("--single-threads must be >= 1, got " + cores);
     }
@@ -135,7 +135,7 @@ final class BenchSparkCommand implements Callable<Integer> {
       int before = JniUtils.getNumThreads();
       JniUtils.setNumThreads(cores);
       // a running session (a test's) is used as it is and left running; otherwise one per master
-      SparkSession session = running ? SparkSession.active() : SparkSession.builder().master(master)
+      SparkSession session = running ? Sessions.running() : SparkSession.builder().master(master)
           .appName("glimpse bench spark").config("spark.ui.enabled", "false")
           .config("spark.ui.showConsoleProgress", "false").getOrCreate();
       try {
@@ -145,6 +145,7 @@ final class BenchSparkCommand implements Callable<Integer> {
         captionInProcess(loaded, files.subList(0, Math.min(files.size(), 2 * batchSize)), decoding);
         sparkJob(session, captioner, folder.toString(), work.resolve("warmup-" + runs(master)));
         for (int i = 0; i < repeats; i++) {
+          JniUtils.setNumThreads(cores); // the Spark tasks set theirs; the setting is partly process-wide
           long t0 = System.nanoTime();
           double[] split = captionInProcess(loaded, files, decoding);
           double singleSeconds = (System.nanoTime() - t0) / 1e9;
@@ -174,7 +175,7 @@ final class BenchSparkCommand implements Callable<Integer> {
         r.addProperty("master", session.sparkContext().master());
       } finally {
         if (!running) {
-          session.stop();
+          Sessions.stop(session);
         }
         JniUtils.setNumThreads(before);
       }

@@ -3,6 +3,7 @@ package dev.glimpse.spark.cli;
 import com.google.gson.JsonObject;
 import dev.glimpse.cli.CommonOptions;
 import dev.glimpse.spark.SparkJob;
+import dev.glimpse.spark.TaskStats;
 import dev.glimpse.util.GlimpseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,6 +114,8 @@ abstract class JobCommand implements Callable<Integer> {
   /** Runs the job on {@code spark}; the summary (rows, errors, seconds, rows/s, output, format). */
   JsonObject run(SparkSession spark) {
     long start = System.nanoTime();
+    double read0 = TaskStats.inputSeconds();
+    double model0 = TaskStats.modelSeconds();
     boolean table = SparkJob.isTable(input);
     Dataset<Row> inputs = SparkJob.input(spark, input, recursive, partitions, pathColumns());
     Dataset<Row> result = select(transform(inputs, table), table);
@@ -132,6 +135,11 @@ abstract class JobCommand implements Callable<Integer> {
     o.addProperty("seconds", seconds);
     o.addProperty("rows_per_second", counts.rows() / Math.max(seconds, 1e-9));
     o.addProperty("master", spark.sparkContext().master());
+    if (spark.sparkContext().isLocal()) {
+      // the tasks ran in this JVM: where their time went, summed over task threads
+      o.addProperty("task_read_seconds", TaskStats.inputSeconds() - read0);
+      o.addProperty("task_model_seconds", TaskStats.modelSeconds() - model0);
+    }
     return o;
   }
 

@@ -13,14 +13,27 @@ final class Sessions {
     @Override
     public void close() {
       if (started) {
-        spark.stop();
+        stop(spark);
       }
     }
   }
 
-  static Owned open(String master, String name, Map<String, String> conf) {
+  /** The running session of this JVM (spark-submit's, a test's), or null. */
+  static SparkSession running() {
     SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
-    if (active != null && !active.sparkContext().isStopped()) {
+    return active != null && !active.sparkContext().isStopped() ? active : null;
+  }
+
+  /** Stops a session and forgets it, so that the next command may start another. */
+  static void stop(SparkSession spark) {
+    spark.stop();
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+  }
+
+  static Owned open(String master, String name, Map<String, String> conf) {
+    SparkSession active = running();
+    if (active != null) {
       return new Owned(active, false);
     }
     SparkConf sc = new SparkConf();
