@@ -1,6 +1,7 @@
 package dev.glimpse.spark;
 
 import ai.djl.ndarray.NDManager;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.train.LoadedModel;
 import java.nio.file.Path;
 import java.util.Map;
@@ -130,7 +131,7 @@ public final class ModelCache {
     private void load(Configuration conf, int threads) {
       Path dir = CheckpointFiles.local(checkpoint, conf);
       Engines.prepare(threads);
-      NDManager m = NDManager.newBaseManager();
+      NDManager m = Devices.cpuManager();
       try {
         model = LoadedModel.load(dir, m);
         manager = m;

@@ -1,6 +1,7 @@
 package dev.glimpse.spark.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.glimpse.nn.Devices;
 import ai.djl.pytorch.jni.JniUtils;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -131,7 +132,7 @@ final class BenchSparkCommand implements Callable<Integer> {
     long[] peak = new long[repeats];
     JsonObject r = new JsonObject();
     r.addProperty("master", master);
-    try (NDManager manager = NDManager.newBaseManager(); LoadedModel loaded = LoadedModel.load(model, manager)) {
+    try (NDManager manager = Devices.cpuManager(); LoadedModel loaded = LoadedModel.load(model, manager)) {
       int before = JniUtils.getNumThreads();
       JniUtils.setNumThreads(cores);
       // a running session (a test's) is used as it is and left running; otherwise one per master
