@@ -95,7 +95,7 @@ class WebPageBrowserTest {
         driver.findElement(By.id("ask-btn")).click();
         ServeSchedulingTest.waitFor(() -> server.server.runningSequences("git") == 1, "the question is decoding");
         gate.permits.release(3);
-        wait.until(d -> Integer.parseInt(d.findElement(By.id("answer")).getAttribute("data-chunks")) >= 2);
+        wait.until(d -> chunks(d.findElement(By.id("answer"))) >= 2); // the page sets data-chunks on the first chunk
         WebElement answer = driver.findElement(By.id("answer"));
         assertEquals("false", answer.getAttribute("data-done"), "the answer is still streaming");
         String partial = answer.getText();
@@ -133,5 +133,11 @@ class WebPageBrowserTest {
 
   static File file(Path p) {
     return p.toFile();
+  }
+
+  // Chunks the page has shown so far; none before the attribute exists.
+  private static int chunks(WebElement answer) {
+    String value = answer.getAttribute("data-chunks");
+    return value == null || value.isEmpty() ? 0 : Integer.parseInt(value);
   }
 }
