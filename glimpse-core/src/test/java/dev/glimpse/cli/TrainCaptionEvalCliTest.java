@@ -122,6 +122,18 @@ class TrainCaptionEvalCliTest {
     byte[] png = Files.readAllBytes(images.resolve("img0.png"));
     Files.write(corrupt, java.util.Arrays.copyOf(png, 60));
     assertUserError(CliRun.of("caption", "--checkpoint", run.toString(), corrupt.toString()), "corrupt.png");
+    // A photograph cut off mid-stream: ImageIO would fill the rest with gray and caption it.
+    byte[] photo;
+    try (java.io.InputStream in = getClass().getResourceAsStream("/images/grace_hopper.jpg")) {
+      photo = in.readAllBytes();
+    }
+    Path cut = dir.resolve("cut-off.jpg");
+    Files.write(cut, java.util.Arrays.copyOf(photo, photo.length * 2 / 3));
+    CliRun truncated = CliRun.of("caption", "--checkpoint", run.toString(), images.resolve("img0.png").toString(),
+        cut.toString());
+    assertUserError(truncated, "truncated JPEG image " + cut);
+    assertEquals(1, truncated.err().lines().count(), truncated.err());
+    assertEquals("", truncated.out());
     Path text = dir.resolve("notes.png");
     Files.writeString(text, "not an image");
     assertUserError(CliRun.of("caption", "--checkpoint", run.toString(), text.toString()), "unsupported");
