@@ -104,6 +104,40 @@ class TrainCaptionEvalCliTest {
     assertEquals(6, resumed.json().get("steps").getAsInt());
   }
 
+  /**
+   * In a process of its own, as a user runs it, a command prints Glimpse's lines only: no PyTorch C++
+   * warning (loading weights once entered the deprecated AutoNonVariableTypeMode) and no DJL log
+   * lines; with --verbose the libraries' informational lines come back.
+   */
+  @Test
+  void aCommandInItsOwnProcessPrintsOnlyGlimpseLines() throws Exception {
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+        "dev.glimpse.cli.Main", "caption", "--checkpoint", run.toString(), images.resolve("img0.png").toString());
+    String[] quiet = runProcess(command);
+    assertEquals(1, quiet[0].lines().count(), quiet[0]);
+    assertTrue(quiet[0].contains("img0.png"), quiet[0]);
+    assertEquals("", quiet[1], "stderr of a quiet run");
+    List<String> verboseCommand = new java.util.ArrayList<>(command);
+    verboseCommand.add("--verbose");
+    String[] verbose = runProcess(verboseCommand);
+    assertTrue(verbose[1].contains("INFO ai.djl"), verbose[1]);
+    assertFalse(verbose[1].contains("AutoNonVariableTypeMode"), verbose[1]);
+  }
+
+  /** {stdout, stderr} of a finished process that exited 0. */
+  private static String[] runProcess(List<String> command) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("OMP_NUM_THREADS", "1");
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertTrue(process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "process finished");
+    String[] texts = {Files.readString(out), Files.readString(err)};
+    assertEquals(0, process.exitValue(), texts[0] + texts[1]);
+    return texts;
+  }
+
   private static void assertUserError(CliRun r, String expected) {
     assertEquals(2, r.exitCode(), r.out() + r.err());
     assertTrue(r.err().startsWith("error: "), r.err());
