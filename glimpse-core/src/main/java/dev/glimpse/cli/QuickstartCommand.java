@@ -43,7 +43,10 @@ public final class QuickstartCommand implements Callable<Integer> {
         "attribute_accuracy.count", "attribute_accuracy.relation", "attribute_accuracy.position",
         "caption_metrics.Bleu_4", "caption_metrics.CIDEr", "caption_metrics.METEOR", "caption_metrics.ROUGE_L",
         "external_attribute_accuracy.single_object_color_shape",
-        "external_attribute_accuracy.two_object_count_relation", "checkpoint", "contact_sheet", "loss_plot",
+        "external_attribute_accuracy.two_object_count_relation",
+        "external_flat_attribute_accuracy.single_object_color_shape", "external_flat_attribute_accuracy.color",
+        "external_flat_attribute_accuracy.shape", "external_flat_attribute_accuracy.two_object_count_relation",
+        "checkpoint", "contact_sheet", "loss_plot",
         "quickstart_seconds");
     return 0;
   }

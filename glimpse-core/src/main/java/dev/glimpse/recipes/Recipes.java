@@ -67,7 +67,7 @@ public final class Recipes {
     return new Recipe("quickstart",
         "Tiny GIT captioner (ViT 4x128, decoder 3x128, 48x48 input, 8x8 patches) on synthetic scenes; ~12 min on 2 cores.",
         "captions", quickModel(48, 8, 32, 128), quickTrain(7000, 32, 32),
-        DataConfig.synthetic(200_000, 500).withFirstTargetProbability(1.0), TokenizerConfig.bpe(512),
+        DataConfig.synthetic(200_000, 500).withFirstTargetProbability(1.0).withFlatMix(0.25), TokenizerConfig.bpe(512),
         EvalConfig.greedy(24));
   }
 
