@@ -14,6 +14,8 @@ import dev.glimpse.model.GitConfig;
 import dev.glimpse.model.GitModel;
 import dev.glimpse.nn.Parameter;
 import dev.glimpse.nn.ParameterStore;
+import dev.glimpse.nn.TransformerConfig;
+import dev.glimpse.nn.VisionConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -97,7 +99,8 @@ class PrefixConstraintTest {
   void decodingThroughTheConstraintGivesALabelInEveryRow() {
     List<int[]> labels = List.of(new int[] {10, 11, 12}, new int[] {10, 13}, new int[] {20}, new int[] {30, 31});
     try (NDManager manager = NDManager.newBaseManager(); ParameterStore store = new ParameterStore(manager, 11)) {
-      GitModel model = new GitModel(store.root(), GitConfig.of(16, 8, 32, 2, 4, 32, 2, 4, VOCAB, 40));
+      GitModel model = new GitModel(store.root(), GitConfig.of(VisionConfig.vit(16, 8, TransformerConfig.preLn(32, 2, 4)),
+          TransformerConfig.preLn(32, 2, 4)).withVocabSize(VOCAB).withMaxTextPositions(40));
       for (Parameter p : store.all()) {
         if (p.kind() == Parameter.Kind.WEIGHT || p.kind() == Parameter.Kind.EMBEDDING) {
           p.array().muli(10f); // spread-out random logits
