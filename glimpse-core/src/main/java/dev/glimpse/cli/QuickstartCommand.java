@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code glimpse quickstart}: the main job on the embedded synthetic data. */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
     description = "Train a tiny GIT captioner on synthetic scenes, caption held-out images into an HTML contact "
-        + "sheet, evaluate, and print a summary (about 12 minutes on 2 CPU cores).")
+        + "sheet, evaluate, and print a summary (13-24 minutes on 2 CPU cores, depending on the machine and its "
+        + "load; the run prints its projected time once the first steps are timed).")
 public final class QuickstartCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
