@@ -56,6 +56,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--rounds", description = "Rounds: each config is timed once per round, alternately (default 3).")
   int rounds = 3;
 
+  @Option(names = "--peak-size", paramLabel = "N",
+      description = "Side of the square matrices of the fp32 peak measurement (default 2048).")
+  int peakSize = 2048;
+
   @Option(names = "--skip-precision", description = "Skip the fp16/bf16 comparison.")
   boolean skipPrecision;
 
@@ -68,8 +72,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (steps < 1 || rounds < 1 || batchSize < 1 || textTokens < 1) {
-      throw new GlimpseException("--steps, --rounds, --batch-size and --text-tokens must be at least 1");
+    if (steps < 1 || rounds < 1 || batchSize < 1 || textTokens < 1 || peakSize < 1) {
+      throw new GlimpseException("--steps, --rounds, --batch-size, --text-tokens and --peak-size must be at least 1");
     }
     List<Recipe> timed = new ArrayList<>();
     for (String spec : recipes) {
@@ -80,7 +84,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     List<TrainBench.Session> sessions = new ArrayList<>();
     try (NDManager manager = Devices.cpuManager()) {
       List<Double> peaks = new ArrayList<>();
-      peaks.add(MatmulPeak.gflops(manager, 2048, 7, DataType.FLOAT32));
+      peaks.add(MatmulPeak.gflops(manager, peakSize, 7, DataType.FLOAT32));
       for (String name : timed.isEmpty() ? new String[] {"tiny", "small"} : new String[] {"tiny"}) {
         GitConfig cfg = name.equals("tiny") ? GitConfig.tiny(512) : GitConfig.small(512);
         sessions.add(new TrainBench.Session(name, cfg, batchSize, textTokens, steps, rounds));
@@ -96,20 +100,20 @@ public final class BenchTrainCommand implements Callable<Integer> {
       }
       Map<String, Rounds.Variant> variants = new LinkedHashMap<>();
       variants.put(PEAK, () -> {
-        double gflops = MatmulPeak.gflops(manager, 2048, 7, DataType.FLOAT32);
+        double gflops = MatmulPeak.gflops(manager, peakSize, 7, DataType.FLOAT32);
         peaks.add(gflops);
-        return new double[] {2.0 * 2048 * 2048 * 2048 / gflops / 1e9};
+        return new double[] {2.0 * peakSize * peakSize * peakSize / gflops / 1e9};
       });
       for (TrainBench.Session session : sessions) {
         variants.put(session.name(), () -> new double[] {session.secondsPerStep()});
       }
       Rounds measured = Rounds.run(variants, rounds, false);
       // the peak drifts on a shared machine: the highest measurement is the closest to the machine's peak
-      peaks.add(MatmulPeak.gflops(manager, 2048, 7, DataType.FLOAT32));
+      peaks.add(MatmulPeak.gflops(manager, peakSize, 7, DataType.FLOAT32));
       double peak = peaks.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
       Rounds.Stats peakStats = Rounds.Stats.of(peaks.stream().mapToDouble(Double::doubleValue).toArray());
-      common.info().printf("%s (2048^3, median of 7 per measurement): highest of %d measurements %.1f GFLOP/s "
-          + "(lowest %.1f); MFU is over the highest%n", PEAK, peaks.size(), peak, peakStats.min());
+      common.info().printf("%s (%d^3, median of 7 per measurement): highest of %d measurements %.1f GFLOP/s "
+          + "(lowest %.1f); MFU is over the highest%n", PEAK, peakSize, peaks.size(), peak, peakStats.min());
       result.addProperty("peak_fp32_gflops", peak);
       result.addProperty("peak_fp32_gflops_after", peaks.get(peaks.size() - 1));
       result.add("peak_fp32_gflops_measured", peakStats.toJson());
