@@ -46,8 +46,8 @@ public final class BenchPackingCommand implements Callable<Integer> {
     PackingBench.Result r = PackingBench.run(config, images, budget, 24, repeats);
     common.info().printf("%d images (%d wide, %d tall, %d square), budget %d patches; medians of %d alternating rounds:%n"
             + "  packed %.0f tokens/s in %d rows%n"
-            + "  padded to the largest height and width %.0f tokens/s in %d rows -> packed %s faster%n"
-            + "  padded to the longest sequence %.0f tokens/s in %d rows -> packed %s faster%n",
+            + "  padded to the largest height and width %.0f tokens/s in %d rows -> packed is %s as fast%n"
+            + "  padded to the longest sequence %.0f tokens/s in %d rows -> packed is %s as fast%n",
         images, r.wide(), r.tall(), r.square(), budget, r.rounds(), r.packedTokensPerSecond(), r.packedRows(),
         r.paddedTokensPerSecond(), r.paddedRows(), r.speedupStats().describe("%.2fx"), r.longestTokensPerSecond(),
         r.longestRows(), r.speedupVsLongestStats().describe("%.2fx"));
