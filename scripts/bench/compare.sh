@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times pycocoevalcap and Glimpse on the same generated corpus (5,000 images x 5 references),
-# alternating fresh processes ROUNDS times so both see the same machine load, then prints the medians.
+# alternating fresh processes ROUNDS times so both see the same machine load, then prints the medians
+# and the spread of the per-round ratios. The toolkit's figure is a fresh-process one (its first run).
 #   usage: scripts/bench/compare.sh TOOLKIT_PARENT [ROUNDS]    (TOOLKIT_PARENT: see setup_pycocoevalcap.sh)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -39,8 +40,12 @@ for s in steps:
 print("%-10s %10s %14.3f %14.3f" % ("meteor", "n/a", med([g["first_run_seconds"]["meteor"] for g in glimpse]),
       med([g["best_run_seconds"]["meteor"] for g in glimpse])))
 t = med([x["first_run_seconds"]["total"] for x in toolkit])
-print("speedup (toolkit total / glimpse total): first run %.1fx, best run %.1fx" % (
+print("speedup (toolkit total / glimpse total): first run %.1fx, best run %.1fx (ratios of medians)" % (
     t / med([g["first_run_seconds"]["total"] for g in glimpse]), t / med([g["best_run_seconds"]["total"] for g in glimpse])))
+# per-round ratios: both tools timed back to back in the same round see the same load
+for kind, label in (("first_run_seconds", "fresh process vs fresh JVM"), ("best_run_seconds", "fresh process vs warm JVM")):
+    r = sorted(x["first_run_seconds"]["total"] / g[kind]["total"] for x, g in zip(toolkit, glimpse))
+    print("per-round speedup, %s: median %.1fx, range %.1f-%.1fx over %d rounds" % (label, med(r), r[0], r[-1], len(r)))
 print("end to end, whole process: toolkit %.2f s, glimpse eval captions --no-meteor %.2f s (%.1fx)" % (
     med(wall("toolkit-wall")), med(wall("cli")), med(wall("toolkit-wall")) / med(wall("cli"))))
 same = all(abs(toolkit[0]["scores"][k] - glimpse[0]["scores"][k]) < 1e-9 for k in toolkit[0]["scores"])

@@ -21,26 +21,39 @@ import dev.glimpse.model.GenLipModel;
 import dev.glimpse.nn.Devices;
 import dev.glimpse.nn.ParameterStore;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * Training throughput (forward + backward) of GenLIP at native aspect ratio on a mix of wide, tall and
- * square scene-text images: sequences packed into rows with block-diagonal masks versus the naive
- * layout, where every image is padded to the largest height and the largest width in the batch (one
- * image per row, as a [B, 3, H_max, W_max] tensor would be). Tokens/s counts real tokens (patches of
- * the images themselves plus text), the same for both layouts.
+ * square scene-text images, in three layouts of the same batch: sequences packed into rows with
+ * block-diagonal masks; the naive layout, where every image is padded to the largest height and the
+ * largest width in the batch (one image per row, as a [B, 3, H_max, W_max] tensor would be); and one
+ * sequence per row padded to the longest sequence of the batch (images at their own size, the usual
+ * way to batch variable-length sequences without packing). Tokens/s counts real tokens (patches of
+ * the images themselves plus text), the same for every layout. The layouts are timed alternately
+ * over rounds ({@link Rounds}); speedups are medians of per-round ratios.
  */
 public final class PackingBench {
   private PackingBench() {}
 
-  /** Figures of one run. */
-  public record Result(double packedTokensPerSecond, double paddedTokensPerSecond, long realTokens,
-      long packedComputed, long paddedComputed, int packedRows, int paddedRows, int packedLength, int wide, int tall,
-      int square) {
+  /**
+   * Figures of one run; tokens/s are medians over the rounds, the speedups medians of the per-round
+   * ratios (packed over padded to the largest height and width, packed over padded to the longest
+   * sequence).
+   */
+  public record Result(double packedTokensPerSecond, double paddedTokensPerSecond, double longestTokensPerSecond,
+      Rounds.Stats speedupStats, Rounds.Stats speedupVsLongestStats, long realTokens, long packedComputed,
+      long paddedComputed, long longestComputed, int packedRows, int paddedRows, int longestRows, int packedLength,
+      int wide, int tall, int square, int rounds) {
     public double speedup() {
-      return packedTokensPerSecond / paddedTokensPerSecond;
+      return speedupStats.median();
+    }
+
+    public double speedupVsLongest() {
+      return speedupVsLongestStats.median();
     }
 
     public JsonObject toJson() {
@@ -48,11 +61,18 @@ public final class PackingBench {
       o.addProperty("packed_tokens_per_s", packedTokensPerSecond);
       o.addProperty("padded_tokens_per_s", paddedTokensPerSecond);
       o.addProperty("speedup", speedup());
+      o.addProperty("longest_tokens_per_s", longestTokensPerSecond);
+      o.addProperty("speedup_vs_longest", speedupVsLongest());
+      o.addProperty("rounds", rounds);
+      o.add("speedup_spread", speedupStats.toJson());
+      o.add("speedup_vs_longest_spread", speedupVsLongestStats.toJson());
       o.addProperty("real_tokens", realTokens);
       o.addProperty("packed_computed_tokens", packedComputed);
       o.addProperty("padded_computed_tokens", paddedComputed);
+      o.addProperty("longest_computed_tokens", longestComputed);
       o.addProperty("packed_rows", packedRows);
       o.addProperty("padded_rows", paddedRows);
+      o.addProperty("longest_rows", longestRows);
       o.addProperty("wide_images", wide);
       o.addProperty("tall_images", tall);
       o.addProperty("square_images", square);
@@ -64,9 +84,9 @@ public final class PackingBench {
    * @param config the model (its patch size is used; its resolution settings are not)
    * @param images images in the batch
    * @param budget patches per image
-   * @param repeats timed repetitions (median), after one warm-up
+   * @param rounds timed rounds, each layout once per round, after one warm-up of each
    */
-  public static Result run(GenLipConfig config, int images, int budget, int textTokens, int repeats) {
+  public static Result run(GenLipConfig config, int images, int budget, int textTokens, int rounds) {
     SceneTextGenerator generator = new SceneTextGenerator(SceneConfig.defaults().withSeed(7));
     NativeResolution resolution = new NativeResolution(config.patchSize(), budget);
     ImageTransform norm = ImageTransform.square(config.imageSize());
@@ -100,13 +120,22 @@ public final class PackingBench {
     }
     PackedBatch packed = PackedBatcher.pack(packedSeqs, config.rowTokens(), config.textPositionStart(), 0);
     PackedBatch padded = PackedBatcher.pack(paddedSeqs, 0, config.textPositionStart(), 0);
+    PackedBatch longest = PackedBatcher.pack(packedSeqs, 0, config.textPositionStart(), 0);
     try (NDManager manager = Devices.cpuManager(); ParameterStore store = new ParameterStore(manager, 1)) {
       GenLipModel model = new GenLipModel(store.root(), config);
-      double packedSeconds = time(model, packed, manager, repeats);
-      double paddedSeconds = time(model, padded, manager, repeats);
-      return new Result(packed.realTokens() / packedSeconds, packed.realTokens() / paddedSeconds,
-          packed.realTokens(), packed.computedTokens(), padded.computedTokens(), packed.rows(), padded.rows(),
-          packed.length(), wide, tall, square);
+      Map<String, Rounds.Variant> variants = new LinkedHashMap<>();
+      variants.put("packed", () -> new double[] {time(model, packed, manager)});
+      variants.put("padded", () -> new double[] {time(model, padded, manager)});
+      variants.put("longest", () -> new double[] {time(model, longest, manager)});
+      Rounds timed = Rounds.run(variants, rounds);
+      double real = packed.realTokens();
+      return new Result(Rounds.Stats.of(timed.seconds("packed", 0)).inverse(real).median(),
+          Rounds.Stats.of(timed.seconds("padded", 0)).inverse(real).median(),
+          Rounds.Stats.of(timed.seconds("longest", 0)).inverse(real).median(),
+          Rounds.Stats.ratio(timed.seconds("padded", 0), timed.seconds("packed", 0)),
+          Rounds.Stats.ratio(timed.seconds("longest", 0), timed.seconds("packed", 0)),
+          packed.realTokens(), packed.computedTokens(), padded.computedTokens(), longest.computedTokens(),
+          packed.rows(), padded.rows(), longest.rows(), packed.length(), wide, tall, square, rounds);
     }
   }
 
@@ -121,26 +150,19 @@ public final class PackingBench {
     return new NativeImage(maxRows, maxColumns, dim, canvas);
   }
 
-  // median seconds of forward + backward
-  private static double time(GenLipModel model, PackedBatch batch, NDManager manager, int repeats) {
+  // seconds of one forward + backward
+  private static double time(GenLipModel model, PackedBatch batch, NDManager manager) {
     LmLoss loss = new LmLoss(0);
-    double[] seconds = new double[repeats];
-    for (int i = -1; i < repeats; i++) {
-      try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
-        scope.suppressNotUsedWarning();
-        long start = System.nanoTime();
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          PackedBatch.Tensors t = batch.toTensors(step);
-          NDArray value = loss.forward(model.forwardPacked(batch, t), t.targetIds(), t.lossWeights());
-          collector.backward(value);
-          value.getFloat();
-        }
-        if (i >= 0) {
-          seconds[i] = (System.nanoTime() - start) / 1e9;
-        }
+    try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
+      scope.suppressNotUsedWarning();
+      long start = System.nanoTime();
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        PackedBatch.Tensors t = batch.toTensors(step);
+        NDArray value = loss.forward(model.forwardPacked(batch, t), t.targetIds(), t.lossWeights());
+        collector.backward(value);
+        value.getFloat();
       }
+      return (System.nanoTime() - start) / 1e9;
     }
-    Arrays.sort(seconds);
-    return seconds[repeats / 2];
   }
 }

@@ -17,8 +17,9 @@ import java.util.SplittableRandom;
 
 /**
  * Training throughput of GIT configs on random data (no data loading in the measurement): tokens/s
- * through the decoder (image + text positions) and MFU = model FLOP/s over the fp32 matmul peak
- * measured in the same run.
+ * through the decoder (image + text positions) and MFU = model FLOP/s over an fp32 matmul peak
+ * measured in the same run. A {@link Session} holds one config's model and optimizer, so several
+ * configs can be timed alternately over rounds ({@link Rounds}).
  */
 public final class TrainBench {
   private TrainBench() {}
@@ -39,12 +40,42 @@ public final class TrainBench {
     }
   }
 
+  /** Times {@code steps} steps once, after a warm-up step, and reports against {@code peakGflops}. */
   public static Result run(String name, GitConfig config, int batchSize, int textTokens, int steps, double peakGflops) {
-    try (NDManager manager = Devices.cpuManager(); ParameterStore store = new ParameterStore(manager, 1)) {
+    try (Session session = new Session(name, config, batchSize, textTokens, steps, 1)) {
+      return session.result(session.secondsPerStep(), peakGflops);
+    }
+  }
+
+  /**
+   * One config's model, optimizer and random batch, warmed up by one step on construction; {@link
+   * #secondsPerStep} times {@code steps} more steps each call.
+   */
+  public static final class Session implements AutoCloseable {
+    private final String name;
+    private final GitConfig config;
+    private final int batchSize;
+    private final int textTokens;
+    private final int steps;
+    private final NDManager manager;
+    private final ParameterStore store;
+    private final AdamW optimizer;
+    private final Trainer<LmBatch> trainer;
+    private long done;
+
+    /** @param timings how many times {@link #secondsPerStep} will be called (sizes the schedule) */
+    public Session(String name, GitConfig config, int batchSize, int textTokens, int steps, int timings) {
+      this.name = name;
+      this.config = config;
+      this.batchSize = batchSize;
+      this.textTokens = textTokens;
+      this.steps = steps;
+      this.manager = Devices.cpuManager();
+      this.store = new ParameterStore(manager, 1);
       GitModel model = new GitModel(store.root(), config);
       LmBatch batch = randomBatch(config, batchSize, textTokens);
       TrainConfig train = TrainConfig.defaults().with(t -> {
-        t.steps = steps + 1;
+        t.steps = steps * timings + 1;
         t.batchSize = batchSize;
         t.learningRate = 1e-4;
         t.minLrRatio = 1;
@@ -54,19 +85,44 @@ public final class TrainBench {
         t.logEvery = 1000;
         t.maxTextTokens = textTokens + 1;
       });
-      try (AdamW opt = AdamW.of(store, train)) {
-        Trainer<LmBatch> trainer = new Trainer<>(train, store, new LmObjective(model, 0.1), (s, m) -> batch, opt,
-            RunLog.none(), null, true);
-        trainer.run(TrainerState.start(), 1); // warm-up step (allocations, kernels)
-        long t0 = System.nanoTime();
-        trainer.run(new TrainerState(1, 0, 0, 0), steps + 1);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        int imageTokens = config.imageTokens();
-        double examplesPerSecond = batchSize * steps / seconds;
-        double flops = 3.0 * 2.0 * config.forwardMacs(textTokens) * examplesPerSecond;
-        return new Result(name, examplesPerSecond * (imageTokens + textTokens), examplesPerSecond * textTokens,
-            examplesPerSecond, flops / 1e9, flops / 1e9 / peakGflops, seconds / steps, store.count());
-      }
+      this.optimizer = AdamW.of(store, train);
+      this.trainer = new Trainer<>(train, store, new LmObjective(model, 0.1), (s, m) -> batch, optimizer,
+          RunLog.none(), null, true);
+      trainer.run(TrainerState.start(), 1); // warm-up step (allocations, kernels)
+      done = 1;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public GitConfig config() {
+      return config;
+    }
+
+    /** Seconds per step over {@code steps} more steps. */
+    public double secondsPerStep() {
+      long t0 = System.nanoTime();
+      trainer.run(new TrainerState(done, 0, 0, 0), done + steps);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      done += steps;
+      return seconds / steps;
+    }
+
+    /** The figures of a step time against a matmul peak. */
+    public Result result(double secondsPerStep, double peakGflops) {
+      int imageTokens = config.imageTokens();
+      double examplesPerSecond = batchSize / secondsPerStep;
+      double flops = 3.0 * 2.0 * config.forwardMacs(textTokens) * examplesPerSecond;
+      return new Result(name, examplesPerSecond * (imageTokens + textTokens), examplesPerSecond * textTokens,
+          examplesPerSecond, flops / 1e9, flops / 1e9 / peakGflops, secondsPerStep, store.count());
+    }
+
+    @Override
+    public void close() {
+      optimizer.close();
+      store.close();
+      manager.close();
     }
   }
 

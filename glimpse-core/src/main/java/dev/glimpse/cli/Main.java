@@ -42,7 +42,26 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    quietLibraryLogs(java.util.Arrays.asList(args).contains("--verbose"));
     System.exit(execute(args));
+  }
+
+  /**
+   * A user sees Glimpse's own lines: the libraries' informational logging (DJL's engine start-up,
+   * its CUDA probe on a machine without a GPU) only with {@code --verbose}. Settings given on the
+   * java command line win. Must run before the first logger is created.
+   */
+  static void quietLibraryLogs(boolean verbose) {
+    setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+    if (!verbose) {
+      setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+    }
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
   }
 
   /** Runs the CLI and returns the exit code; used by the tests to call commands in-process. */

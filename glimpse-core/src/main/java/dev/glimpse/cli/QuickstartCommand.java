@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code glimpse quickstart}: the main job on the embedded synthetic data. */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
     description = "Train a tiny GIT captioner on synthetic scenes, caption held-out images into an HTML contact "
-        + "sheet, evaluate, and print a summary (about 12 minutes on 2 CPU cores).")
+        + "sheet, evaluate, and print a summary (13-24 minutes on 2 CPU cores, depending on the machine and its "
+        + "load; the run prints its projected time once the first steps are timed).")
 public final class QuickstartCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
@@ -43,7 +44,10 @@ public final class QuickstartCommand implements Callable<Integer> {
         "attribute_accuracy.count", "attribute_accuracy.relation", "attribute_accuracy.position",
         "caption_metrics.Bleu_4", "caption_metrics.CIDEr", "caption_metrics.METEOR", "caption_metrics.ROUGE_L",
         "external_attribute_accuracy.single_object_color_shape",
-        "external_attribute_accuracy.two_object_count_relation", "checkpoint", "contact_sheet", "loss_plot",
+        "external_attribute_accuracy.two_object_count_relation",
+        "external_flat_attribute_accuracy.single_object_color_shape", "external_flat_attribute_accuracy.color",
+        "external_flat_attribute_accuracy.shape", "external_flat_attribute_accuracy.two_object_count_relation",
+        "checkpoint", "contact_sheet", "loss_plot",
         "quickstart_seconds");
     return 0;
   }

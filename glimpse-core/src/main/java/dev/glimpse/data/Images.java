@@ -60,9 +60,13 @@ public final class Images {
 
   /**
    * Decodes image bytes; {@code where} names the source in messages. Throws {@link SampleException}
-   * for unsupported formats, corrupt or truncated data, images over {@link #MAX_PIXELS} and
-   * unsupported channel counts. The result keeps the file's own pixel layout (gray, 16-bit, CMYK,
-   * indexed...); {@link #toRgb} converts it.
+   * for unsupported formats, corrupt or truncated data (see {@link ImageIntegrity} for what counts),
+   * images over {@link #MAX_PIXELS} and unsupported channel counts. The result keeps the file's own
+   * pixel layout (gray, 16-bit, CMYK, indexed...); {@link #toRgb} converts it.
+   *
+   * <p>This and {@link #read(Path)} are the only ways Glimpse reads an image (the CLI, the dataset
+   * loaders, evaluation, and whatever serves or distributes decoding later), so every reader treats a
+   * damaged file the same way: one error naming the file, or a counted skip in a loader.
    */
   public static BufferedImage decode(byte[] bytes, String where) {
     // A memory-backed stream: ImageIO.createImageInputStream would spill to a temp file per image.
@@ -74,7 +78,7 @@ public final class Images {
       }
       ImageReader reader = readers.next();
       try {
-        return read(reader, in, where);
+        return read(reader, in, bytes, where);
       } finally {
         reader.dispose();
       }
@@ -115,26 +119,25 @@ public final class Images {
     return toRgb(decode(bytes, where));
   }
 
-  private static BufferedImage read(ImageReader reader, ImageInputStream in, String where) {
+  private static BufferedImage read(ImageReader reader, ImageInputStream in, byte[] bytes, String where) {
     String format;
     try {
-      format = reader.getFormatName();
+      format = reader.getFormatName().toUpperCase(Locale.ROOT);
     } catch (IOException e) {
       format = "image";
     }
-    List<String> truncation = new ArrayList<>();
+    if (format.equals("PNG")) {
+      String problem = ImageIntegrity.pngProblem(bytes);
+      if (problem != null) {
+        throw new SampleException(damaged(problem, format, where));
+      }
+    }
+    List<String> warnings = new ArrayList<>();
     BufferedImage image;
     try {
       reader.setInput(in, true, true);
-      // The JPEG reader does not fail on a cut-off file: it warns and fills the rest with gray.
-      // A missing end marker alone is harmless (the image data is complete), so only a premature
-      // end of the data counts as corruption.
-      reader.addIIOReadWarningListener(
-          (source, warning) -> {
-            if (warning != null && warning.toLowerCase(Locale.ROOT).contains("premature end")) {
-              truncation.add(warning);
-            }
-          });
+      // The JPEG reader does not fail on a cut-off or damaged file: it warns and fills the rest.
+      reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning == null ? "" : warning));
       long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
       if (pixels > MAX_PIXELS) {
         throw new SampleException("image too large: " + reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels in "
@@ -144,13 +147,17 @@ public final class Images {
     } catch (SampleException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new SampleException("corrupt " + format + " image " + where + ": " + message(e), e);
+      String kind = ImageIntegrity.endsWhole(format, bytes) ? "corrupt" : "truncated";
+      throw new SampleException(kind + " " + format + " image " + where + ": " + message(e), e);
     }
     if (image == null) {
       throw new SampleException("corrupt " + format + " image " + where);
     }
-    if (!truncation.isEmpty()) {
-      throw new SampleException("truncated " + format + " image " + where + ": " + truncation.get(0));
+    if (format.equals("JPEG")) {
+      String problem = ImageIntegrity.jpegProblem(bytes, warnings);
+      if (problem != null) {
+        throw new SampleException(damaged(problem, format, where));
+      }
     }
     int bands = image.getRaster().getNumBands();
     boolean indexed = image.getColorModel() instanceof IndexColorModel;
@@ -159,6 +166,12 @@ public final class Images {
           + " (expected 1 gray, 2 gray+alpha, 3 RGB or 4 RGBA/CMYK)");
     }
     return image;
+  }
+
+  /** "truncated JPEG image a.jpg: ..." from a problem "truncated: ..." or "corrupt: ...". */
+  private static String damaged(String problem, String format, String where) {
+    int colon = problem.indexOf(": ");
+    return problem.substring(0, colon) + " " + format + " image " + where + ": " + problem.substring(colon + 2);
   }
 
   /**

@@ -66,11 +66,7 @@ public final class Parameter {
       throw new IllegalArgumentException(
           "parameter " + name + ": expected shape " + array.getShape() + ", got " + values.getShape());
     }
-    NDArray converted = values.getDataType() == array.getDataType() ? values : values.toType(array.getDataType(), false);
-    array.set(converted.toFloatArray());
-    if (converted != values) {
-      converted.close();
-    }
+    InPlace.assign(array, values);
   }
 
   public long size() {

@@ -163,9 +163,7 @@ public final class ParameterStore implements AutoCloseable {
     }
     for (Parameter p : part) {
       SafeTensors.Tensor t = tensors.get(p.name().substring(prefix.length()));
-      try (NDArray values = manager.create(t.toFloats(), p.shape())) {
-        p.array().set(values.toFloatArray());
-      }
+      InPlace.assign(p.array(), t.toFloats());
     }
   }
 

@@ -44,8 +44,20 @@ public final class CaptionTask implements Task {
   }
 
   @Override
+  public boolean mixesFlatScenes() {
+    return true;
+  }
+
+  /**
+   * The scenes of a split; for training with {@code data.flatMix} > 0, flat drawings ({@link
+   * SceneConfig#flat()}, from their own seed stream) make up that share of the examples.
+   */
+  @Override
   public Dataset synthetic(DataConfig data, ModelConfig model, Split split, int size) {
-    return new SyntheticCaptions(new SceneGenerator(SceneConfig.defaults().withSeed(data.seed())), split, size);
+    Dataset scenes = new SyntheticCaptions(new SceneGenerator(SceneConfig.defaults().withSeed(data.seed())), split, size);
+    return TaskSupport.mixIntoTraining(scenes, split, data.flatMix(), () -> new SyntheticCaptions(
+        new SceneGenerator(SceneConfig.flat().withSeed(SceneGenerator.taskSeed(data.seed(), "flat"))), split, size,
+        "synthetic-flat-captions"));
   }
 
   @Override

@@ -44,10 +44,15 @@ import dev.glimpse.data.ImageTransform;
  *     axis scaled to the input: a wide or tall image keeps the resolution of its longer axis), or
  *     {@code crop} (the centre square); saved with the checkpoint, so evaluation and captioning use it
  *     (with {@code --init}, the starting checkpoint's is kept)
+ * @param flatMix share of training examples that are flat drawings ({@code SceneConfig.flat()}: plain
+ *     light, pastel, mid and near-black backgrounds of any tone, no noise, white and black objects
+ *     next to near-white and near-black backgrounds), mixed into synthetic captioning so that a
+ *     captioner also names what simple drawing programs make; 0 = none (recipes saved before the
+ *     option load as 0); the held-out split is never mixed
  */
 public record DataConfig(String source, String testSource, int trainSize, int testSize, long seed,
     double firstTargetProbability, double captionMix, double cleanTextMix, Double cleanTextMixEnd, Double cleanTextMixRamp,
-    Double cleanTextMixHold, boolean packTexts, String resize) {
+    Double cleanTextMixHold, boolean packTexts, String resize, double flatMix) {
   public DataConfig {
     resize = ImageTransform.resizeMode(resize); // null in recipes written before resize was an option
     if (source == null || source.isBlank()) {
@@ -82,29 +87,32 @@ public record DataConfig(String source, String testSource, int trainSize, int te
       throw new IllegalArgumentException("cleanTextMixHold (" + cleanTextMixHold + ") must be less than cleanTextMixRamp ("
           + ramp + "): the share moves between the two");
     }
+    if (flatMix < 0 || flatMix >= 1) {
+      throw new IllegalArgumentException("flatMix must be in [0, 1), got " + flatMix);
+    }
     if (source.equals("synthetic") && trainSize == 0) {
       throw new IllegalArgumentException("trainSize must be > 0 for synthetic data");
     }
   }
 
   public static DataConfig synthetic(int trainSize, int testSize) {
-    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0, 0, null, null, null, false, ImageTransform.FIT);
+    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0, 0, null, null, null, false, ImageTransform.FIT, 0);
   }
 
   public DataConfig withFirstTargetProbability(double p) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, p, captionMix, cleanTextMix, cleanTextMixEnd,
-        cleanTextMixRamp, cleanTextMixHold, packTexts, resize);
+        cleanTextMixRamp, cleanTextMixHold, packTexts, resize, flatMix);
   }
 
   public DataConfig withCaptionMix(double share) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, share, cleanTextMix,
-        cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, resize);
+        cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, resize, flatMix);
   }
 
   /** Clean close-ups at {@code share} of the examples throughout the run (no schedule). */
   public DataConfig withCleanTextMix(double share) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix, share,
-        null, null, null, packTexts, resize);
+        null, null, null, packTexts, resize, flatMix);
   }
 
   /** Clean close-ups at {@code start} of the examples at the first step, {@code end} at the last. */
@@ -126,7 +134,7 @@ public record DataConfig(String source, String testSource, int trainSize, int te
    */
   public DataConfig withCleanTextMix(double start, double end, double hold, double ramp) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix, start,
-        end, ramp, hold == 0 ? null : hold, packTexts, resize);
+        end, ramp, hold == 0 ? null : hold, packTexts, resize, flatMix);
   }
 
   /** The fraction of the run over which the clean close-up share moves to {@code cleanTextMixEnd}. */
@@ -139,14 +147,20 @@ public record DataConfig(String source, String testSource, int trainSize, int te
     return cleanTextMixHold == null ? 0 : cleanTextMixHold;
   }
 
+  /** Flat drawings ({@code SceneConfig.flat()}) at {@code share} of the training examples. */
+  public DataConfig withFlatMix(double share) {
+    return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
+        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, resize, share);
+  }
+
   public DataConfig withPackedTexts(boolean pack) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
-        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, pack, resize);
+        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, pack, resize, flatMix);
   }
 
   public DataConfig withResize(String mode) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
-        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, mode);
+        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, mode, flatMix);
   }
 
   /** Whether the clean close-up share changes over the run ({@code cleanTextMixEnd} set and different). */

@@ -72,23 +72,8 @@ public final class Quickstart {
         entries.add(new ContactSheet.Entry(examples.get(i).id(), images.get(i), captions.get(i).text(),
             examples.get(i).targets().get(0)));
       }
-      Optional<Path> externalDir = ExternalShapes.locate();
-      if (externalDir.isPresent()) {
-        List<ExternalShapes.Item> items = ExternalShapes.load(externalDir.get());
-        List<BufferedImage> external = new ArrayList<>();
-        for (ExternalShapes.Item item : items) {
-          external.add(Images.read(item.image()));
-        }
-        List<String> texts = captioner.caption(external, recipe.eval().generation(), 16).stream()
-            .map(Captioner.Caption::text).toList();
-        summary.add("external_attribute_accuracy",
-            AttributeAccuracy.evaluate(ExternalShapes.scenes(items), texts).toJson());
-        summary.addProperty("external_images", items.size());
-        for (int i = 0; i < Math.min(4, items.size()); i++) {
-          entries.add(new ContactSheet.Entry("external: " + items.get(i).image().getFileName(), external.get(i),
-              texts.get(i), null));
-        }
-      }
+      scoreExternal(ExternalShapes.BUNDLED, "external", 4, captioner, recipe, summary, entries);
+      scoreExternal(ExternalShapes.FLAT, "external_flat", 4, captioner, recipe, summary, entries);
       Path sheet = out.resolve(CONTACT_SHEET);
       ContactSheet.write(sheet, "Glimpse quickstart: held-out synthetic scenes", entries);
       summary.addProperty("contact_sheet", sheet.toString());
@@ -97,6 +82,32 @@ public final class Quickstart {
     summary.addProperty("quickstart_seconds", (System.nanoTime() - start) / 1e9);
     Json.write(out.resolve("summary.json"), summary);
     return summary;
+  }
+
+  /**
+   * Captions a bundled set of images drawn by another program (when the checkout has it) and adds
+   * {@code KEY_attribute_accuracy} and {@code KEY_images} to the summary, and the first {@code
+   * shown} images to the contact sheet.
+   */
+  private static void scoreExternal(Path bundled, String key, int shown, Captioner captioner, Recipe recipe,
+      JsonObject summary, List<ContactSheet.Entry> entries) {
+    Optional<Path> dir = ExternalShapes.locate(bundled);
+    if (dir.isEmpty()) {
+      return;
+    }
+    List<ExternalShapes.Item> items = ExternalShapes.load(dir.get());
+    List<BufferedImage> images = new ArrayList<>();
+    for (ExternalShapes.Item item : items) {
+      images.add(Images.read(item.image()));
+    }
+    List<String> texts = captioner.caption(images, recipe.eval().generation(), 16).stream()
+        .map(Captioner.Caption::text).toList();
+    summary.add(key + "_attribute_accuracy", AttributeAccuracy.evaluate(ExternalShapes.scenes(items), texts).toJson());
+    summary.addProperty(key + "_images", items.size());
+    for (int i = 0; i < Math.min(shown, items.size()); i++) {
+      entries.add(new ContactSheet.Entry(key.replace('_', ' ') + ": " + items.get(i).image().getFileName(),
+          images.get(i), texts.get(i), null));
+    }
   }
 
   /** Evaluation of an already trained run (the held-out split of its recipe). */

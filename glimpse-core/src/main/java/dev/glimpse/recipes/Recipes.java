@@ -60,14 +60,18 @@ public final class Recipes {
    * other five wordings stay references for evaluation: training on one wording per scene removes
    * the noise of the wording choice from the gradients). Shape is what limits the small captioner,
    * and it is learned by seeing examples: this is the setting that sees the most of them in the time
-   * while objects keep enough pixels. Run: {@code ./glimpse quickstart}. Time and results:
-   * docs/recipes.md#quickstart; how the setting was chosen: docs/experiments/quickstart-recipe-search.md.
+   * while objects keep enough pixels. A quarter of the training scenes are flat drawings ({@link
+   * DataConfig#flatMix}), so that it also names what simple drawing programs make (white objects on
+   * near-white backgrounds; docs/experiments/flat-colors.md). Run: {@code ./glimpse quickstart}. Time
+   * and results: docs/recipes.md#quickstart; how the setting was chosen:
+   * docs/experiments/quickstart-recipe-search.md.
    */
   public static Recipe quickstart() {
     return new Recipe("quickstart",
-        "Tiny GIT captioner (ViT 4x128, decoder 3x128, 48x48 input, 8x8 patches) on synthetic scenes; ~12 min on 2 cores.",
+        "Tiny GIT captioner (ViT 4x128, decoder 3x128, 48x48 input, 8x8 patches) on synthetic scenes, a quarter of them "
+            + "flat drawings; 13-24 min on 2 cores.",
         "captions", quickModel(48, 8, 32, 128), quickTrain(7000, 32, 32),
-        DataConfig.synthetic(200_000, 500).withFirstTargetProbability(1.0), TokenizerConfig.bpe(512),
+        DataConfig.synthetic(200_000, 500).withFirstTargetProbability(1.0).withFlatMix(0.25), TokenizerConfig.bpe(512),
         EvalConfig.greedy(24));
   }
 

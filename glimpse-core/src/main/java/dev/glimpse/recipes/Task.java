@@ -56,6 +56,11 @@ public interface Task {
     return false;
   }
 
+  /** Whether the task's synthetic training data can take {@link DataConfig#flatMix} flat drawings. */
+  default boolean mixesFlatScenes() {
+    return false;
+  }
+
   /** Whether the task's synthetic training data can group its texts per image ({@link DataConfig#packTexts}). */
   default boolean packsTexts() {
     return false;
@@ -70,6 +75,8 @@ public interface Task {
         "data.captionMix mixes synthetic captions into synthetic VQA training", "takes none (set it to 0)");
     refuseUnsupported(data.cleanTextMix() > 0 || data.schedulesCleanText(), mixesCleanText(), data,
         "data.cleanTextMix mixes clean sign close-ups into synthetic scene-text reading", "takes none (set it to 0)");
+    refuseUnsupported(data.flatMix() > 0, mixesFlatScenes(), data,
+        "data.flatMix mixes flat drawings into synthetic captioning", "takes none (set it to 0)");
     refuseUnsupported(data.packTexts(), packsTexts(), data,
         "data.packTexts trains all questions of a synthetic VQA image in one row",
         "does not group its texts (set it to false)");

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.glimpse.nn.InPlace;
 import dev.glimpse.nn.Parameter;
 import dev.glimpse.nn.ParameterGroup;
 import dev.glimpse.nn.ParameterStore;
@@ -189,7 +190,7 @@ public final class AdamW implements AutoCloseable {
         if (t == null || t.numel() != e.getValue()[i].size()) {
           throw new GlimpseException(source + ": optimizer state for " + e.getKey() + " is missing or mis-shaped");
         }
-        e.getValue()[i].set(t.toFloats());
+        InPlace.assign(e.getValue()[i], t.toFloats());
       }
     }
     this.step = stepCount;

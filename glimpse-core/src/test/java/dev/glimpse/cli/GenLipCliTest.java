@@ -198,15 +198,33 @@ class GenLipCliTest {
   }
 
   @Test
-  void benchPackingReportsSpeedup() {
-    CliRun bench = CliRun.of("bench", "packing", "--images", "6", "--budget", "9", "--layers", "1", "--repeats", "1",
+  void benchPackingTimesThreeLayoutsAlternately() {
+    CliRun bench = CliRun.of("bench", "packing", "--images", "6", "--budget", "9", "--layers", "1", "--rounds", "2",
         "--json");
     assertEquals(0, bench.exitCode(), bench.err());
     JsonObject r = bench.json();
-    assertTrue(r.get("packed_tokens_per_s").getAsDouble() > 0);
-    assertTrue(r.get("padded_tokens_per_s").getAsDouble() > 0);
-    assertEquals(r.get("packed_tokens_per_s").getAsDouble() / r.get("padded_tokens_per_s").getAsDouble(),
-        r.get("speedup").getAsDouble(), 1e-9);
-    assertTrue(r.get("padded_computed_tokens").getAsLong() >= r.get("real_tokens").getAsLong());
+    for (String key : new String[] {"packed_tokens_per_s", "padded_tokens_per_s", "longest_tokens_per_s", "speedup",
+        "speedup_vs_longest"}) {
+      assertTrue(r.get(key).getAsDouble() > 0, key + " in " + r);
+    }
+    assertEquals(2, r.get("rounds").getAsInt());
+    for (String key : new String[] {"speedup_spread", "speedup_vs_longest_spread"}) {
+      JsonObject spread = r.getAsJsonObject(key);
+      assertEquals(2, spread.getAsJsonArray("rounds").size(), key);
+      assertTrue(spread.get("min").getAsDouble() <= spread.get("median").getAsDouble()
+          && spread.get("median").getAsDouble() <= spread.get("max").getAsDouble(), spread.toString());
+    }
+    assertEquals(r.get("speedup").getAsDouble(), r.getAsJsonObject("speedup_spread").get("median").getAsDouble());
+    // the same 6 sequences: packed rows never hold more padding than one row per sequence padded to the
+    // longest, which never holds more than padding every image to the largest height and width
+    long real = r.get("real_tokens").getAsLong();
+    long packed = r.get("packed_computed_tokens").getAsLong();
+    long longest = r.get("longest_computed_tokens").getAsLong();
+    long padded = r.get("padded_computed_tokens").getAsLong();
+    assertTrue(real <= packed && packed <= longest && longest <= padded, real + " " + packed + " " + longest + " " + padded);
+    assertEquals(6, r.get("longest_rows").getAsInt());
+    assertEquals(6, r.get("padded_rows").getAsInt());
+    assertEquals(6, r.get("wide_images").getAsInt() + r.get("tall_images").getAsInt()
+        + r.get("square_images").getAsInt());
   }
 }

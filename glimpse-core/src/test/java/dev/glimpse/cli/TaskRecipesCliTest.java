@@ -48,6 +48,18 @@ class TaskRecipesCliTest {
     double value = summary.get(headline).getAsDouble();
     assertTrue(value >= 0 && value <= 1, headline + " = " + value);
     assertTrue(Files.exists(run.resolve(resultFile)), resultFile);
+    if (recipe.equals("classify-quick")) {
+      // constrained decoding: after 3 steps the model knows nothing, yet every prediction is a class name
+      java.util.Set<String> classes = new java.util.HashSet<>(dev.glimpse.data.synth.SyntheticClassification.labels(
+          dev.glimpse.data.synth.SceneConfig.defaults()));
+      com.google.gson.JsonArray results = JsonParser.parseString(Files.readString(run.resolve(resultFile)))
+          .getAsJsonArray();
+      assertEquals(5, results.size());
+      for (var r : results) {
+        String prediction = r.getAsJsonObject().get("prediction").getAsString();
+        assertTrue(classes.contains(prediction), "'" + prediction + "' is not one of " + classes);
+      }
+    }
 
     CliRun eval = CliRun.of("eval", "--checkpoint", run.toString(), "--out", dir.resolve(recipe + "-eval").toString(),
         "--json");

@@ -104,6 +104,40 @@ class TrainCaptionEvalCliTest {
     assertEquals(6, resumed.json().get("steps").getAsInt());
   }
 
+  /**
+   * In a process of its own, as a user runs it, a command prints Glimpse's lines only: no PyTorch C++
+   * warning (loading weights once entered the deprecated AutoNonVariableTypeMode) and no DJL log
+   * lines; with --verbose the libraries' informational lines come back.
+   */
+  @Test
+  void aCommandInItsOwnProcessPrintsOnlyGlimpseLines() throws Exception {
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+        "dev.glimpse.cli.Main", "caption", "--checkpoint", run.toString(), images.resolve("img0.png").toString());
+    String[] quiet = runProcess(command);
+    assertEquals(1, quiet[0].lines().count(), quiet[0]);
+    assertTrue(quiet[0].contains("img0.png"), quiet[0]);
+    assertEquals("", quiet[1], "stderr of a quiet run");
+    List<String> verboseCommand = new java.util.ArrayList<>(command);
+    verboseCommand.add("--verbose");
+    String[] verbose = runProcess(verboseCommand);
+    assertTrue(verbose[1].contains("INFO ai.djl"), verbose[1]);
+    assertFalse(verbose[1].contains("AutoNonVariableTypeMode"), verbose[1]);
+  }
+
+  /** {stdout, stderr} of a finished process that exited 0. */
+  private static String[] runProcess(List<String> command) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("OMP_NUM_THREADS", "1");
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertTrue(process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "process finished");
+    String[] texts = {Files.readString(out), Files.readString(err)};
+    assertEquals(0, process.exitValue(), texts[0] + texts[1]);
+    return texts;
+  }
+
   private static void assertUserError(CliRun r, String expected) {
     assertEquals(2, r.exitCode(), r.out() + r.err());
     assertTrue(r.err().startsWith("error: "), r.err());
@@ -122,6 +156,18 @@ class TrainCaptionEvalCliTest {
     byte[] png = Files.readAllBytes(images.resolve("img0.png"));
     Files.write(corrupt, java.util.Arrays.copyOf(png, 60));
     assertUserError(CliRun.of("caption", "--checkpoint", run.toString(), corrupt.toString()), "corrupt.png");
+    // A photograph cut off mid-stream: ImageIO would fill the rest with gray and caption it.
+    byte[] photo;
+    try (java.io.InputStream in = getClass().getResourceAsStream("/images/grace_hopper.jpg")) {
+      photo = in.readAllBytes();
+    }
+    Path cut = dir.resolve("cut-off.jpg");
+    Files.write(cut, java.util.Arrays.copyOf(photo, photo.length * 2 / 3));
+    CliRun truncated = CliRun.of("caption", "--checkpoint", run.toString(), images.resolve("img0.png").toString(),
+        cut.toString());
+    assertUserError(truncated, "truncated JPEG image " + cut);
+    assertEquals(1, truncated.err().lines().count(), truncated.err());
+    assertEquals("", truncated.out());
     Path text = dir.resolve("notes.png");
     Files.writeString(text, "not an image");
     assertUserError(CliRun.of("caption", "--checkpoint", run.toString(), text.toString()), "unsupported");

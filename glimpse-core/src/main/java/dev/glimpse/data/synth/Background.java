@@ -31,6 +31,18 @@ public record Background(
     DARK
   }
 
+  /** Where background tones are drawn from. */
+  public enum Tones {
+    /** The named palette {@link #TONES}, each tone jittered a little. */
+    PALETTE,
+    /**
+     * Any tone of a brightness group: light and pastel (value 0.78–1, saturation up to 0.3, any hue)
+     * half of the time, mid (value 0.4–0.7, saturation up to 0.25) 15%, dark and near-black (value
+     * 0.1–0.35, saturation up to 0.5) 35%: what other drawing programs' backgrounds look like.
+     */
+    WIDE
+  }
+
   /** A palette entry. */
   public record Tone(String name, int rgb, Group group) {}
 
@@ -70,6 +82,17 @@ public record Background(
    * jittered by up to ±{@value #JITTER} per channel.
    */
   public static Background sample(SceneRandom random, SceneConfig config) {
+    return sample(random, config, null);
+  }
+
+  /**
+   * As {@link #sample(SceneRandom, SceneConfig)}; with {@link Tones#WIDE} tones and a {@code group},
+   * the tone comes from that group (ignored for the palette).
+   */
+  public static Background sample(SceneRandom random, SceneConfig config, Group group) {
+    if (config.tones() == Tones.WIDE) {
+      return sampleWide(random, config, group);
+    }
     Tone from = random.pick(TONES);
     int fromRgb = jitter(random, from.rgb());
     double kind = random.nextDouble();
@@ -84,6 +107,34 @@ public record Background(
     }
     int amplitude = random.intBetween(6, 16);
     return new Background(Kind.TEXTURE, from.name(), fromRgb, from.name(), fromRgb, 0, amplitude);
+  }
+
+  /** As {@link #sample}, with tones from the whole range of their group ({@link Tones#WIDE}). */
+  private static Background sampleWide(SceneRandom random, SceneConfig config, Group preferred) {
+    Group group = preferred != null ? preferred : switch (random.weighted(new double[] {0.5, 0.15, 0.35})) {
+      case 0 -> Group.LIGHT;
+      case 1 -> Group.MID;
+      default -> Group.DARK;
+    };
+    String name = group.name().toLowerCase(java.util.Locale.ROOT) + " tone";
+    int fromRgb = wideTone(random, group);
+    double kind = random.nextDouble();
+    if (kind < config.plainBackgroundProbability()) {
+      return new Background(Kind.PLAIN, name, fromRgb, name, fromRgb, 0, 0);
+    }
+    if (kind < config.plainBackgroundProbability() + config.gradientBackgroundProbability()) {
+      return new Background(Kind.GRADIENT, name, fromRgb, name, wideTone(random, group), random.uniform(0, 360), 0);
+    }
+    return new Background(Kind.TEXTURE, name, fromRgb, name, fromRgb, 0, random.intBetween(6, 16));
+  }
+
+  private static int wideTone(SceneRandom random, Group group) {
+    double hue = random.uniform(0, 360);
+    return switch (group) {
+      case LIGHT -> ColorName.hsvToRgb(hue, random.uniform(0, 0.3), random.uniform(0.78, 1.0));
+      case MID -> ColorName.hsvToRgb(hue, random.uniform(0, 0.25), random.uniform(0.4, 0.7));
+      case DARK -> ColorName.hsvToRgb(hue, random.uniform(0, 0.5), random.uniform(0.1, 0.35));
+    };
   }
 
   private static int jitter(SceneRandom random, int rgb) {

@@ -31,28 +31,41 @@ public final class ExternalShapes {
   /** The bundled set, relative to the core module (glimpse-core/). */
   public static final Path BUNDLED = Path.of("src", "test", "resources", "external-shapes");
 
+  /**
+   * The larger bundled set of flat drawings (made by {@code make_flat_shapes.py} there with
+   * ImageMagick: 320 PNGs, 160 with one object and 160 with two, flat fills on plain light, pastel,
+   * gray and near-black backgrounds, white and black objects often next to near-white and near-black
+   * ones, antialiased in half), relative to the core module.
+   */
+  public static final Path FLAT = Path.of("src", "test", "resources", "external-flat");
+
   /** The core module's folder in a checkout. */
   private static final Path MODULE = Path.of("glimpse-core");
 
-  /**
-   * The bundled set as seen from the working directory (the core module or the checkout's root) or,
-   * when Glimpse runs from elsewhere, from the checkout that holds the running jar
-   * ({@code glimpse-core/target/glimpse.jar}); empty when none has it.
-   */
+  /** {@link #BUNDLED} as found by {@link #locate(Path)}. */
   public static Optional<Path> locate() {
-    if (Files.isDirectory(BUNDLED)) {
-      return Optional.of(BUNDLED);
+    return locate(BUNDLED);
+  }
+
+  /**
+   * A bundled set ({@link #BUNDLED}, {@link #FLAT}) as seen from the working directory (the core
+   * module or the checkout's root) or, when Glimpse runs from elsewhere, from the checkout that holds
+   * the running jar ({@code glimpse-core/target/glimpse.jar}); empty when none has it.
+   */
+  public static Optional<Path> locate(Path bundled) {
+    if (Files.isDirectory(bundled)) {
+      return Optional.of(bundled);
     }
-    if (Files.isDirectory(MODULE.resolve(BUNDLED))) {
-      return Optional.of(MODULE.resolve(BUNDLED));
+    if (Files.isDirectory(MODULE.resolve(bundled))) {
+      return Optional.of(MODULE.resolve(bundled));
     }
     try {
       CodeSource source = ExternalShapes.class.getProtectionDomain().getCodeSource();
       if (source != null) {
         Path jar = Path.of(source.getLocation().toURI()).toAbsolutePath();
         for (Path dir = jar.getParent(); dir != null; dir = dir.getParent()) {
-          if (Files.isDirectory(dir.resolve(BUNDLED))) {
-            return Optional.of(dir.resolve(BUNDLED));
+          if (Files.isDirectory(dir.resolve(bundled))) {
+            return Optional.of(dir.resolve(bundled));
           }
         }
       }

@@ -23,6 +23,10 @@ import java.util.List;
  * @param antialiasProbability fraction of images with antialiased edges
  * @param rotationProbability fraction of squares, triangles and stars that are rotated
  * @param maxRotation largest rotation in degrees (either way)
+ * @param minContrast smallest RGB distance (Euclidean, 0..255 per channel) between an object's
+ *     color and any background color it could touch; {@link SceneGenerator#MIN_CONTRAST} by default
+ * @param tones where background tones come from: the named palette ({@link Background#TONES}) or
+ *     the whole light, mid and dark range ({@link Background.Tones#WIDE})
  */
 public record SceneConfig(
     long seed,
@@ -40,7 +44,9 @@ public record SceneConfig(
     double noiseLevel,
     double antialiasProbability,
     double rotationProbability,
-    double maxRotation) {
+    double maxRotation,
+    double minContrast,
+    Background.Tones tones) {
 
   /** The most objects a scene can have; placement and captions are designed for 1–3. */
   public static final int MAX_OBJECTS = 3;
@@ -97,7 +103,19 @@ public record SceneConfig(
     if (!(maxRotation >= 0 && maxRotation <= 30)) {
       throw new IllegalArgumentException("maxRotation must be in 0..30 degrees: " + maxRotation);
     }
+    if (!(minContrast >= FLAT_MIN_CONTRAST && minContrast <= 200)) {
+      throw new IllegalArgumentException("minContrast must be in " + (int) FLAT_MIN_CONTRAST + "..200: " + minContrast);
+    }
+    if (tones == null) {
+      throw new IllegalArgumentException("tones must be set");
+    }
   }
+
+  /**
+   * The contrast of {@link #flat()} scenes: a white object on light gray (#c8c8c8) or a pastel blue,
+   * a black one on charcoal (#333333), still plainly visible at 48x48.
+   */
+  public static final double FLAT_MIN_CONTRAST = 50;
 
   /**
    * The default: 64–224 px, 70% square, aspect up to 1.33; 1–3 objects; all shapes and colors;
@@ -108,7 +126,18 @@ public record SceneConfig(
     return new SceneConfig(
         0L, 64, 224, 0.7, 1.33, 1, 3,
         List.of(ShapeKind.values()), List.of(ColorName.values()),
-        0.6, 0.25, 0.3, 0.04, 0.5, 0.5, 15);
+        0.6, 0.25, 0.3, 0.04, 0.5, 0.5, 15, SceneGenerator.MIN_CONTRAST, Background.Tones.PALETTE);
+  }
+
+  /**
+   * Flat drawings, as simple drawing programs make them: plain backgrounds only, drawn from the whole
+   * range of light and pastel, mid and near-black tones ({@link Background.Tones#WIDE}), no pixel
+   * noise, no texture or gradient, and objects as close to their background as {@value
+   * #FLAT_MIN_CONTRAST} (RGB distance), so white objects appear on near-white and pastel backgrounds
+   * and black ones on near-black; antialiasing and rotation as in {@link #defaults()}.
+   */
+  public static SceneConfig flat() {
+    return defaults().withVariation(1.0, 0.0, 0.0, 0.0, 0.5, 0.5).withBackgrounds(FLAT_MIN_CONTRAST, Background.Tones.WIDE);
   }
 
   /**
@@ -122,25 +151,29 @@ public record SceneConfig(
   public SceneConfig withSeed(long newSeed) {
     return new SceneConfig(newSeed, minSide, maxSide, squareProbability, maxAspect, minObjects,
         maxObjects, shapes, colors, plainBackgroundProbability, gradientBackgroundProbability,
-        noiseProbability, noiseLevel, antialiasProbability, rotationProbability, maxRotation);
+        noiseProbability, noiseLevel, antialiasProbability, rotationProbability, maxRotation, minContrast,
+        tones);
   }
 
   public SceneConfig withSides(int newMinSide, int newMaxSide) {
     return new SceneConfig(seed, newMinSide, newMaxSide, squareProbability, maxAspect, minObjects,
         maxObjects, shapes, colors, plainBackgroundProbability, gradientBackgroundProbability,
-        noiseProbability, noiseLevel, antialiasProbability, rotationProbability, maxRotation);
+        noiseProbability, noiseLevel, antialiasProbability, rotationProbability, maxRotation, minContrast,
+        tones);
   }
 
   public SceneConfig withObjects(int newMinObjects, int newMaxObjects) {
     return new SceneConfig(seed, minSide, maxSide, squareProbability, maxAspect, newMinObjects,
         newMaxObjects, shapes, colors, plainBackgroundProbability, gradientBackgroundProbability,
-        noiseProbability, noiseLevel, antialiasProbability, rotationProbability, maxRotation);
+        noiseProbability, noiseLevel, antialiasProbability, rotationProbability, maxRotation, minContrast,
+        tones);
   }
 
   public SceneConfig withPalette(List<ShapeKind> newShapes, List<ColorName> newColors) {
     return new SceneConfig(seed, minSide, maxSide, squareProbability, maxAspect, minObjects,
         maxObjects, newShapes, newColors, plainBackgroundProbability, gradientBackgroundProbability,
-        noiseProbability, noiseLevel, antialiasProbability, rotationProbability, maxRotation);
+        noiseProbability, noiseLevel, antialiasProbability, rotationProbability, maxRotation, minContrast,
+        tones);
   }
 
   /** A copy with other background, noise, antialiasing and rotation settings. */
@@ -148,7 +181,15 @@ public record SceneConfig(
       double antialias, double rotation) {
     return new SceneConfig(seed, minSide, maxSide, squareProbability, maxAspect, minObjects,
         maxObjects, shapes, colors, plain, gradient, noise, newNoiseLevel, antialias, rotation,
-        maxRotation);
+        maxRotation, minContrast, tones);
+  }
+
+  /** A copy whose objects keep {@code contrast} from backgrounds drawn from {@code newTones}. */
+  public SceneConfig withBackgrounds(double contrast, Background.Tones newTones) {
+    return new SceneConfig(seed, minSide, maxSide, squareProbability, maxAspect, minObjects,
+        maxObjects, shapes, colors, plainBackgroundProbability, gradientBackgroundProbability,
+        noiseProbability, noiseLevel, antialiasProbability, rotationProbability, maxRotation, contrast,
+        newTones);
   }
 
   private static void probability(String field, double value) {

@@ -23,12 +23,12 @@ import java.util.List;
  *       offset along the other axis (at most 18° off the axis), in pixels and in normalised units;
  *   <li>three objects: consecutive centres (left to right) differ by at least 0.10 of the width;
  *   <li>no two objects of a scene share both color and shape, so each is named unambiguously;
- *   <li>every object color is at least {@value #MIN_CONTRAST} (RGB distance) away from every
- *       background color it could touch.
+ *   <li>every object color is at least {@link SceneConfig#minContrast()} (RGB distance; {@value
+ *       #MIN_CONTRAST} by default) away from every background color it could touch.
  * </ul>
  */
 public final class SceneGenerator {
-  /** Smallest RGB distance between an object color and its background. */
+  /** Smallest RGB distance between an object color and its background in the default scenes. */
   public static final double MIN_CONTRAST = 100;
 
   static final double MARGIN = 0.03;
@@ -128,10 +128,11 @@ public final class SceneGenerator {
       return null;
     }
     // Colors first, then a background far enough from all of them, so object colors stay uniform.
+    Background.Group near = config.tones() == Background.Tones.WIDE ? nearGroup(random, candidates) : null;
     Background background = null;
     for (int tries = 0; tries < 50 && background == null; tries++) {
-      Background b = Background.sample(random, config);
-      if (candidates.stream().allMatch(c -> b.distanceTo(c.rgb) >= MIN_CONTRAST)) {
+      Background b = Background.sample(random, config, tries < 25 ? near : null);
+      if (candidates.stream().allMatch(c -> b.distanceTo(c.rgb) >= config.minContrast())) {
         background = b;
       }
     }
@@ -150,6 +151,24 @@ public final class SceneGenerator {
     }
     long noiseSeed = random.nextLong();
     return new Scene(width, height, background, objects, antialias, noise, noiseSeed);
+  }
+
+  /**
+   * With background tones from the whole range, a scene with a white object takes a light tone 60% of
+   * the time (a black one a dark tone), so that they meet near-white and near-black backgrounds as
+   * often as other colors meet contrasting ones; null otherwise.
+   */
+  private static Background.Group nearGroup(SceneRandom random, List<Candidate> candidates) {
+    boolean white = candidates.stream().anyMatch(c -> c.color == ColorName.WHITE);
+    boolean black = candidates.stream().anyMatch(c -> c.color == ColorName.BLACK);
+    if (!white && !black) {
+      return null;
+    }
+    boolean chosen = random.chance(0.6);
+    if (white && black) {
+      return chosen ? (random.chance(0.5) ? Background.Group.LIGHT : Background.Group.DARK) : null;
+    }
+    return chosen ? (white ? Background.Group.LIGHT : Background.Group.DARK) : null;
   }
 
   private int[] imageSize(SceneRandom random) {

@@ -14,8 +14,14 @@ public final class SyntheticCaptions implements Dataset {
   private final SceneGenerator generator;
   private final Split split;
   private final int size;
+  private final String label;
 
   public SyntheticCaptions(SceneGenerator generator, Split split, int size) {
+    this(generator, split, size, "synthetic-captions");
+  }
+
+  /** @param label the dataset's name before the split ("synthetic-flat-captions" gives "synthetic-flat-captions/train") */
+  public SyntheticCaptions(SceneGenerator generator, Split split, int size, String label) {
     if (generator == null || split == null) {
       throw new IllegalArgumentException("generator and split must be set");
     }
@@ -25,6 +31,7 @@ public final class SyntheticCaptions implements Dataset {
     this.generator = generator;
     this.split = split;
     this.size = size;
+    this.label = label;
   }
 
   /** {@code size} scenes of {@code split} from the default config with {@code seed}. */
@@ -34,7 +41,7 @@ public final class SyntheticCaptions implements Dataset {
 
   @Override
   public String name() {
-    return "synthetic-captions/" + split.id();
+    return label + "/" + split.id();
   }
 
   @Override

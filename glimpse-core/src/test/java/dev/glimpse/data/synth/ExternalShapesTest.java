@@ -64,6 +64,47 @@ class ExternalShapesTest {
     assertEquals(1.0, AttributeAccuracy.evaluate(scenes, labelled).twoObjectCountRelation());
   }
 
+  /**
+   * The larger set drawn by ImageMagick (make_flat_shapes.py): labels agree with the pixels, colors
+   * lie in their named ranges, and white and black objects often sit next to near-white and
+   * near-black backgrounds, closer than Glimpse's default scenes ever put them.
+   */
+  @Test
+  void flatImagesMatchTheirLabels() {
+    List<ExternalShapes.Item> items = ExternalShapes.load(ExternalShapes.FLAT);
+    assertEquals(320, items.size());
+    int nonSquare = 0;
+    int close = 0;
+    for (ExternalShapes.Item item : items) {
+      // ImageMagick stores some as gray or palette PNGs: read as the model's input is
+      BufferedImage image = Images.toRgb(Images.read(item.image()));
+      Scene scene = item.scene();
+      assertEquals(scene.width(), image.getWidth());
+      assertEquals(scene.height(), image.getHeight());
+      assertTrue(scene.width() >= 64 && scene.width() <= 224 && scene.height() >= 64 && scene.height() <= 224);
+      nonSquare += scene.width() != scene.height() ? 1 : 0;
+      assertEquals(scene.background().fromRgb(), image.getRGB(0, 0) & 0xFFFFFF, item.image().toString());
+      for (SceneObject o : scene.objects()) {
+        int x = (int) (o.centerX() * scene.width());
+        int y = (int) (o.centerY() * scene.height());
+        assertEquals(o.rgb(), image.getRGB(x, y) & 0xFFFFFF, item.image() + " " + o);
+        assertTrue(o.color().contains(o.rgb()), o.toString());
+        double distance = scene.background().distanceTo(o.rgb());
+        assertTrue(distance >= 60, item.image() + ": " + distance);
+        close += distance < SceneGenerator.MIN_CONTRAST ? 1 : 0;
+      }
+    }
+    assertTrue(nonSquare >= 100, "non-square images: " + nonSquare);
+    assertTrue(close >= 40, "objects closer to their background than the default scenes allow: " + close);
+    List<Scene> scenes = ExternalShapes.scenes(items);
+    AttributeAccuracy.Result truth = AttributeAccuracy.evaluate(scenes,
+        scenes.stream().map(s -> CaptionGrammar.captions(s).get(0)).toList());
+    assertEquals(160, truth.singleObjectScenes());
+    assertEquals(160, truth.twoObjectScenes());
+    assertEquals(1.0, truth.singleObjectColorShape());
+    assertEquals(1.0, truth.twoObjectCountRelationStrict());
+  }
+
   @Test
   void inconsistentLabelsAreRejected() throws Exception {
     String text = Files.readString(ExternalShapes.BUNDLED.resolve("labels.json"));
