@@ -47,7 +47,7 @@ import dev.glimpse.data.ImageTransform;
  */
 public record DataConfig(String source, String testSource, int trainSize, int testSize, long seed,
     double firstTargetProbability, double captionMix, double cleanTextMix, Double cleanTextMixEnd, Double cleanTextMixRamp,
-    Double cleanTextMixHold, boolean packTexts, String resize) {
+    Double cleanTextMixHold, boolean packTexts, String resize, Double fewShotMix) {
   public DataConfig {
     resize = ImageTransform.resizeMode(resize); // null in recipes written before resize was an option
     if (source == null || source.isBlank()) {
@@ -82,29 +82,32 @@ public record DataConfig(String source, String testSource, int trainSize, int te
       throw new IllegalArgumentException("cleanTextMixHold (" + cleanTextMixHold + ") must be less than cleanTextMixRamp ("
           + ramp + "): the share moves between the two");
     }
+    if (fewShotMix != null && !(fewShotMix >= 0 && fewShotMix < 1)) {
+      throw new IllegalArgumentException("fewShotMix must be in [0, 1), got " + fewShotMix);
+    }
     if (source.equals("synthetic") && trainSize == 0) {
       throw new IllegalArgumentException("trainSize must be > 0 for synthetic data");
     }
   }
 
   public static DataConfig synthetic(int trainSize, int testSize) {
-    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0, 0, null, null, null, false, ImageTransform.FIT);
+    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0, 0, null, null, null, false, ImageTransform.FIT, null);
   }
 
   public DataConfig withFirstTargetProbability(double p) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, p, captionMix, cleanTextMix, cleanTextMixEnd,
-        cleanTextMixRamp, cleanTextMixHold, packTexts, resize);
+        cleanTextMixRamp, cleanTextMixHold, packTexts, resize, fewShotMix);
   }
 
   public DataConfig withCaptionMix(double share) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, share, cleanTextMix,
-        cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, resize);
+        cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, resize, fewShotMix);
   }
 
   /** Clean close-ups at {@code share} of the examples throughout the run (no schedule). */
   public DataConfig withCleanTextMix(double share) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix, share,
-        null, null, null, packTexts, resize);
+        null, null, null, packTexts, resize, fewShotMix);
   }
 
   /** Clean close-ups at {@code start} of the examples at the first step, {@code end} at the last. */
@@ -126,7 +129,7 @@ public record DataConfig(String source, String testSource, int trainSize, int te
    */
   public DataConfig withCleanTextMix(double start, double end, double hold, double ramp) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix, start,
-        end, ramp, hold == 0 ? null : hold, packTexts, resize);
+        end, ramp, hold == 0 ? null : hold, packTexts, resize, fewShotMix);
   }
 
   /** The fraction of the run over which the clean close-up share moves to {@code cleanTextMixEnd}. */
@@ -141,12 +144,23 @@ public record DataConfig(String source, String testSource, int trainSize, int te
 
   public DataConfig withPackedTexts(boolean pack) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
-        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, pack, resize);
+        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, pack, resize, fewShotMix);
   }
 
   public DataConfig withResize(String mode) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
-        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, mode);
+        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, mode, fewShotMix);
+  }
+
+  /** These settings with {@code share} of the training examples few-shot naming sequences. */
+  public DataConfig withFewShotMix(double share) {
+    return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
+        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, resize, share);
+  }
+
+  /** The share of few-shot sequences (0 when unset). */
+  public double fewShots() {
+    return fewShotMix == null ? 0 : fewShotMix;
   }
 
   /** Whether the clean close-up share changes over the run ({@code cleanTextMixEnd} set and different). */
