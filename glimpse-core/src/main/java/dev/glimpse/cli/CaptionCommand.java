@@ -7,6 +7,7 @@ import dev.glimpse.data.Images;
 import dev.glimpse.generate.Captioner;
 import dev.glimpse.generate.GenerationConfig;
 import dev.glimpse.nn.Devices;
+import dev.glimpse.tokenize.ChatTemplate;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.util.GlimpseException;
 import java.awt.image.BufferedImage;
@@ -38,7 +39,8 @@ public final class CaptionCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
   List<Path> inputs;
 
-  @Option(names = "--question", description = "A question to answer about each image (VQA models).")
+  @Option(names = "--question", description = {"A question to answer about each image (VQA models; a model with a",
+      "chat template, such as LLaVA, BLIP-2 or Flamingo trained by Glimpse, is asked it as a one-turn conversation)."})
   String question;
 
   @Mixin DecodingOptions decoding;
@@ -58,12 +60,18 @@ public final class CaptionCommand implements Callable<Integer> {
       GenerationConfig cfg = decoding.config(loaded.model().maxTextLength());
       Captioner captioner = new Captioner(loaded.model(), loaded.tokenizer(), loaded.transform(), loaded.manager());
       List<List<BufferedImage>> clips = new ArrayList<>();
-      List<String> prompts = new ArrayList<>();
+      List<int[]> prompts = new ArrayList<>();
+      ChatTemplate template = loaded.tokenizer().chatTemplate();
+      // with a chat template the question (or the template's caption request) is a one-turn conversation
+      int[] prompt = template != null
+          ? template.encode(loaded.tokenizer(), List.of(ChatTemplate.Turn.ask(0,
+              question == null ? template.caption() : question))).ids()
+          : question == null || question.isEmpty() ? new int[0] : loaded.tokenizer().encode(question);
       for (BufferedImage image : images) {
         clips.add(List.of(image));
-        prompts.add(question == null ? "" : question);
+        prompts.add(prompt);
       }
-      List<Captioner.Caption> captions = captioner.generate(clips, prompts, cfg, decoding.batchSize, null);
+      List<Captioner.Caption> captions = captioner.generateFromIds(clips, prompts, cfg, decoding.batchSize, null);
       JsonArray results = new JsonArray();
       for (int i = 0; i < files.size(); i++) {
         JsonObject o = new JsonObject();

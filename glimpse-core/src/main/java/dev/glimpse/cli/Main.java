@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       QuickstartCommand.class,
       TrainCommand.class,
       CaptionCommand.class,
+      ChatCommand.class,
       EvalCommand.class,
       BenchCommand.class,
       ServeCommand.class,

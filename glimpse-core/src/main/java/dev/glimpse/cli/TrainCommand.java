@@ -61,10 +61,22 @@ public final class TrainCommand implements Callable<Integer> {
   String init;
 
   @Option(names = "--vision-tower", paramLabel = "DIR|hf:ID",
-      description = {"Start the vision tower of a LLaVA or BLIP-2 recipe from this GenLIP checkpoint (a folder or",
-          "hf:ORG/NAME[@REV]): its encoder config replaces the recipe's tower, its weights are loaded, its image",
-          "preprocessing is used."})
+      description = {"Start the vision tower of a connector recipe (LLaVA, BLIP-2, Flamingo) from the vision encoder",
+          "of this checkpoint (GIT, CLIP, GenLIP or a connector model; a run folder, checkpoint folder, HuggingFace",
+          "CLIPVisionModel/CLIPModel folder or hf:ORG/NAME[@REV]): its config replaces the recipe's tower, its",
+          "weights are loaded, its image preprocessing is used."})
   String visionTower;
+
+  @Option(names = "--language-model", paramLabel = "DIR|hf:ID",
+      description = {"Start the language model of a connector recipe from this checkpoint (an 'lm' run such as",
+          "lm-quick, a connector model, or a HuggingFace LlamaForCausalLM/OPTForCausalLM folder): its config,",
+          "weights and tokenizer replace the recipe's (an <image> token is added to the tokenizer)."})
+  String languageModel;
+
+  @Option(names = "--vision-layer", paramLabel = "N",
+      description = {"The vision tower's hidden state the connector reads (0 = embeddings, i = after block i,",
+          "negative from the end; LLaVA's default -2 is the penultimate block)."})
+  Integer visionLayer;
 
   @Mixin HubOptions hub;
 
@@ -87,13 +99,17 @@ public final class TrainCommand implements Callable<Integer> {
     if (stopAfter != null && stopAfter <= 0) {
       throw new GlimpseException("--stop-after must be > 0, got " + stopAfter);
     }
-    RunStart.checkStart(init != null, resume, visionTower != null); // before a model id is downloaded
+    // before a model id is downloaded
+    RunStart.checkStart(init != null, resume, visionTower != null || languageModel != null || visionLayer != null);
     Path initDir = hub.resolve(init);
     Path towerDir = hub.resolve(visionTower);
+    Path lmDir = hub.resolve(languageModel);
     JsonObject summary = TrainRun.run(recipe, new TrainRun.Options(out, resume,
-        stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info(), initDir, towerDir,
-        device.device()));
+        stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info(), initDir, towerDir, lmDir,
+        visionLayer, device.device()));
     Summaries.print(common, "training summary", summary, "recipe", "steps", "final_loss", "train_seconds", "tokens_per_s",
+        "trained_parameters", "cider", "vqa_accuracy", "fewshot_accuracy_0", "fewshot_accuracy_1",
+        "fewshot_accuracy_2", "fewshot_accuracy_4", "perplexity",
         "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",
         "attribute_accuracy.count", "attribute_accuracy.relation", "attribute_accuracy.position",
         "caption_metrics.Bleu_4", "caption_metrics.CIDEr", "caption_metrics.METEOR", "caption_metrics.ROUGE_L", "checkpoint");

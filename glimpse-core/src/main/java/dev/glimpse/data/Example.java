@@ -9,7 +9,8 @@ import java.util.Map;
  * WebDataset shards).
  *
  * @param id stable identifier (image id, question id, shard key)
- * @param frames one image, or the frames of a video clip in order
+ * @param frames one image, the frames of a video clip in order, the images of an interleaved
+ *     sequence in order ({@link Conversation}), or none for a text-only example ({@link #text})
  * @param prompt text given to the model before the target: a VQA question, "" for captioning
  * @param targets reference texts: captions, or the answers (training samples one of them)
  * @param metadata scalar fields the source file gave beside the texts (a JSONL line's other members,
@@ -26,8 +27,8 @@ public record Example(String id, List<BufferedImage> frames, String prompt, List
   public static final Annotation<List<Example>> MEMBERS = Annotation.named("members");
 
   public Example {
-    if (frames == null || frames.isEmpty()) {
-      throw new IllegalArgumentException("example " + id + " has no image");
+    if (frames == null) {
+      throw new IllegalArgumentException("example " + id + " has no image list");
     }
     frames = List.copyOf(frames);
     prompt = prompt == null ? "" : prompt;
@@ -71,6 +72,18 @@ public record Example(String id, List<BufferedImage> frames, String prompt, List
   }
 
   /**
+   * A text-only example (a language model's training text): no image, the text as its one target.
+   */
+  public static Example text(String id, String text, Map<Annotation<?>, Object> annotations) {
+    return new Example(id, List.of(), "", List.of(text), Map.of(), annotations);
+  }
+
+  /** Whether the example has no image (a language model's text). */
+  public boolean textOnly() {
+    return frames.isEmpty();
+  }
+
+  /**
    * Several texts about one image (its VQA questions, a caption) as one example: the first member's
    * id, image, prompt, targets and annotations, and all members under {@link #MEMBERS}. A batcher that
    * packs texts trains every member in one row; any other reader sees the first member.
@@ -88,7 +101,11 @@ public record Example(String id, List<BufferedImage> frames, String prompt, List
     return members == null ? List.of(this) : members;
   }
 
+  /** The (first) image; a text-only example has none, which is an error naming the example. */
   public BufferedImage image() {
+    if (frames.isEmpty()) {
+      throw new dev.glimpse.util.GlimpseException("example " + id + " is text only; this model needs an image");
+    }
     return frames.get(0);
   }
 

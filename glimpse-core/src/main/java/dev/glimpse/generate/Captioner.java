@@ -5,11 +5,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.glimpse.data.ImageTransform;
+import dev.glimpse.data.ImageViews;
 import dev.glimpse.model.CaptioningModel;
+import dev.glimpse.model.ImageSequence;
+import dev.glimpse.model.TakesImageSequences;
 import dev.glimpse.data.NativeImage;
 import dev.glimpse.data.NativeResolution;
 import dev.glimpse.model.DecodeState;
 import dev.glimpse.model.NativeResolutionModel;
+import dev.glimpse.tokenize.ChatTemplate;
 import dev.glimpse.tokenize.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -52,6 +56,19 @@ public final class Captioner {
    * @param processor optional logits processor (constrained decoding), may be null
    */
   public List<Caption> generate(List<List<BufferedImage>> clips, List<String> prompts, GenerationConfig cfg,
+      int batchSize, LogitsProcessor processor) {
+    List<int[]> ids = new ArrayList<>();
+    for (String prompt : prompts) {
+      ids.add(prompt.isEmpty() ? new int[0] : tokenizer.encode(prompt));
+    }
+    return generateFromIds(clips, ids, cfg, batchSize, processor);
+  }
+
+  /**
+   * As {@link #generate}, with prompts given as ids (without BOS): a conversation written by the
+   * model's chat template ({@code ChatTemplate#encode}), image placeholders included.
+   */
+  public List<Caption> generateFromIds(List<List<BufferedImage>> clips, List<int[]> prompts, GenerationConfig cfg,
       int batchSize, LogitsProcessor processor) {
     List<Caption> out = new ArrayList<>();
     Generator generator = new Generator(model, tokenizer.special().eos(), tokenizer.special().pad());
@@ -105,6 +122,15 @@ public final class Captioner {
    * Rows are right-padded to the longest prompt, as {@link #generate} batches them.
    */
   public DecodeState prefill(List<Prepared> inputs, List<String> prompts, NDManager m) {
+    List<int[]> ids = new ArrayList<>();
+    for (String p : prompts) {
+      ids.add(p.isEmpty() ? new int[0] : tokenizer.encode(p));
+    }
+    return prefillIds(inputs, ids, m);
+  }
+
+  /** As {@link #prefill}, with prompts given as ids without BOS (a conversation written by a chat template). */
+  public DecodeState prefillIds(List<Prepared> inputs, List<int[]> prompts, NDManager m) {
     NDArray[] prompt = prompts(prompts, m);
     Prepared first = inputs.get(0);
     if (first.nativeImage() != null) {
@@ -127,6 +153,32 @@ public final class Captioner {
         ? new Shape(inputs.size(), 3, transform.height(), transform.width())
         : new Shape(inputs.size(), first.frames(), 3, transform.height(), transform.width());
     return model.prefill(m.create(data, shape), prompt[0], prompt[1], true);
+  }
+
+  /**
+   * The ids (without BOS) of a chat request for this model: with a chat template (a connector model
+   * trained by Glimpse) the conversation {@code history} written by it (the message that shows the
+   * image gets the placeholder; without history, {@code prompt} as one turn, or the template's caption
+   * request when it is ""); without one, {@code prompt} as the text prefix it has always been.
+   *
+   * @param history user and assistant messages, the last a user message; may be empty
+   */
+  public int[] promptIds(String prompt, List<Chat.Message> history) {
+    ChatTemplate template = tokenizer.chatTemplate();
+    if (template == null) {
+      return prompt.isEmpty() ? new int[0] : tokenizer.encode(prompt);
+    }
+    if (history.isEmpty()) {
+      return template.encode(tokenizer, List.of(ChatTemplate.Turn.ask(0, prompt.isEmpty() ? template.caption()
+          : prompt))).ids();
+    }
+    return template.encode(tokenizer, Chat.turns(history)).ids();
+  }
+
+  /** Tokens that may follow prompt ids (without BOS): the model's text positions left after them. */
+  public int roomAfter(int[] promptIds) {
+    int max = model.maxTextLength() - 1;
+    return model.maxTextLength() - (Math.min(promptIds.length, Math.max(0, max - 1)) + 1);
   }
 
   /** Prompt tokens of a prompt as {@link #prefill} feeds it (BOS included, long questions cut). */
@@ -175,11 +227,13 @@ public final class Captioner {
 
   /**
    * Ids the tokenizer cannot write are never generated: a model may hold more embedding rows than its
-   * tokenizer has ids (an image token placed after the tokenizer's ids, rows padded to a round size).
+   * tokenizer has ids (an image token placed after the tokenizer's ids, rows padded to a round size);
+   * nor is the image placeholder of a model that reads image sequences.
    */
   private LogitsProcessor withinTokenizer(LogitsProcessor processor) {
     int known = tokenizer.vocabSize();
-    if (model.vocabSize() <= known) {
+    int image = model instanceof TakesImageSequences sequences ? sequences.imageTokenId() : -1;
+    if (model.vocabSize() <= known && image < 0) {
       return processor;
     }
     return (row, generated, scores) -> {
@@ -187,11 +241,26 @@ public final class Captioner {
         processor.process(row, generated, scores);
       }
       Arrays.fill(scores, Math.min(known, scores.length), scores.length, Float.NEGATIVE_INFINITY);
+      if (image >= 0 && image < scores.length) {
+        scores[image] = Float.NEGATIVE_INFINITY; // an image token would stand for an image that is not there
+      }
     };
   }
 
-  // Native-resolution models get each image at its own patch grid; the others one resized tensor.
+  // Native-resolution models get each image at its own patch grid; models of image sequences each image
+  // seen as they see it (AnyRes tiles); the others one resized tensor.
   private DecodeState prefill(List<List<BufferedImage>> clips, NDManager m, NDArray[] prompt, boolean useCache) {
+    if (model instanceof TakesImageSequences sequences && !sequences.readsVideo()) {
+      List<List<ImageViews.Viewed>> rows = new ArrayList<>();
+      for (List<BufferedImage> clip : clips) {
+        List<ImageViews.Viewed> row = new ArrayList<>();
+        for (BufferedImage image : clip) {
+          row.add(sequences.imageViews().view(image, transform));
+        }
+        rows.add(row);
+      }
+      return sequences.prefillSequence(ImageSequence.of(rows, transform, m), prompt[0], prompt[1], useCache);
+    }
     if (model instanceof NativeResolutionModel n && n.nativeResolution() != null) {
       NativeResolution resolution = n.nativeResolution();
       List<NativeImage> images = new ArrayList<>();
@@ -223,12 +292,12 @@ public final class Captioner {
   }
 
   // [BOS] + prompt ids, right-padded: {ids [B, T], valid [B, T]}
-  private NDArray[] prompts(List<String> prompts, NDManager m) {
+  private NDArray[] prompts(List<int[]> prompts, NDManager m) {
     int b = prompts.size();
     int[][] encoded = new int[b][];
     int length = 1;
     for (int i = 0; i < b; i++) {
-      int[] ids = prompts.get(i).isEmpty() ? new int[0] : tokenizer.encode(prompts.get(i));
+      int[] ids = prompts.get(i);
       int max = model.maxTextLength() - 1;
       if (ids.length > max - 1) {
         ids = java.util.Arrays.copyOf(ids, Math.max(0, max - 1));

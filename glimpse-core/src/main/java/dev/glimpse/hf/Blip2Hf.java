@@ -6,6 +6,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.glimpse.connect.QFormerConfig;
 import dev.glimpse.model.Blip2Config;
+import dev.glimpse.model.LanguageModelConfig;
 import dev.glimpse.model.Blip2Model;
 import dev.glimpse.model.ModelConfig;
 import dev.glimpse.nn.ActivationType;
@@ -25,7 +26,6 @@ import java.util.Set;
  * embeddings are bare [1, N, D] parameters; OPT's position table has 2 extra rows (offset 2).
  */
 final class Blip2Hf implements HfArchitecture {
-  private static final double OPT_LAYER_NORM_EPS = 1e-5; // nn.LayerNorm's default, not configurable in OPT
 
   @Override
   public String hfType() {
@@ -82,26 +82,7 @@ final class Blip2Hf implements HfArchitecture {
     if (!lmType.equals("opt")) {
       throw t.unsupported("model_type", "'" + lmType + "'", "supported language model: opt");
     }
-    int vocab = t.integer("vocab_size", 50272);
-    int hidden = t.integer("hidden_size", 768);
-    int layers = t.integer("num_hidden_layers", 12);
-    int ffn = t.integer("ffn_dim", 3072);
-    int heads = t.integer("num_attention_heads", 12);
-    int maxPositions = t.integer("max_position_embeddings", 2048);
-    boolean preNorm = t.bool("do_layer_norm_before", true);
-    boolean removeFinal = t.bool("_remove_final_layer_norm", false);
-    Integer projDim = t.nullableInteger("word_embed_proj_dim");
-    if (projDim != null && projDim != hidden) {
-      throw t.unsupported("word_embed_proj_dim", String.valueOf(projDim), "project_in/project_out are not supported; "
-          + "it must equal hidden_size " + hidden);
-    }
-    ActivationType act = t.activation("activation_function", "relu");
-    boolean bias = t.bool("enable_bias", true);
-    t.requireBool("layer_norm_elementwise_affine", true, true, "OPT LayerNorms need their weights");
-    boolean tie = t.bool("tie_word_embeddings", true);
-    t.finish();
-    TransformerConfig text = HfConfigs.stack(t, hidden, layers, heads, heads, ffn, NormType.LAYER_NORM,
-        OPT_LAYER_NORM_EPS, preNorm, preNorm && !removeFinal, act, false, bias, bias, 0);
+    LanguageModelConfig lm = CausalLmHf.readOpt(t);
 
     Integer imageToken = r.nullableInteger("image_token_index");
     if (imageToken == null) {
@@ -114,7 +95,8 @@ final class Blip2Hf implements HfArchitecture {
     r.finish();
     try {
       QFormerConfig qformer = new QFormerConfig(qStack, queries, every, vHidden);
-      return new Blip2Config(vision, qformer, text, vocab, maxPositions, 2, imageToken, tie);
+      return new Blip2Config(vision, qformer, lm.text(), lm.vocabSize(), lm.maxTextPositions(), 2, imageToken,
+          lm.tieWordEmbeddings());
     } catch (IllegalArgumentException e) {
       throw new GlimpseException(source + ": " + e.getMessage());
     }
@@ -135,9 +117,7 @@ final class Blip2Hf implements HfArchitecture {
     problems.require(!q.preNorm() && !q.finalNorm() && q.norm() == NormType.LAYER_NORM && q.kvHeads() == q.heads()
         && !q.gatedMlp() && q.attentionBias() && q.mlpBias(), "Q-Former layers must be post-LN BERT layers");
     TransformerConfig t = c.text();
-    problems.require(t.norm() == NormType.LAYER_NORM && t.normEps() == OPT_LAYER_NORM_EPS && t.kvHeads() == t.heads()
-        && !t.gatedMlp() && t.attentionBias() == t.mlpBias() && t.ropeTheta() == 0
-        && (t.finalNorm() ? t.preNorm() : true), "text layers must be OPT layers");
+    problems.require(CausalLmHf.isOpt(t), "text layers must be OPT layers");
     problems.require(c.positionOffset() == 2, "OPT positions have offset 2");
     problems.check();
     JsonObject vision = new JsonObject();
@@ -161,22 +141,7 @@ final class Blip2Hf implements HfArchitecture {
     qformer.addProperty("layer_norm_eps", q.normEps());
     qformer.addProperty("cross_attention_frequency", c.qformer().crossAttentionEvery());
     qformer.addProperty("encoder_hidden_size", c.qformer().memoryWidth());
-    JsonObject text = new JsonObject();
-    text.addProperty("model_type", "opt");
-    text.addProperty("vocab_size", c.vocabSize());
-    text.addProperty("hidden_size", t.width());
-    text.addProperty("num_hidden_layers", t.layers());
-    text.addProperty("ffn_dim", t.mlpHidden());
-    text.addProperty("num_attention_heads", t.heads());
-    text.addProperty("max_position_embeddings", c.maxTextPositions());
-    text.addProperty("do_layer_norm_before", t.preNorm());
-    if (t.preNorm() && !t.finalNorm()) {
-      text.addProperty("_remove_final_layer_norm", true);
-    }
-    text.addProperty("word_embed_proj_dim", t.width());
-    text.addProperty("activation_function", HfConfigs.activationName(t.activation()));
-    text.addProperty("enable_bias", t.attentionBias());
-    text.addProperty("tie_word_embeddings", c.tieWordEmbeddings());
+    JsonObject text = CausalLmHf.optConfig(t, c.vocabSize(), c.maxTextPositions(), c.tieWordEmbeddings());
     JsonObject o = new JsonObject();
     JsonArray arch = new JsonArray();
     arch.add("Blip2ForConditionalGeneration");
@@ -233,30 +198,8 @@ final class Blip2Hf implements HfArchitecture {
     }
     m.linear("language_projection.linear", "language_projection", true);
 
-    TransformerConfig t = c.text();
-    String lm = "language_model.model.decoder.";
-    m.one("text_embedding.token_embedding", lm + "embed_tokens.weight");
-    m.one("text_embedding.position_embedding", lm + "embed_positions.weight");
-    for (int i = 0; i < t.layers(); i++) {
-      String o = "text.layers." + i;
-      String h = lm + "layers." + i;
-      m.norm(o + ".attention_norm", h + ".self_attn_layer_norm", true);
-      m.linear(o + ".attention.query", h + ".self_attn.q_proj", t.attentionBias());
-      m.linear(o + ".attention.key", h + ".self_attn.k_proj", t.attentionBias());
-      m.linear(o + ".attention.value", h + ".self_attn.v_proj", t.attentionBias());
-      m.linear(o + ".attention.output", h + ".self_attn.out_proj", t.attentionBias());
-      m.norm(o + ".mlp_norm", h + ".final_layer_norm", true);
-      m.linear(o + ".mlp.fc1", h + ".fc1", t.mlpBias());
-      m.linear(o + ".mlp.fc2", h + ".fc2", t.mlpBias());
-    }
-    if (t.finalNorm()) {
-      m.norm("text.final_norm", lm + "final_layer_norm", true);
-    }
-    if (c.tieWordEmbeddings()) {
-      m.tiedCopy("language_model.lm_head.weight", lm + "embed_tokens.weight");
-    } else {
-      m.linear("lm_head", "language_model.lm_head", false);
-    }
+    CausalLmHf.optTensors(m, "language_model.model.decoder.", "language_model.lm_head", c.text(),
+        c.tieWordEmbeddings());
     return m;
   }
 

@@ -5,7 +5,8 @@ import java.util.List;
 
 /** The supported HuggingFace architectures, by HF {@code model_type} and by our model type. */
 final class HfArchitectures {
-  private static final List<HfArchitecture> ALL = List.of(new GitHf(), new ClipHf(), new LlavaHf(), new Blip2Hf());
+  private static final List<HfArchitecture> ALL = List.of(new GitHf(), new ClipHf(), new LlavaHf(), new Blip2Hf(),
+      new CausalLmHf("llama"), new CausalLmHf("opt"));
 
   private HfArchitectures() {}
 
@@ -34,6 +35,6 @@ final class HfArchitectures {
       }
     }
     throw new GlimpseException("model type '" + type + "' has no HuggingFace counterpart (supported: git, clip, "
-        + "llava, blip-2)");
+        + "llava, blip-2, lm)");
   }
 }

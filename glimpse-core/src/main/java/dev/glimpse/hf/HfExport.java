@@ -47,8 +47,10 @@ final class HfExport {
       g.addProperty("pad_token_id", special.pad());
       Json.writeTree(out.resolve(HfModel.GENERATION_CONFIG), g);
     }
-    Json.writeTree(out.resolve(HfModel.PREPROCESSOR_CONFIG), section.has("preprocessor_config")
-        ? section.get("preprocessor_config") : preprocessor(m.transform()));
+    if (!arch.glimpseType().equals(dev.glimpse.model.LanguageModelConfig.TYPE)) { // a text model reads no images
+      Json.writeTree(out.resolve(HfModel.PREPROCESSOR_CONFIG), section.has("preprocessor_config")
+          ? section.get("preprocessor_config") : preprocessor(m.transform()));
+    }
     if (m.tokenizer() != null) {
       m.tokenizer().save(out);
       for (String key : new String[] {"tokenizer_config", "special_tokens_map"}) {
@@ -107,7 +109,7 @@ final class HfExport {
 
   // Ids of a Glimpse tokenizer, where each HF config keeps them.
   private static void addSpecialIds(String hfType, JsonObject config, SpecialTokens special) {
-    JsonObject target = hfType.equals("git") ? config : config.getAsJsonObject("text_config");
+    JsonObject target = config.has("text_config") ? config.getAsJsonObject("text_config") : config;
     target.addProperty("bos_token_id", special.bos());
     target.addProperty("eos_token_id", special.eos());
     target.addProperty("pad_token_id", special.pad());

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.glimpse.model.LanguageModelConfig;
 import dev.glimpse.model.LlavaConfig;
 import dev.glimpse.model.LlavaModel;
 import dev.glimpse.model.ModelConfig;
@@ -44,27 +45,7 @@ final class LlavaHf implements HfArchitecture {
     VisionConfig vision = ClipVisionHf.read(v, defaults);
     HfConfigReader t = r.sub("text_config");
     t.choice("model_type", "llama", "llama");
-    int vocab = t.integer("vocab_size", 32000);
-    int hidden = t.integer("hidden_size", 4096);
-    int intermediate = t.integer("intermediate_size", 11008);
-    int layers = t.integer("num_hidden_layers", 32);
-    int heads = t.integer("num_attention_heads", 32);
-    Integer kvHeads = t.nullableInteger("num_key_value_heads");
-    ActivationType act = t.activation("hidden_act", "silu");
-    int maxPositions = t.integer("max_position_embeddings", 2048);
-    double eps = t.number("rms_norm_eps", 1e-6);
-    double theta = t.number("rope_theta", 10000.0);
-    t.requireNull("rope_scaling", "rotary scaling (linear, dynamic, llama3, yarn...) is not supported");
-    boolean attentionBias = t.bool("attention_bias", false);
-    boolean mlpBias = t.bool("mlp_bias", false);
-    Integer headDim = t.nullableInteger("head_dim");
-    if (headDim != null && heads > 0 && headDim != hidden / heads) {
-      throw t.unsupported("head_dim", String.valueOf(headDim), "only hidden_size / num_attention_heads = "
-          + (hidden / heads) + " is supported");
-    }
-    boolean tie = t.bool("tie_word_embeddings", false);
-    t.ignore("pretraining_tp"); // a slicing of the same matrix products
-    t.finish();
+    LanguageModelConfig lm = CausalLmHf.readLlama(t);
     int imageToken = r.integer("image_token_index", 32000);
     ActivationType projectorAct = r.activation("projector_hidden_act", "gelu");
     String strategy = r.choice("vision_feature_select_strategy", "default", "default", "full");
@@ -73,11 +54,9 @@ final class LlavaHf implements HfArchitecture {
     // image_seq_length and ignore_index serve the processor and the training loss; vocab_size is legacy
     r.ignore("image_seq_length", "ignore_index", "vocab_size", "tie_word_embeddings");
     r.finish();
-    TransformerConfig text = HfConfigs.stack(t, hidden, layers, heads, kvHeads == null ? heads : kvHeads, intermediate,
-        NormType.RMS_NORM, eps, true, true, act, true, attentionBias, mlpBias, theta);
     try {
-      return new LlavaConfig(vision, featureLayer, strategy.equals("default"), projectorAct, text, vocab, maxPositions,
-          imageToken, tie);
+      return new LlavaConfig(vision, featureLayer, strategy.equals("default"), projectorAct, lm.text(), lm.vocabSize(),
+          lm.maxTextPositions(), imageToken, lm.tieWordEmbeddings());
     } catch (IllegalArgumentException e) {
       throw new dev.glimpse.util.GlimpseException(source + ": " + e.getMessage());
     }
@@ -90,24 +69,9 @@ final class LlavaHf implements HfArchitecture {
     HfConfigs.Problems problems = new HfConfigs.Problems("LlavaForConditionalGeneration");
     JsonObject vision = ClipVisionHf.write(c.vision(), "clip_vision_model", problems);
     TransformerConfig t = c.text();
-    problems.require(t.preNorm() && t.finalNorm() && t.norm() == NormType.RMS_NORM && t.gatedMlp() && t.ropeTheta() > 0,
-        "text layers must be LLaMA layers (pre-RMSNorm, gated MLP, rotary, final norm)");
+    problems.require(CausalLmHf.isLlama(t), "text layers must be LLaMA layers (pre-RMSNorm, gated MLP, rotary, final norm)");
     problems.check();
-    JsonObject text = new JsonObject();
-    text.addProperty("model_type", "llama");
-    text.addProperty("vocab_size", c.vocabSize());
-    text.addProperty("hidden_size", t.width());
-    text.addProperty("intermediate_size", t.mlpHidden());
-    text.addProperty("num_hidden_layers", t.layers());
-    text.addProperty("num_attention_heads", t.heads());
-    text.addProperty("num_key_value_heads", t.kvHeads());
-    text.addProperty("hidden_act", HfConfigs.activationName(t.activation()));
-    text.addProperty("max_position_embeddings", c.maxTextPositions());
-    text.addProperty("rms_norm_eps", t.normEps());
-    text.addProperty("rope_theta", t.ropeTheta());
-    text.addProperty("attention_bias", t.attentionBias());
-    text.addProperty("mlp_bias", t.mlpBias());
-    text.addProperty("tie_word_embeddings", c.tieWordEmbeddings());
+    JsonObject text = CausalLmHf.llamaConfig(t, c.vocabSize(), c.maxTextPositions(), c.tieWordEmbeddings());
     JsonObject o = new JsonObject();
     JsonArray arch = new JsonArray();
     arch.add("LlavaForConditionalGeneration");
@@ -133,27 +97,7 @@ final class LlavaHf implements HfArchitecture {
     ClipVisionHf.tensors(m, "vision", "vision_tower.vision_model.", c.vision().encoder().layers());
     m.linear("projector.linear_1", "multi_modal_projector.linear_1", true);
     m.linear("projector.linear_2", "multi_modal_projector.linear_2", true);
-    String lm = "language_model.model.";
-    m.one("text_embedding.token_embedding", lm + "embed_tokens.weight");
-    for (int i = 0; i < t.layers(); i++) {
-      String o = "text.layers." + i;
-      String h = lm + "layers." + i;
-      m.norm(o + ".attention_norm", h + ".input_layernorm", false);
-      m.linear(o + ".attention.query", h + ".self_attn.q_proj", t.attentionBias());
-      m.linear(o + ".attention.key", h + ".self_attn.k_proj", t.attentionBias());
-      m.linear(o + ".attention.value", h + ".self_attn.v_proj", t.attentionBias());
-      m.linear(o + ".attention.output", h + ".self_attn.o_proj", t.attentionBias());
-      m.norm(o + ".mlp_norm", h + ".post_attention_layernorm", false);
-      m.linear(o + ".mlp.gate", h + ".mlp.gate_proj", t.mlpBias());
-      m.linear(o + ".mlp.up", h + ".mlp.up_proj", t.mlpBias());
-      m.linear(o + ".mlp.down", h + ".mlp.down_proj", t.mlpBias());
-    }
-    m.norm("text.final_norm", lm + "norm", false);
-    if (c.tieWordEmbeddings()) {
-      m.tiedCopy("language_model.lm_head.weight", lm + "embed_tokens.weight");
-    } else {
-      m.linear("lm_head", "language_model.lm_head", false);
-    }
+    CausalLmHf.llamaTensors(m, "language_model.model.", "language_model.lm_head", t, c.tieWordEmbeddings());
     return m;
   }
 

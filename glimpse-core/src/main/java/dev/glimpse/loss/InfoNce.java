@@ -39,6 +39,18 @@ public final class InfoNce {
     return new Result(imageToText.add(textToImage).div(2), imageToText, textToImage);
   }
 
+  /**
+   * The symmetric loss from the pair scores themselves ({@code logits[i][j]}: image i, text j, scaled),
+   * for similarities that are not one dot product (BLIP-2's ITC takes the best of its queries).
+   */
+  public static Result fromLogits(NDArray logits) {
+    long n = logits.getShape().get(0);
+    NDArray diagonal = logits.getManager().arange(n).toType(DataType.INT64, false).reshape(n, 1); // [N, 1]
+    NDArray imageToText = logits.logSoftmax(1).gather(diagonal, 1).mean().neg();
+    NDArray textToImage = logits.transpose().logSoftmax(1).gather(diagonal, 1).mean().neg();
+    return new Result(imageToText.add(textToImage).div(2), imageToText, textToImage);
+  }
+
   /** Rows scaled to unit L2 length: {@code x / max(||x||, 1e-12)}, as {@code torch.nn.functional.normalize}. */
   public static NDArray normalize(NDArray x) {
     return x.div(x.square().sum(new int[] {-1}, true).sqrt().maximum(1e-12f));

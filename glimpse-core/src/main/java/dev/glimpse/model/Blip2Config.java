@@ -19,6 +19,9 @@ import dev.glimpse.nn.VisionConfig;
  * @param genlipVision a GenLIP encoder as the vision tower instead of {@code vision} (the Q-Former
  *     reads its visual token outputs); null for the ViT. {@code glimpse train --vision-tower DIR} sets
  *     it from a GenLIP checkpoint and loads its weights.
+ * @param visionFeatureLayer the tower's hidden state the Q-Former reads (HF convention; BLIP-2 takes
+ *     the second-to-last layer of its ViT: -2), or null for the tower's output after its post-norm
+ *     (HuggingFace's {@code Blip2ForConditionalGeneration}); ViT towers only
  */
 public record Blip2Config(
     VisionConfig vision,
@@ -29,7 +32,8 @@ public record Blip2Config(
     int positionOffset,
     int imageTokenId,
     boolean tieWordEmbeddings,
-    GenLipConfig genlipVision) implements TakesVisionTower {
+    GenLipConfig genlipVision,
+    Integer visionFeatureLayer) implements ConnectorConfig {
 
   public static final String TYPE = "blip-2";
 
@@ -48,12 +52,36 @@ public record Blip2Config(
     if (imageTokenId < 0 || imageTokenId >= vocabSize) {
       throw new IllegalArgumentException("imageTokenId " + imageTokenId + " is outside the vocabulary of " + vocabSize);
     }
+    if (visionFeatureLayer != null) {
+      if (vision == null) {
+        throw new IllegalArgumentException("a GenLIP tower gives its final visual tokens: visionFeatureLayer must be "
+            + "null");
+      }
+      int layers = vision.encoder().layers();
+      if (visionFeatureLayer > layers || visionFeatureLayer < -(layers + 1)) {
+        throw new IllegalArgumentException("visionFeatureLayer " + visionFeatureLayer + " does not exist in a "
+            + layers + "-layer vision tower");
+      }
+    }
   }
 
   /** BLIP-2 with the ViT tower (HuggingFace's layout). */
   public Blip2Config(VisionConfig vision, QFormerConfig qformer, TransformerConfig text, int vocabSize,
       int maxTextPositions, int positionOffset, int imageTokenId, boolean tieWordEmbeddings) {
-    this(vision, qformer, text, vocabSize, maxTextPositions, positionOffset, imageTokenId, tieWordEmbeddings, null);
+    this(vision, qformer, text, vocabSize, maxTextPositions, positionOffset, imageTokenId, tieWordEmbeddings, null,
+        null);
+  }
+
+  /**
+   * BLIP-2 on a ViT tower (a CLIP, GIT or HuggingFace CLIP encoder) read at its second-to-last layer,
+   * the Q-Former {@code qformer} (its memory width set to the tower's) and the language model {@code
+   * text}.
+   */
+  public static Blip2Config onVit(VisionConfig tower, QFormerConfig qformer, LanguageModelConfig text,
+      int imageTokenId) {
+    return new Blip2Config(tower, qformer.withMemoryWidth(tower.width()), text.text(),
+        Math.max(text.vocabSize(), imageTokenId + 1), text.maxTextPositions(), text.positionOffset(), imageTokenId,
+        text.tieWordEmbeddings(), null, -2);
   }
 
   /**
@@ -64,10 +92,11 @@ public record Blip2Config(
   public static Blip2Config onGenLip(GenLipConfig tower, QFormerConfig qformer, TransformerConfig text,
       int imageTokenId) {
     return new Blip2Config(null, qformer.withMemoryWidth(tower.width()), text, imageTokenId + 1, 64, 2, imageTokenId,
-        true, tower);
+        true, tower, null);
   }
 
   /** The vision tower this config names. */
+  @Override
   public VisionTower.Spec tower() {
     return new VisionTower.Spec(vision, genlipVision);
   }
@@ -77,14 +106,55 @@ public record Blip2Config(
    * memory width follows the encoder's width.
    */
   public Blip2Config withGenLipVision(GenLipConfig genlip) {
+    return withVisionTower(new VisionTower.Spec(null, genlip));
+  }
+
+  /**
+   * The same model on another tower (the Q-Former's memory width follows it): a ViT keeps the
+   * configured feature layer, a GenLIP encoder gives its final visual tokens.
+   */
+  @Override
+  public Blip2Config withVisionTower(VisionTower.Spec tower) {
     return with(b -> {
-      b.vision = null;
-      b.qformer = qformer.withMemoryWidth(genlip.width());
-      b.genlipVision = genlip;
+      b.vision = tower.vit();
+      b.genlipVision = tower.genlip();
+      b.qformer = qformer.withMemoryWidth(tower.width());
+      b.visionFeatureLayer = tower.vit() == null ? null : visionFeatureLayer;
     });
   }
 
+  @Override
+  public Blip2Config withVisionLayer(int layer) {
+    return with(b -> b.visionFeatureLayer = layer);
+  }
+
+  @Override
+  public LanguageModelConfig languageModel() {
+    return new LanguageModelConfig(text, vocabSize, maxTextPositions, positionOffset, tieWordEmbeddings);
+  }
+
+  @Override
+  public Blip2Config withLanguageModel(LanguageModelConfig lm, int newImageTokenId) {
+    return with(b -> {
+      b.text = lm.text();
+      b.vocabSize = Math.max(lm.vocabSize(), newImageTokenId + 1);
+      b.maxTextPositions = lm.maxTextPositions();
+      b.positionOffset = lm.positionOffset();
+      b.tieWordEmbeddings = lm.tieWordEmbeddings();
+      b.imageTokenId = newImageTokenId;
+      if (qformer.hasTextBranch()) {
+        b.qformer = qformer.withTextBranch(b.vocabSize, qformer.maxTextPositions(), qformer.projectionDim());
+      }
+    });
+  }
+
+  /** The same model with a Q-Former of other settings (its memory width kept). */
+  public Blip2Config withQFormer(QFormerConfig q) {
+    return with(b -> b.qformer = q.withMemoryWidth(qformer.memoryWidth()));
+  }
+
   /** Visual tokens per image: the number of queries. */
+  @Override
   public int imageTokens() {
     return qformer.numQueries();
   }
@@ -94,9 +164,15 @@ public record Blip2Config(
     return TYPE;
   }
 
+  /** The same model for a tokenizer of {@code n} ids (the Q-Former's text branch, if any, reads them too). */
   @Override
   public Blip2Config withVocabSize(int n) {
-    return with(b -> b.vocabSize = Math.max(n, imageTokenId + 1));
+    return with(b -> {
+      b.vocabSize = Math.max(n, imageTokenId + 1);
+      if (qformer.hasTextBranch()) {
+        b.qformer = qformer.withTextBranch(b.vocabSize, qformer.maxTextPositions(), qformer.projectionDim());
+      }
+    });
   }
 
   @Override
@@ -127,6 +203,7 @@ public record Blip2Config(
     public int imageTokenId;
     public boolean tieWordEmbeddings;
     public GenLipConfig genlipVision;
+    public Integer visionFeatureLayer;
 
     public Builder(Blip2Config from) {
       vision = from.vision;
@@ -138,11 +215,12 @@ public record Blip2Config(
       imageTokenId = from.imageTokenId;
       tieWordEmbeddings = from.tieWordEmbeddings;
       genlipVision = from.genlipVision;
+      visionFeatureLayer = from.visionFeatureLayer;
     }
 
     public Blip2Config build() {
       return new Blip2Config(vision, qformer, text, vocabSize, maxTextPositions, positionOffset, imageTokenId,
-          tieWordEmbeddings, genlipVision);
+          tieWordEmbeddings, genlipVision, visionFeatureLayer);
     }
   }
 }

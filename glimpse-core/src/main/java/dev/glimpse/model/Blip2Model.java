@@ -4,11 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.glimpse.connect.LinearProjector;
 import dev.glimpse.connect.QFormer;
-import dev.glimpse.nn.AttentionMask;
+import dev.glimpse.data.ImageViews;
 import dev.glimpse.nn.KvCache;
-import dev.glimpse.nn.LmHead;
 import dev.glimpse.nn.ParameterStore;
-import dev.glimpse.nn.TextEmbedding;
 import dev.glimpse.nn.Transformer;
 import dev.glimpse.nn.VisionTransformer;
 import dev.glimpse.util.GlimpseException;
@@ -19,15 +17,13 @@ import java.util.List;
  * tokens placed at the image-token positions of the prompt -> OPT decoder. A prompt without image
  * tokens gets them in front, as the BLIP-2 processor writes them.
  */
-public final class Blip2Model implements CaptioningModel {
+public final class Blip2Model implements TakesImageSequences {
   private final Blip2Config config;
   private final VisionTransformer vision; // null with a GenLIP tower
   private final VisionTower tower;
   private final QFormer qformer;
   private final LinearProjector projection;
-  private final TextEmbedding textEmbedding;
-  private final Transformer text;
-  private final LmHead head;
+  private final LanguageModel languageModel;
 
   public Blip2Model(ParameterStore.Scope scope, Blip2Config config) {
     this.config = config;
@@ -38,17 +34,12 @@ public final class Blip2Model implements CaptioningModel {
       this.tower = VisionTower.genlip(scope.sub("vision"), config.genlipVision());
     } else {
       this.vision = new VisionTransformer(scope.sub("vision"), config.vision());
-      this.tower = VisionTower.vit(vision, null, false);
+      this.tower = VisionTower.vit(vision, config.visionFeatureLayer(), false);
     }
     this.qformer = new QFormer(scope.sub("qformer"), config.qformer());
     this.projection = new LinearProjector(scope.sub("language_projection"), config.qformer().width(), width, false,
         1e-5, std);
-    this.textEmbedding = new TextEmbedding(scope.sub("text_embedding"), config.vocabSize(), width,
-        config.maxTextPositions(), config.positionOffset(), null, config.text().normEps(), std);
-    this.text = new Transformer(scope.sub("text"), config.text());
-    this.head = config.tieWordEmbeddings()
-        ? LmHead.tied(textEmbedding)
-        : LmHead.untied(scope.sub("lm_head"), width, config.vocabSize(), false, std);
+    this.languageModel = new LanguageModel(scope, config.languageModel());
   }
 
   public Blip2Config config() {
@@ -66,7 +57,7 @@ public final class Blip2Model implements CaptioningModel {
    * ViT's per-layer states; a GenLIP tower reports none.
    */
   public NDArray visionHidden(NDArray pixels, List<NDArray> hiddenStates) {
-    return vision != null ? vision.forward(pixels, hiddenStates) : tower.features(pixels);
+    return vision != null && hiddenStates != null ? vision.forward(pixels, hiddenStates) : tower.features(pixels);
   }
 
   /** Q-Former output [B, Q, Dq]; {@code hiddenStates} (nullable) receives its per-layer states. */
@@ -90,37 +81,29 @@ public final class Blip2Model implements CaptioningModel {
    * the final norm).
    */
   public NDArray forwardWithVisual(NDArray visual, NDArray ids, NDArray valid, List<NDArray> hiddenStates) {
-    NDArray hidden = decode(visual, ids, valid, null, hiddenStates);
+    NDArray hidden = decode(visual, ids, valid, null, hiddenStates, false);
     if (hiddenStates != null) {
       hiddenStates.set(hiddenStates.size() - 1, hidden);
     }
-    return head.forward(hidden);
+    return languageModel.logits(hidden);
   }
 
-  // [B, T] ids with image tokens -> [B, T, D] after the final norm
-  private NDArray decode(NDArray visual, NDArray ids, NDArray valid, KvCache cache, List<NDArray> hiddenStates) {
-    // HF replaces the token embeddings, then OPT adds its positions
-    NDArray tokens = ImageTokens.scatter(textEmbedding.embedTokens(ids), ids, visual, config.imageTokenId());
-    NDArray x = textEmbedding.withPositions(tokens, positions(valid));
-    int t = (int) ids.getShape().get(1);
-    NDArray mask = AttentionMask.builder().segment("text", t, true).build().toArray(ids.getManager(), valid);
-    return text.forward(x, mask, cache, null, null, hiddenStates);
-  }
-
-  /**
-   * OPT's positions: cumsum(valid) * valid - 1, so real tokens count 0, 1, ... and padding gets -1
-   * (index 1 of the table once the offset 2 is added). The image tokens take positions too.
-   */
-  static NDArray positions(NDArray valid) {
-    return ImageTokens.countedPositions(valid, -1);
+  // [B, T] ids with image tokens -> [B, T, D] after the final norm. HF replaces the token embeddings,
+  // then OPT adds its positions (counted from the mask: padding at -1, row 1 after the offset 2)
+  private NDArray decode(NDArray visual, NDArray ids, NDArray valid, KvCache cache, List<NDArray> hiddenStates,
+      boolean generating) {
+    NDArray tokens = ImageTokens.scatter(languageModel.embedTokens(ids), ids, visual, config.imageTokenId());
+    NDArray positions = generating ? languageModel.promptPositions(valid) : languageModel.sequencePositions(valid);
+    return languageModel.hidden(tokens, positions, LanguageModel.causalMask(valid), cache, hiddenStates, null);
   }
 
   /** Training forward: logits predicting each next text token, [B, T, V] for ids [B, T]. */
   @Override
   public NDArray forward(NDArray pixels, NDArray ids, NDArray valid) {
     int t = (int) ids.getShape().get(1);
-    ImageTokens.Prompt p = ImageTokens.ensure(ids, valid, config.imageTokenId(), config.imageTokens(), 0);
-    NDArray logits = forwardWithVisual(imageFeatures(pixels), p.ids(), p.valid(), null);
+    ImageTokens.Prompt p = ImageTokens.ensure(ids, valid, config.imageTokenId(), config.imageTokens(), 0,
+        ImageTokens.imagesPerRow(pixels));
+    NDArray logits = forwardWithVisual(imageFeatures(ImageTokens.images(pixels)), p.ids(), p.valid(), null);
     long total = logits.getShape().get(1);
     if (p.ids() == ids) {
       return logits;
@@ -132,29 +115,55 @@ public final class Blip2Model implements CaptioningModel {
   }
 
   @Override
+  public ImageViews imageViews() {
+    return ImageViews.single(config.imageTokens());
+  }
+
+  @Override
+  public NDArray forwardSequence(ImageSequence images, NDArray ids, NDArray valid) {
+    return forwardWithVisual(imageFeatures(images.pixels()), ids, valid, null);
+  }
+
+  @Override
   public DecodeState prefill(NDArray pixels, NDArray promptIds, NDArray promptValid, boolean useCache) {
-    ImageTokens.Prompt p = ImageTokens.ensure(promptIds, promptValid, config.imageTokenId(), config.imageTokens(), 0);
-    NDArray visual = imageFeatures(pixels);
-    KvCache cache = useCache ? new KvCache(text.numLayers()) : null;
-    NDArray hidden = decode(visual, p.ids(), p.valid(), cache, null);
-    DecodeState state = new DecodeState(visual, p.ids(), p.valid(), ImageTokens.lengths(p.valid()), cache);
-    state.setLogits(head.forward(ImageTokens.lastReal(hidden, p.valid())));  // [B, V]
+    return prefillSequence(ImageSequence.uniform(pixels), promptIds, promptValid, useCache);
+  }
+
+  @Override
+  public DecodeState prefillSequence(ImageSequence images, NDArray promptIds, NDArray promptValid, boolean useCache) {
+    int[] tokens = new int[images.images()];
+    java.util.Arrays.fill(tokens, config.imageTokens());
+    int[][] counts = ImageTokens.counts(images.imagesPerRow(), tokens);
+    ImageTokens.Prompt p = ImageTokens.ensure(promptIds, promptValid, config.imageTokenId(), counts, 0);
+    NDArray visual = imageFeatures(images.pixels());                                     // [R, Q, D]
+    visual = visual.reshape(1, -1, visual.getShape().get(2));
+    KvCache cache = useCache ? new KvCache(languageModel.transformer().numLayers()) : null;
+    NDArray hidden = decode(visual, p.ids(), p.valid(), cache, null, true);
+    boolean[][][] layout = new boolean[1][][];
+    NDArray rows = ImageTokens.perRow(visual, ImageTokens.rowTotals(counts), null, layout);
+    DecodeState state = new DecodeState(rows, p.ids(), p.valid(), ImageTokens.lengths(p.valid()), cache);
+    if (layout[0] != null) {
+      state.setVisualLayout(layout[0], new long[layout[0].length][layout[0][0].length],
+          new long[layout[0].length][layout[0][0].length]);
+    }
+    state.setLogits(languageModel.logits(ImageTokens.lastReal(hidden, p.valid())));  // [B, V]
     return state;
   }
 
   @Override
   public void step(DecodeState state, long[] ids, NDManager manager) {
-    long[] positions = state.nextPositions();
-    state.append(ids);
     if (state.cached()) {
-      NDArray x = textEmbedding.forward(manager.create(ids).reshape(-1, 1), manager.create(positions).reshape(-1, 1));
-      NDArray mask = state.padded() ? AttentionMask.keyPadding(state.valid(manager)) : null;
-      NDArray hidden = text.forward(x, mask, state.cache(), null, null, null);
-      state.setLogits(head.forward(hidden.squeeze(1)));                               // [B, V]
+      languageModel.stepCached(state, ids, manager);
       return;
     }
-    NDArray hidden = decode(state.visual(), state.tokens(manager), state.valid(manager), null, null);
-    state.setLogits(head.forward(hidden.get(":, -1, :")));
+    state.append(ids);
+    NDArray hidden = decode(ImageTokens.realTokens(state), state.tokens(manager), state.valid(manager), null, null, true);
+    state.setLogits(languageModel.logits(hidden.get(":, -1, :")));
+  }
+
+  @Override
+  public int imageTokenId() {
+    return config.imageTokenId();
   }
 
   @Override
@@ -176,6 +185,14 @@ public final class Blip2Model implements CaptioningModel {
   }
 
   public Transformer text() {
-    return text;
+    return languageModel.transformer();
+  }
+
+  public LanguageModel languageModel() {
+    return languageModel;
+  }
+
+  public LinearProjector projection() {
+    return projection;
   }
 }

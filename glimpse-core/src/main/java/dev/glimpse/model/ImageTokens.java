@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
 import dev.glimpse.util.GlimpseException;
 
 /**
@@ -21,13 +23,38 @@ final class ImageTokens {
    */
   record Prompt(NDArray ids, NDArray valid, boolean insertedInEveryRow) {}
 
-  /**
-   * Gives every row {@code count} image tokens, as the HF processors write prompts: a row that has
-   * them is kept, a single image token is expanded in place (the processor's {@code <image>}
-   * placeholder), and a row without any gets them at column {@code at} (after BOS for LLaVA, in front
-   * for BLIP-2).
-   */
+  /** {@link #ensure(NDArray, NDArray, int, int[][], int)} for one image per row. */
   static Prompt ensure(NDArray ids, NDArray valid, int imageTokenId, int count, int at) {
+    return ensure(ids, valid, imageTokenId, count, at, 1);
+  }
+
+  /** {@link #ensure(NDArray, NDArray, int, int[][], int)} for {@code images} images of {@code count} tokens per row. */
+  static Prompt ensure(NDArray ids, NDArray valid, int imageTokenId, int count, int at, int images) {
+    int[][] counts = new int[(int) ids.getShape().get(0)][images];
+    for (int[] row : counts) {
+      java.util.Arrays.fill(row, count);
+    }
+    return ensure(ids, valid, imageTokenId, counts, at);
+  }
+
+  /** The image tokens of each row's images in a sequence: {@code tokens[i]} of image i, in row order. */
+  static int[][] counts(int[] imagesPerRow, int[] tokens) {
+    int[][] out = new int[imagesPerRow.length][];
+    int at = 0;
+    for (int r = 0; r < imagesPerRow.length; r++) {
+      out[r] = java.util.Arrays.copyOfRange(tokens, at, at + imagesPerRow[r]);
+      at += imagesPerRow[r];
+    }
+    return out;
+  }
+
+  /**
+   * Gives every row its images' tokens ({@code counts[row][image]} each), as the HF processors write
+   * prompts: a row that has them all is kept, each single image token of a row with one per image is
+   * expanded in place (the processor's {@code <image>} placeholder), and a one-image row without any
+   * gets them at column {@code at} (after BOS for LLaVA, in front for BLIP-2).
+   */
+  static Prompt ensure(NDArray ids, NDArray valid, int imageTokenId, int[][] counts, int at) {
     int b = (int) ids.getShape().get(0);
     int t = (int) ids.getShape().get(1);
     long[] values = ids.toLongArray();
@@ -42,51 +69,56 @@ final class ImageTokens {
       for (int j = 0; j < t; j++) {
         n += values[i * t + j] == imageTokenId && v[i * t + j] > 0 ? 1 : 0;
       }
+      int total = java.util.Arrays.stream(counts[i]).sum();
       long[] row = java.util.Arrays.copyOfRange(values, i * t, (i + 1) * t);
       float[] rv = java.util.Arrays.copyOfRange(v, i * t, (i + 1) * t);
-      if (n == count) {
+      if (n == total) {
         rows[i] = row;
         rowValid[i] = rv;
         insertedAll = false;
-      } else if (n == 0 || n == 1) {
-        int position = at;
-        if (n == 1) {
-          for (int j = 0; j < t; j++) {
-            if (row[j] == imageTokenId && rv[j] > 0) {
-              position = j;
-            }
+        length = Math.max(length, row.length);
+        continue;
+      }
+      List<Long> out = new ArrayList<>();
+      List<Float> outValid = new ArrayList<>();
+      if (n == counts[i].length) { // one placeholder per image: each becomes the image's run of tokens
+        int image = 0;
+        for (int j = 0; j < t; j++) {
+          boolean placeholder = row[j] == imageTokenId && rv[j] > 0;
+          for (int c = 0; c < (placeholder ? counts[i][image] : 1); c++) {
+            out.add(row[j]);
+            outValid.add(rv[j]);
           }
-          insertedAll = false;
-        } else if (at > t) {
+          image += placeholder ? 1 : 0;
+        }
+        insertedAll = false;
+      } else if (n == 0 && counts[i].length == 1) {
+        if (at > t) {
           throw new IllegalArgumentException("cannot insert image tokens at column " + at + " of " + t);
         }
-        int drop = n; // the placeholder is replaced by the full run
-        rows[i] = new long[t - drop + count];
-        rowValid[i] = new float[t - drop + count];
-        for (int j = 0, k = 0; j < t; j++) {
-          if (j == position) {
-            for (int c = 0; c < count; c++) {
-              rows[i][k] = imageTokenId;
-              rowValid[i][k++] = 1;
+        for (int j = 0; j <= t; j++) {
+          if (j == at) {
+            for (int c = 0; c < counts[i][0]; c++) {
+              out.add((long) imageTokenId);
+              outValid.add(1f);
             }
           }
-          if (j == position && drop == 1) {
-            continue;
-          }
-          rows[i][k] = row[j];
-          rowValid[i][k++] = rv[j];
-        }
-        if (position == t) { // insertion after the last column
-          for (int c = 0; c < count; c++) {
-            rows[i][t + c] = imageTokenId;
-            rowValid[i][t + c] = 1;
+          if (j < t) {
+            out.add(row[j]);
+            outValid.add(rv[j]);
           }
         }
-        changed = true;
       } else {
         throw new GlimpseException("prompt row " + i + " has " + n + " image tokens (id " + imageTokenId
-            + "); the model needs " + count + " per image, or a single placeholder to expand");
+            + "); its " + counts[i].length + " image(s) need " + total + " in all, or one placeholder per image to "
+            + "expand");
       }
+      rows[i] = out.stream().mapToLong(Long::longValue).toArray();
+      rowValid[i] = new float[outValid.size()];
+      for (int k = 0; k < rowValid[i].length; k++) {
+        rowValid[i][k] = outValid.get(k);
+      }
+      changed = true;
       length = Math.max(length, rows[i].length);
     }
     if (!changed) {
@@ -101,6 +133,84 @@ final class ImageTokens {
     }
     NDManager m = ids.getManager();
     return new Prompt(m.create(newIds, new Shape(b, length)), m.create(newValid, new Shape(b, length)), insertedAll);
+  }
+
+  /**
+   * A sequence's visual tokens [1, total, D] (rows one after another, {@code rowTokens[b]} each) as a
+   * per-row tensor for a decoding state, [B, max, D], rows padded at the end; the layout marks the real
+   * columns when rows differ ({@link DecodeState#setVisualLayout}), so beam search can reorder rows.
+   */
+  static NDArray perRow(NDArray visual, int[] rowTokens, DecodeState[] layoutOut, boolean[][][] validOut) {
+    int b = rowTokens.length;
+    int max = java.util.Arrays.stream(rowTokens).max().orElse(0);
+    long d = visual.getShape().get(2);
+    boolean uniform = java.util.Arrays.stream(rowTokens).allMatch(n -> n == max);
+    if (uniform) {
+      validOut[0] = null;
+      return visual.reshape(b, max, d);
+    }
+    NDManager m = visual.getManager();
+    ai.djl.ndarray.NDList rows = new ai.djl.ndarray.NDList();
+    boolean[][] valid = new boolean[b][max];
+    int at = 0;
+    for (int i = 0; i < b; i++) {
+      NDArray row = visual.get(":, " + at + ":" + (at + rowTokens[i]) + ", :").squeeze(0);           // [n, D]
+      if (rowTokens[i] < max) {
+        row = row.concat(m.zeros(new Shape(max - rowTokens[i], d), visual.getDataType()), 0);
+      }
+      rows.add(row);
+      java.util.Arrays.fill(valid[i], 0, rowTokens[i], true);
+      at += rowTokens[i];
+    }
+    validOut[0] = valid;
+    return ai.djl.ndarray.NDArrays.stack(rows, 0);
+  }
+
+  /** The real visual tokens of a decoding state's per-row visual tensor, rows one after another: [1, total, D]. */
+  static NDArray realTokens(DecodeState state) {
+    NDArray visual = state.visual();
+    boolean[][] valid = state.visualValid();
+    long d = visual.getShape().get(2);
+    if (valid == null) {
+      return visual.reshape(1, -1, d);
+    }
+    int n = (int) visual.getShape().get(1);
+    List<Long> index = new ArrayList<>();
+    for (int i = 0; i < valid.length; i++) {
+      for (int j = 0; j < n; j++) {
+        if (valid[i][j]) {
+          index.add((long) i * n + j);
+        }
+      }
+    }
+    NDArray flat = visual.reshape(-1, d);
+    return flat.get(visual.getManager().create(index.stream().mapToLong(Long::longValue).toArray())).expandDims(0);
+  }
+
+  /** Tokens of each row: the sum of its images' counts. */
+  static int[] rowTotals(int[][] counts) {
+    int[] out = new int[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      out[i] = java.util.Arrays.stream(counts[i]).sum();
+    }
+    return out;
+  }
+
+  /** Images per row of a pixel tensor: [B, 3, H, W] holds one, [B, M, 3, H, W] holds M (a sequence of images). */
+  static int imagesPerRow(NDArray pixels) {
+    return pixels.getShape().dimension() == 5 ? (int) pixels.getShape().get(1) : 1;
+  }
+
+  /** The images of a pixel tensor one after another: [B, M, 3, H, W] -> [B*M, 3, H, W]; [B, 3, H, W] as it is. */
+  static NDArray images(NDArray pixels) {
+    Shape s = pixels.getShape();
+    if (s.dimension() == 4) {
+      return pixels;
+    }
+    if (s.dimension() != 5) {
+      throw new IllegalArgumentException("pixels must be [B, 3, H, W] or [B, M, 3, H, W], got " + s);
+    }
+    return pixels.reshape(s.get(0) * s.get(1), s.get(2), s.get(3), s.get(4));
   }
 
   /**

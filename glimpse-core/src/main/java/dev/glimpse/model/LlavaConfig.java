@@ -23,6 +23,13 @@ import dev.glimpse.nn.VisionConfig;
  *     outputs feed the projector; {@code visionFeatureLayer} and {@code dropClassToken} do not apply
  *     and must be 0 and false); null for the CLIP tower. {@code glimpse train --vision-tower DIR} sets
  *     it from a GenLIP checkpoint and loads its weights.
+ * @param positionOffset index offset of a learned position table when the language model has one
+ *     (an OPT-style model swapped in); 0 for LLaMA's rotary positions
+ * @param imageGridPinpoints AnyRes (LLaVA-NeXT): the image sizes {@code [width, height]} (multiples
+ *     of the tower's input size) an image may be tiled at; the best fit is chosen per image ({@link
+ *     dev.glimpse.connect.AnyRes}) and the image becomes its resized base view plus the tiles of that
+ *     grid, tile features in grid order with a learned newline embedding at the end of each row of
+ *     tiles' tokens; null for one view per image
  */
 public record LlavaConfig(
     VisionConfig vision,
@@ -34,7 +41,9 @@ public record LlavaConfig(
     int maxTextPositions,
     int imageTokenId,
     boolean tieWordEmbeddings,
-    GenLipConfig genlipVision) implements TakesVisionTower {
+    GenLipConfig genlipVision,
+    int positionOffset,
+    java.util.List<java.util.List<Integer>> imageGridPinpoints) implements ConnectorConfig {
 
   public static final String TYPE = "llava";
 
@@ -62,6 +71,13 @@ public record LlavaConfig(
     if (imageTokenId < 0 || imageTokenId >= vocabSize) {
       throw new IllegalArgumentException("imageTokenId " + imageTokenId + " is outside the vocabulary of " + vocabSize);
     }
+    if (positionOffset < 0) {
+      throw new IllegalArgumentException("positionOffset must be >= 0, got " + positionOffset);
+    }
+    if (imageGridPinpoints != null) {
+      imageGridPinpoints = dev.glimpse.connect.AnyRes.checkPinpoints(imageGridPinpoints,
+          new VisionTower.Spec(vision, genlipVision).imageSize());
+    }
   }
 
   /** LLaVA with the CLIP tower (HuggingFace's layout). */
@@ -69,7 +85,17 @@ public record LlavaConfig(
       ActivationType projectorActivation, TransformerConfig text, int vocabSize, int maxTextPositions, int imageTokenId,
       boolean tieWordEmbeddings) {
     this(vision, visionFeatureLayer, dropClassToken, projectorActivation, text, vocabSize, maxTextPositions,
-        imageTokenId, tieWordEmbeddings, null);
+        imageTokenId, tieWordEmbeddings, null, 0, null);
+  }
+
+  /**
+   * LLaVA on a ViT tower (a CLIP, GIT or HuggingFace CLIP encoder): the tower's penultimate hidden
+   * state (CLS dropped when it has one), a GELU MLP projector, the language model {@code text}.
+   */
+  public static LlavaConfig onVit(VisionConfig tower, LanguageModelConfig text, int imageTokenId) {
+    return new LlavaConfig(tower, -2, tower.classToken(), ActivationType.GELU, text.text(), imageTokenId + 1,
+        text.maxTextPositions(), imageTokenId, text.tieWordEmbeddings(), null, text.positionOffset(), null)
+        .withVocabSize(Math.max(text.vocabSize(), imageTokenId + 1));
   }
 
   /**
@@ -77,25 +103,72 @@ public record LlavaConfig(
    * head, {@code imageTokenId} as the last id of the vocabulary, 64 text positions.
    */
   public static LlavaConfig onGenLip(GenLipConfig tower, TransformerConfig text, int imageTokenId) {
-    return new LlavaConfig(null, 0, false, ActivationType.GELU, text, imageTokenId + 1, 64, imageTokenId, true, tower);
+    return new LlavaConfig(null, 0, false, ActivationType.GELU, text, imageTokenId + 1, 64, imageTokenId, true, tower,
+        0, null);
   }
 
   /** The vision tower this config names. */
+  @Override
   public VisionTower.Spec tower() {
     return new VisionTower.Spec(vision, genlipVision);
   }
 
   /** The same model with a GenLIP encoder as its vision tower (the CLIP tower removed). */
   public LlavaConfig withGenLipVision(GenLipConfig genlip) {
+    return withVisionTower(new VisionTower.Spec(null, genlip));
+  }
+
+  /**
+   * The same model on another tower: a ViT keeps the configured feature layer (the penultimate by
+   * default) and drops its CLS token when it has one; a GenLIP encoder gives its final visual tokens.
+   */
+  @Override
+  public LlavaConfig withVisionTower(VisionTower.Spec tower) {
     return with(b -> {
-      b.vision = null;
-      b.visionFeatureLayer = 0;
-      b.dropClassToken = false;
-      b.genlipVision = genlip;
+      b.vision = tower.vit();
+      b.genlipVision = tower.genlip();
+      if (tower.vit() != null) {
+        b.visionFeatureLayer = vision != null ? visionFeatureLayer : -2;
+        b.dropClassToken = tower.vit().classToken();
+      } else {
+        b.visionFeatureLayer = 0;
+        b.dropClassToken = false;
+      }
     });
   }
 
-  /** Visual tokens per image (the image token is repeated this many times in a prompt). */
+  @Override
+  public LlavaConfig withVisionLayer(int layer) {
+    if (vision == null) {
+      throw new IllegalArgumentException("a GenLIP tower gives its final visual tokens; no other layer can be chosen");
+    }
+    return with(b -> b.visionFeatureLayer = layer);
+  }
+
+  @Override
+  public LanguageModelConfig languageModel() {
+    return new LanguageModelConfig(text, vocabSize, maxTextPositions, positionOffset, tieWordEmbeddings);
+  }
+
+  @Override
+  public LlavaConfig withLanguageModel(LanguageModelConfig lm, int newImageTokenId) {
+    return with(b -> {
+      b.text = lm.text();
+      b.vocabSize = Math.max(lm.vocabSize(), newImageTokenId + 1);
+      b.maxTextPositions = lm.maxTextPositions();
+      b.positionOffset = lm.positionOffset();
+      b.tieWordEmbeddings = lm.tieWordEmbeddings();
+      b.imageTokenId = newImageTokenId;
+    });
+  }
+
+  /** The same model tiling large images at one of {@code pinpoints} (AnyRes); null for one view. */
+  public LlavaConfig withAnyRes(java.util.List<java.util.List<Integer>> pinpoints) {
+    return with(b -> b.imageGridPinpoints = pinpoints);
+  }
+
+  /** Visual tokens per view of an image (the image token is repeated this many times for a one-view image). */
+  @Override
   public int imageTokens() {
     return tower().tokens() - (dropClassToken ? 1 : 0);
   }
@@ -140,6 +213,8 @@ public record LlavaConfig(
     public int imageTokenId;
     public boolean tieWordEmbeddings;
     public GenLipConfig genlipVision;
+    public int positionOffset;
+    public java.util.List<java.util.List<Integer>> imageGridPinpoints;
 
     public Builder(LlavaConfig from) {
       vision = from.vision;
@@ -152,11 +227,13 @@ public record LlavaConfig(
       imageTokenId = from.imageTokenId;
       tieWordEmbeddings = from.tieWordEmbeddings;
       genlipVision = from.genlipVision;
+      positionOffset = from.positionOffset;
+      imageGridPinpoints = from.imageGridPinpoints;
     }
 
     public LlavaConfig build() {
       return new LlavaConfig(vision, visionFeatureLayer, dropClassToken, projectorActivation, text, vocabSize,
-          maxTextPositions, imageTokenId, tieWordEmbeddings, genlipVision);
+          maxTextPositions, imageTokenId, tieWordEmbeddings, genlipVision, positionOffset, imageGridPinpoints);
     }
   }
 }

@@ -2,12 +2,15 @@ package dev.glimpse.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import dev.glimpse.connect.AnyRes;
 import dev.glimpse.connect.MlpProjector;
-import dev.glimpse.nn.AttentionMask;
+import dev.glimpse.data.ImageViews;
+import dev.glimpse.nn.Init;
+import dev.glimpse.nn.Parameter;
 import dev.glimpse.nn.KvCache;
-import dev.glimpse.nn.LmHead;
 import dev.glimpse.nn.ParameterStore;
-import dev.glimpse.nn.TextEmbedding;
 import dev.glimpse.nn.Transformer;
 import dev.glimpse.nn.VisionTransformer;
 import dev.glimpse.util.GlimpseException;
@@ -18,14 +21,13 @@ import java.util.List;
  * image-token positions of the prompt -> LLaMA decoder. A prompt without image tokens gets them right
  * after its first token (BOS), so captioning prompts need nothing special.
  */
-public final class LlavaModel implements CaptioningModel {
+public final class LlavaModel implements TakesImageSequences {
   private final LlavaConfig config;
   private final VisionTransformer vision; // the CLIP tower, null with a GenLIP tower
   private final VisionTower tower;
   private final MlpProjector projector;
-  private final TextEmbedding textEmbedding;
-  private final Transformer text;
-  private final LmHead head;
+  private final LanguageModel languageModel;
+  private final Parameter imageNewline; // [D], AnyRes only: ends each row of an image's tile map
 
   public LlavaModel(ParameterStore.Scope scope, LlavaConfig config) {
     this.config = config;
@@ -39,12 +41,9 @@ public final class LlavaModel implements CaptioningModel {
       this.tower = VisionTower.vit(vision, config.visionFeatureLayer(), config.dropClassToken());
     }
     this.projector = new MlpProjector(scope.sub("projector"), tower.width(), width, config.projectorActivation(), std);
-    this.textEmbedding = new TextEmbedding(scope.sub("text_embedding"), config.vocabSize(), width, 0, 0, null,
-        config.text().normEps(), std);
-    this.text = new Transformer(scope.sub("text"), config.text());
-    this.head = config.tieWordEmbeddings()
-        ? LmHead.tied(textEmbedding)
-        : LmHead.untied(scope.sub("lm_head"), width, config.vocabSize(), false, std);
+    this.languageModel = new LanguageModel(scope, config.languageModel());
+    this.imageNewline = config.imageGridPinpoints() == null ? null
+        : scope.token("image_newline", Init.normal(1.0 / Math.sqrt(width)), width);
     // Vision blocks after the feature layer and the tower's post-norm never run: freeze them so that
     // training sees no parameter without a gradient (they stay in checkpoints).
     if (vision != null) {
@@ -82,7 +81,7 @@ public final class LlavaModel implements CaptioningModel {
 
   /** Token embeddings with the visual tokens at the image-token positions: [B, T, D]. */
   public NDArray embed(NDArray ids, NDArray visual) {
-    return ImageTokens.scatter(textEmbedding.forward(ids, null), ids, visual, config.imageTokenId());
+    return ImageTokens.scatter(languageModel.embedTokens(ids), ids, visual, config.imageTokenId());
   }
 
   /**
@@ -91,19 +90,17 @@ public final class LlavaModel implements CaptioningModel {
    * after the final norm, as LLaMA reports it).
    */
   public NDArray forwardFull(NDArray pixels, NDArray ids, NDArray valid, List<NDArray> hiddenStates) {
-    NDArray x = embed(ids, imageFeatures(pixels));
-    NDArray hidden = decode(x, ImageTokens.arange(ids), valid, null, hiddenStates);
+    NDArray x = embed(ids, imageFeatures(ImageTokens.images(pixels)));
+    NDArray hidden = decode(x, languageModel.sequencePositions(valid), valid, null, hiddenStates);
     if (hiddenStates != null) {
       hiddenStates.set(hiddenStates.size() - 1, hidden);
     }
-    return head.forward(hidden);
+    return languageModel.logits(hidden);
   }
 
   // x [B, T, D] -> [B, T, D] after the final norm; causal mask plus key padding
   private NDArray decode(NDArray x, NDArray positions, NDArray valid, KvCache cache, List<NDArray> hiddenStates) {
-    int t = (int) x.getShape().get(1);
-    NDArray mask = AttentionMask.builder().segment("text", t, true).build().toArray(x.getManager(), valid);
-    return text.forward(x, mask, cache, positions, null, hiddenStates);
+    return languageModel.hidden(x, positions, LanguageModel.causalMask(valid), cache, hiddenStates, null);
   }
 
   /**
@@ -113,7 +110,8 @@ public final class LlavaModel implements CaptioningModel {
   @Override
   public NDArray forward(NDArray pixels, NDArray ids, NDArray valid) {
     int t = (int) ids.getShape().get(1);
-    ImageTokens.Prompt p = ImageTokens.ensure(ids, valid, config.imageTokenId(), config.imageTokens(), 1);
+    ImageTokens.Prompt p = ImageTokens.ensure(ids, valid, config.imageTokenId(), config.imageTokens(), 1,
+        ImageTokens.imagesPerRow(pixels));
     NDArray logits = forwardFull(pixels, p.ids(), p.valid(), null);
     long total = logits.getShape().get(1);
     // with inserted image tokens, the token before text token j+1 is the column total - t + j
@@ -127,34 +125,103 @@ public final class LlavaModel implements CaptioningModel {
   }
 
   @Override
-  public DecodeState prefill(NDArray pixels, NDArray promptIds, NDArray promptValid, boolean useCache) {
-    ImageTokens.Prompt p = ImageTokens.ensure(promptIds, promptValid, config.imageTokenId(), config.imageTokens(), 1);
-    NDArray visual = imageFeatures(pixels);
-    KvCache cache = useCache ? new KvCache(text.numLayers()) : null;
-    // generate() positions: real tokens counted from 0 in each row, padding at 1 (HF LLaMA's
-    // prepare_inputs_for_generation), so left- and right-padded prompts decode alike
-    NDArray positions = ImageTokens.countedPositions(p.valid(), 1);
-    NDArray hidden = decode(embed(p.ids(), visual), positions, p.valid(), cache, null);
-    DecodeState state = new DecodeState(visual, p.ids(), p.valid(), ImageTokens.lengths(p.valid()), cache);
-    state.setLogits(head.forward(ImageTokens.lastReal(hidden, p.valid())));  // [B, V]
+  public ImageViews imageViews() {
+    return config.imageGridPinpoints() == null ? ImageViews.single(config.imageTokens())
+        : ImageViews.anyRes(config.imageGridPinpoints(), config.tower().gridSize());
+  }
+
+  /**
+   * The visual tokens of a sequence's images, in order: each one-view image's projected features; an
+   * AnyRes image's base view, then its tiles' map with a newline at each row end ({@link AnyRes#pack}).
+   *
+   * @return [1, total tokens, D]
+   */
+  public NDArray visualTokens(ImageSequence images) {
+    NDArray features = imageFeatures(images.pixels());                                     // [V, N, D]
+    long d = features.getShape().get(2);
+    boolean tiled = java.util.Arrays.stream(images.layouts()).anyMatch(java.util.Objects::nonNull);
+    if (!tiled) {
+      return features.reshape(1, -1, d);
+    }
+    NDList parts = new NDList();
+    int view = 0;
+    for (int i = 0; i < images.images(); i++) {
+      AnyRes.Layout layout = images.layouts()[i];
+      if (layout == null) {
+        parts.add(features.get(view));                                                    // [N, D]
+      } else {
+        NDArray tiles = features.get((view + 1) + ":" + (view + 1 + layout.grid().tiles()));
+        parts.add(AnyRes.pack(features.get(view), tiles, layout, imageNewline.array()));
+      }
+      view += images.views(i);
+    }
+    return NDArrays.concat(parts, 0).expandDims(0);
+  }
+
+  // each image's tokens in the text, per row
+  private int[][] tokenCounts(ImageSequence images) {
+    int[] tokens = new int[images.images()];
+    for (int i = 0; i < tokens.length; i++) {
+      AnyRes.Layout layout = images.layouts()[i];
+      tokens[i] = layout == null ? config.imageTokens() : layout.tokens();
+    }
+    return ImageTokens.counts(images.imagesPerRow(), tokens);
+  }
+
+  @Override
+  public NDArray forwardSequence(ImageSequence images, NDArray ids, NDArray valid) {
+    NDArray hidden = decode(embed(ids, visualTokens(images)), languageModel.sequencePositions(valid), valid, null, null);
+    return languageModel.logits(hidden);
+  }
+
+  @Override
+  public DecodeState prefillSequence(ImageSequence images, NDArray promptIds, NDArray promptValid, boolean useCache) {
+    int[][] counts = tokenCounts(images);
+    ImageTokens.Prompt p = ImageTokens.ensure(promptIds, promptValid, config.imageTokenId(), counts, 1);
+    NDArray visual = visualTokens(images);                                              // [1, total, D]
+    KvCache cache = useCache ? new KvCache(languageModel.transformer().numLayers()) : null;
+    NDArray hidden = decode(embed(p.ids(), visual), languageModel.promptPositions(p.valid()), p.valid(), cache, null);
+    boolean[][][] layout = new boolean[1][][];
+    NDArray rows = ImageTokens.perRow(visual, ImageTokens.rowTotals(counts), null, layout);   // [B, max, D]
+    DecodeState state = new DecodeState(rows, p.ids(), p.valid(), ImageTokens.lengths(p.valid()), cache);
+    if (layout[0] != null) {
+      state.setVisualLayout(layout[0], new long[layout[0].length][layout[0][0].length],
+          new long[layout[0].length][layout[0][0].length]);
+    }
+    state.setLogits(languageModel.logits(ImageTokens.lastReal(hidden, p.valid())));  // [B, V]
     return state;
+  }
+
+  /**
+   * Generation from one-view images, pixels [B, 3, H, W] or [B, M, 3, H, W]; positions as HF's
+   * generate() counts them (real tokens from 0 in each row, padding at 1), so left- and right-padded
+   * prompts decode alike.
+   */
+  @Override
+  public DecodeState prefill(NDArray pixels, NDArray promptIds, NDArray promptValid, boolean useCache) {
+    if (config.imageGridPinpoints() != null) {
+      throw new GlimpseException("an AnyRes LLaVA sees each image at its own size; give it images (prefillSequence)");
+    }
+    return prefillSequence(ImageSequence.uniform(pixels), promptIds, promptValid, useCache);
   }
 
   @Override
   public void step(DecodeState state, long[] ids, NDManager manager) {
-    long[] positions = state.nextPositions();
-    state.append(ids);
     if (state.cached()) {
-      NDArray x = textEmbedding.forward(manager.create(ids).reshape(-1, 1), null);   // [B, 1, D]
-      NDArray mask = state.padded() ? AttentionMask.keyPadding(state.valid(manager)) : null;
-      NDArray hidden = text.forward(x, mask, state.cache(), manager.create(positions).reshape(-1, 1), null, null);
-      state.setLogits(head.forward(hidden.squeeze(1)));                               // [B, V]
+      languageModel.stepCached(state, ids, manager);
       return;
     }
+    state.append(ids);
     NDArray tokens = state.tokens(manager);
     NDArray valid = state.valid(manager);
-    NDArray hidden = decode(embed(tokens, state.visual()), ImageTokens.countedPositions(valid, 1), valid, null, null);
-    state.setLogits(head.forward(hidden.get(":, -1, :")));
+    NDArray hidden = decode(embed(tokens, ImageTokens.realTokens(state)), languageModel.promptPositions(valid), valid,
+        null, null);
+    state.setLogits(languageModel.logits(hidden.get(":, -1, :")));
+  }
+
+  @Override
+  public int imageTokenId() {
+    return config.imageTokenId();
   }
 
   @Override
@@ -172,6 +239,10 @@ public final class LlavaModel implements CaptioningModel {
   }
 
   public Transformer text() {
-    return text;
+    return languageModel.transformer();
+  }
+
+  public LanguageModel languageModel() {
+    return languageModel;
   }
 }

@@ -6,9 +6,10 @@ import dev.glimpse.nn.VisionConfig;
 import dev.glimpse.nn.VisionTransformer;
 
 /**
- * The image encoder of a connector model (LLaVA, BLIP-2): pixels in, visual tokens out, for the
- * connector to read. Either a ViT (CLIP / EVA, as HuggingFace ships them) or a GenLIP encoder
- * (its visual token outputs after the final norm: what GenLIP is pre-trained to be).
+ * The image encoder of a connector model (LLaVA, BLIP-2, Flamingo): pixels in, visual tokens out, for
+ * the connector to read. Either a ViT (CLIP / EVA as HuggingFace ships them, GIT's encoder), read at a
+ * chosen hidden state, or a GenLIP encoder (its visual token outputs after the final norm: what
+ * GenLIP is pre-trained to be).
  */
 public interface VisionTower {
   /** Visual tokens for the connector: pixels [B, 3, H, W] -> [B, N, Dv]. */
@@ -41,7 +42,43 @@ public interface VisionTower {
     public int tokens() {
       return vit != null ? vit.numTokens() : genlip.gridSize() * genlip.gridSize();
     }
+
+    /** Patch tokens along a side of the trained image. */
+    public int gridSize() {
+      return vit != null ? vit.gridSize() : genlip.gridSize();
+    }
+
+    /** Whether the tower puts a CLS token before its patch tokens. */
+    public boolean classToken() {
+      return vit != null && vit.classToken();
+    }
+
+    /** A ViT tower. */
+    public static Spec vit(VisionConfig config) {
+      return new Spec(config, null);
+    }
+
+    /** A GenLIP tower. */
+    public static Spec genlip(GenLipConfig config) {
+      return new Spec(null, config);
+    }
+
+    /** What the tower is, for logs: "ViT 4x128 (48px, patch 8)". */
+    public String describe() {
+      if (vit != null) {
+        return "ViT " + vit.encoder().layers() + "x" + vit.width() + " (" + vit.imageSize() + "px, patch "
+            + vit.patchSize() + ")";
+      }
+      return "GenLIP " + genlip.transformer().layers() + "x" + genlip.width() + " (" + genlip.imageSize() + "px, patch "
+          + genlip.patchSize() + ")";
+    }
   }
+
+  /**
+   * Where a model keeps a tower: its spec and the prefix of its parameters ({@code "vision."} in GIT,
+   * CLIP and the connector models; {@code ""} for a GenLIP model, which is its own tower).
+   */
+  record Source(Spec spec, String prefix) {}
 
   /**
    * A GenLIP encoder as a tower, under {@code scope} (parameters {@code patch_embed.*},

@@ -68,6 +68,55 @@ public final class AttentionMask {
     return toArray(manager).minimum(keyPadding(keyValid));
   }
 
+  /**
+   * Flamingo's interleaved sequence (its "text sees only its preceding image" rule): {@code media}
+   * images of {@code tokensPerMedia} visual tokens each, then the text, in which the run of tokens
+   * from image i's place up to the next image's sees image i and no other; text before the first
+   * image sees none. As segments: {@code image0 .. image(M-1)}, then the text chunks {@code before},
+   * {@code after0}, ... with {@code after_i} linked to {@code image_i}. The cross-attention mask is the
+   * text-by-images block of this pattern ({@link #block}).
+   *
+   * @param mediaOfToken per text token, the image it follows (-1 before the first), non-decreasing
+   */
+  public static AttentionMask interleaved(int[] mediaOfToken, int media, int tokensPerMedia) {
+    Builder b = builder();
+    for (int i = 0; i < media; i++) {
+      b.segment("image" + i, tokensPerMedia, false);
+    }
+    int t = 0;
+    while (t < mediaOfToken.length) {
+      int m = mediaOfToken[t];
+      int start = t;
+      while (t < mediaOfToken.length && mediaOfToken[t] == m) {
+        t++;
+      }
+      if (m >= media) {
+        throw new IllegalArgumentException("text token " + start + " follows image " + m + " of " + media);
+      }
+      if (start > 0 && m < mediaOfToken[start - 1]) {
+        throw new IllegalArgumentException("images must come in order: token " + start + " follows image " + m
+            + " after image " + mediaOfToken[start - 1]);
+      }
+      String chunk = m < 0 ? "before" : "after" + m;
+      b.segment(chunk, t - start, true);
+      if (m >= 0) {
+        b.see(chunk, "image" + m);
+      }
+    }
+    return b.build();
+  }
+
+  /** One block of the pattern as additive values, row-major: queries {@code [rowStart, +rows)}, keys {@code [colStart, +cols)}. */
+  public float[] block(int rowStart, int rows, int colStart, int cols) {
+    float[] out = new float[rows * cols];
+    for (int q = 0; q < rows; q++) {
+      for (int k = 0; k < cols; k++) {
+        out[q * cols + k] = allowed[rowStart + q][colStart + k] ? 0f : BLOCKED;
+      }
+    }
+    return out;
+  }
+
   /** Additive key-padding mask: keyValid [B, S] (nonzero = real) -> [B, 1, 1, S]. */
   public static NDArray keyPadding(NDArray keyValid) {
     NDArray valid = keyValid.toType(DataType.FLOAT32, false);

@@ -12,6 +12,10 @@ import java.util.List;
  * longest matching prefix; one that matches none trains at the base rate, decayed by its {@link
  * Parameter.Kind}.
  *
+ * <p>The prefix {@value #ALL} matches every parameter and loses to any other matching prefix: a
+ * frozen {@code "*"} group with a trained {@code "projector."} group says "only the projector
+ * trains", whatever else the model holds (a language model swapped in with an untied head, say).
+ *
  * @param name what the group is, for logs and messages (defaults to its first prefix)
  * @param prefixes parameter-name prefixes, e.g. {@code "vision."}; each must match some parameter
  * @param lrScale multiplier of the run's learning rate (schedule included); null means 1
@@ -20,6 +24,9 @@ import java.util.List;
  * @param frozen kept fixed: no gradient is computed for it and the optimizer keeps no state for it
  */
 public record ParameterGroup(String name, List<String> prefixes, Double lrScale, Boolean weightDecay, boolean frozen) {
+  /** The prefix that matches every parameter, with the lowest precedence. */
+  public static final String ALL = "*";
+
   public ParameterGroup {
     if (prefixes == null || prefixes.isEmpty()) {
       throw new IllegalArgumentException("a parameter group needs at least one name prefix" + (name == null ? ""
@@ -44,6 +51,17 @@ public record ParameterGroup(String name, List<String> prefixes, Double lrScale,
     return new ParameterGroup(prefix, List.of(prefix), null, null, true);
   }
 
+  /**
+   * The groups of "only these parts train": every parameter frozen ({@value #ALL}) except those under
+   * {@code trainedPrefixes}, which train at the run's rate.
+   */
+  public static List<ParameterGroup> onlyTraining(String... trainedPrefixes) {
+    List<ParameterGroup> out = new ArrayList<>();
+    out.add(new ParameterGroup("frozen", List.of(ALL), null, null, true));
+    out.add(new ParameterGroup("trained", List.of(trainedPrefixes), null, null, false));
+    return List.copyOf(out);
+  }
+
   /** A trained group whose learning rate is {@code scale} times the run's. */
   public static ParameterGroup scaled(String name, double scale, String... prefixes) {
     return new ParameterGroup(name, List.of(prefixes), scale, null, false);
@@ -63,7 +81,9 @@ public record ParameterGroup(String name, List<String> prefixes, Double lrScale,
   int match(String parameterName) {
     int best = -1;
     for (String prefix : prefixes) {
-      if (parameterName.startsWith(prefix)) {
+      if (prefix.equals(ALL)) {
+        best = Math.max(best, 0);
+      } else if (parameterName.startsWith(prefix)) {
         best = Math.max(best, prefix.length());
       }
     }
@@ -94,7 +114,7 @@ public record ParameterGroup(String name, List<String> prefixes, Double lrScale,
       }
       names.add(g.name());
       for (String prefix : g.prefixes()) {
-        if (parameterNames.stream().noneMatch(n -> n.startsWith(prefix))) {
+        if (!prefix.equals(ALL) && parameterNames.stream().noneMatch(n -> n.startsWith(prefix))) {
           problems.add("group '" + g.name() + "': no parameter starts with '" + prefix + "'");
         }
       }

@@ -141,6 +141,20 @@ public final class ParameterStore implements AutoCloseable {
     load(part, prefix, tensors, source);
   }
 
+  /**
+   * Loads the parameters whose names {@code part} accepts from tensors of the same names (a
+   * pre-trained language model inside a connector model); the rest keep their values. The same checks
+   * as {@link #load(Map, String)}, over that part of the model.
+   */
+  public void loadPart(java.util.function.Predicate<String> part, Map<String, SafeTensors.Tensor> tensors,
+      String source) {
+    List<Parameter> chosen = parameters.values().stream().filter(p -> part.test(p.name())).toList();
+    if (chosen.isEmpty()) {
+      throw new GlimpseException("the model has no parameters to load from " + source);
+    }
+    load(chosen, "", tensors, source);
+  }
+
   private void load(Collection<Parameter> part, String prefix, Map<String, SafeTensors.Tensor> tensors, String source) {
     List<String> problems = new ArrayList<>();
     TreeSet<String> unexpected = new TreeSet<>(tensors.keySet());

@@ -71,6 +71,36 @@ public final class Transformer {
   }
 
   /**
+   * A layer a design puts in front of some blocks of a stack it does not own (Flamingo's tanh-gated
+   * cross-attention before every k-th block of a frozen language model): {@code x} in, new {@code x}
+   * out, or {@code x} itself where it adds nothing.
+   */
+  @FunctionalInterface
+  public interface Insertion {
+    NDArray before(int block, NDArray x);
+  }
+
+  /**
+   * As {@link #forward(NDArray, NDArray, KvCache, NDArray, NDArray, List)} without a memory, with
+   * {@code insertion} run before each block.
+   */
+  public NDArray forwardWithInsertion(NDArray x, NDArray mask, KvCache cache, NDArray positions,
+      List<NDArray> hiddenStates, Insertion insertion) {
+    NDArray[] rope = rotary == null ? null : rotary.tables(positions);
+    for (int i = 0; i < blocks.size(); i++) {
+      x = insertion.before(i, x);
+      if (hiddenStates != null) {
+        hiddenStates.add(x);
+      }
+      x = blocks.get(i).forward(x, mask, cache == null ? null : cache.layer(i), rope, null, null, null);
+    }
+    if (hiddenStates != null) {
+      hiddenStates.add(x);
+    }
+    return finalNorm == null ? x : finalNorm.forward(x);
+  }
+
+  /**
    * Self-attention with rotary tables the caller built (e.g. 2D positions of a patch grid, see
    * {@link Rotary2d}), used by every block whatever the config's {@code ropeTheta}.
    *

@@ -49,10 +49,12 @@ import dev.glimpse.data.ImageTransform;
  *     next to near-white and near-black backgrounds), mixed into synthetic captioning so that a
  *     captioner also names what simple drawing programs make; 0 = none (recipes saved before the
  *     option load as 0); the held-out split is never mixed
+ * @param fewShotMix share of training examples that are few-shot sequences (several image-text pairs
+ *     in one sequence, for interleaved designs such as Flamingo); null or 0 = none
  */
 public record DataConfig(String source, String testSource, int trainSize, int testSize, long seed,
     double firstTargetProbability, double captionMix, double cleanTextMix, Double cleanTextMixEnd, Double cleanTextMixRamp,
-    Double cleanTextMixHold, boolean packTexts, String resize, double flatMix) {
+    Double cleanTextMixHold, boolean packTexts, String resize, double flatMix, Double fewShotMix) {
   public DataConfig {
     resize = ImageTransform.resizeMode(resize); // null in recipes written before resize was an option
     if (source == null || source.isBlank()) {
@@ -90,29 +92,32 @@ public record DataConfig(String source, String testSource, int trainSize, int te
     if (flatMix < 0 || flatMix >= 1) {
       throw new IllegalArgumentException("flatMix must be in [0, 1), got " + flatMix);
     }
+    if (fewShotMix != null && !(fewShotMix >= 0 && fewShotMix < 1)) {
+      throw new IllegalArgumentException("fewShotMix must be in [0, 1), got " + fewShotMix);
+    }
     if (source.equals("synthetic") && trainSize == 0) {
       throw new IllegalArgumentException("trainSize must be > 0 for synthetic data");
     }
   }
 
   public static DataConfig synthetic(int trainSize, int testSize) {
-    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0, 0, null, null, null, false, ImageTransform.FIT, 0);
+    return new DataConfig("synthetic", null, trainSize, testSize, 2024, 0, 0, 0, null, null, null, false, ImageTransform.FIT, 0, null);
   }
 
   public DataConfig withFirstTargetProbability(double p) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, p, captionMix, cleanTextMix, cleanTextMixEnd,
-        cleanTextMixRamp, cleanTextMixHold, packTexts, resize, flatMix);
+        cleanTextMixRamp, cleanTextMixHold, packTexts, resize, flatMix, fewShotMix);
   }
 
   public DataConfig withCaptionMix(double share) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, share, cleanTextMix,
-        cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, resize, flatMix);
+        cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, resize, flatMix, fewShotMix);
   }
 
   /** Clean close-ups at {@code share} of the examples throughout the run (no schedule). */
   public DataConfig withCleanTextMix(double share) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix, share,
-        null, null, null, packTexts, resize, flatMix);
+        null, null, null, packTexts, resize, flatMix, fewShotMix);
   }
 
   /** Clean close-ups at {@code start} of the examples at the first step, {@code end} at the last. */
@@ -134,7 +139,7 @@ public record DataConfig(String source, String testSource, int trainSize, int te
    */
   public DataConfig withCleanTextMix(double start, double end, double hold, double ramp) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix, start,
-        end, ramp, hold == 0 ? null : hold, packTexts, resize, flatMix);
+        end, ramp, hold == 0 ? null : hold, packTexts, resize, flatMix, fewShotMix);
   }
 
   /** The fraction of the run over which the clean close-up share moves to {@code cleanTextMixEnd}. */
@@ -150,17 +155,27 @@ public record DataConfig(String source, String testSource, int trainSize, int te
   /** Flat drawings ({@code SceneConfig.flat()}) at {@code share} of the training examples. */
   public DataConfig withFlatMix(double share) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
-        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, resize, share);
+        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, resize, share, fewShotMix);
   }
 
   public DataConfig withPackedTexts(boolean pack) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
-        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, pack, resize, flatMix);
+        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, pack, resize, flatMix, fewShotMix);
   }
 
   public DataConfig withResize(String mode) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
-        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, mode, flatMix);
+        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, mode, flatMix, fewShotMix);
+
+  /** These settings with {@code share} of the training examples few-shot naming sequences. */
+  public DataConfig withFewShotMix(double share) {
+    return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
+        cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, resize, flatMix, share);
+  }
+
+  /** The share of few-shot sequences (0 when unset). */
+  public double fewShots() {
+    return fewShotMix == null ? 0 : fewShotMix;
   }
 
   /** Whether the clean close-up share changes over the run ({@code cleanTextMixEnd} set and different). */

@@ -36,6 +36,9 @@ public final class RecipeFiles {
     o.add("data", Json.GSON.toJsonTree(r.data()));
     o.add("tokenizer", Json.GSON.toJsonTree(r.tokenizer()));
     o.add("eval", Json.GSON.toJsonTree(r.eval()));
+    if (r.after() != null) {
+      o.addProperty("after", r.after());
+    }
     return o;
   }
 
@@ -80,7 +83,8 @@ public final class RecipeFiles {
 
   // Nullable fields that Gson leaves out of the base JSON when null.
   private static boolean isOptional(String path) {
-    return path.equals("tokenizer.file") || path.equals("description") || path.equals("data.testSource")
+    return path.equals("tokenizer.file") || path.equals("tokenizer.chatTemplate") || path.equals("after")
+        || path.equals("train.objective") || path.equals("data.fewShotMix") || path.endsWith("visionFeatureLayer") || path.endsWith("anyRes") || path.equals("description") || path.equals("data.testSource")
         || path.equals("data.cleanTextMixEnd") || path.equals("data.cleanTextMixRamp")
         || path.equals("data.cleanTextMixHold") || path.endsWith("vision.stemChannels")
         || path.endsWith("vision.stemPatchify") || path.equals("train.gradientCacheChunk");
@@ -88,7 +92,7 @@ public final class RecipeFiles {
 
   private static Recipe parse(JsonObject o, String where) {
     for (String key : o.keySet()) {
-      if (!java.util.Set.of("name", "description", "task", "model", "train", "data", "tokenizer", "eval").contains(key)) {
+      if (!java.util.Set.of("name", "description", "task", "model", "train", "data", "tokenizer", "eval", "after").contains(key)) {
         throw new GlimpseException(where + ": unknown field '" + key + "'");
       }
     }
@@ -104,7 +108,8 @@ public final class RecipeFiles {
           section(o, "train", TrainConfig.class, where),
           section(o, "data", DataConfig.class, where),
           section(o, "tokenizer", TokenizerConfig.class, where),
-          section(o, "eval", EvalConfig.class, where));
+          section(o, "eval", EvalConfig.class, where),
+          o.has("after") && !o.get("after").isJsonNull() ? o.get("after").getAsString() : null);
     } catch (IllegalArgumentException e) {
       throw new GlimpseException("invalid recipe in " + where + ": " + e.getMessage());
     }

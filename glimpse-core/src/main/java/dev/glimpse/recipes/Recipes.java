@@ -4,7 +4,10 @@ import dev.glimpse.connect.QFormerConfig;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.Blip2Config;
 import dev.glimpse.model.GenLipConfig;
+import dev.glimpse.connect.ResamplerConfig;
+import dev.glimpse.model.FlamingoConfig;
 import dev.glimpse.model.GitConfig;
+import dev.glimpse.model.LanguageModelConfig;
 import dev.glimpse.model.LlavaConfig;
 import dev.glimpse.nn.TransformerConfig;
 import dev.glimpse.nn.VisionConfig;
@@ -37,9 +40,31 @@ public final class Recipes {
     RECIPES.put("genlip-git-tiny", Recipes::genlipGitTiny);
     RECIPES.put("llava-genlip-tiny", Recipes::llavaGenlipTiny);
     RECIPES.put("blip2-genlip-tiny", Recipes::blip2GenlipTiny);
+    RECIPES.put("lm-quick", () -> languageModel(true));
+    RECIPES.put("lm-tiny", () -> languageModel(false));
+    RECIPES.put("llava-quick-stage1", () -> llavaStage1(true));
+    RECIPES.put("llava-quick", () -> llava(true));
+    RECIPES.put("llava-tiny-stage1", () -> llavaStage1(false));
+    RECIPES.put("llava-tiny", () -> llava(false));
+    RECIPES.put("blip2-quick-stage1", () -> blip2Stage1(true));
+    RECIPES.put("blip2-quick", () -> blip2(true));
+    RECIPES.put("blip2-tiny-stage1", () -> blip2Stage1(false));
+    RECIPES.put("blip2-tiny", () -> blip2(false));
+    RECIPES.put("flamingo-quick", () -> flamingo(true));
+    RECIPES.put("flamingo-tiny", () -> flamingo(false));
   }
 
   private Recipes() {}
+
+  /**
+   * Registers a recipe under {@code name} (replacing one of that name): a recipe another one continues
+   * ({@link Recipe#after}) must be registered, e.g. by a program or test that defines its own stages.
+   */
+  public static void register(String name, Supplier<Recipe> recipe) {
+    synchronized (RECIPES) {
+      RECIPES.put(name, recipe);
+    }
+  }
 
   public static Recipe get(String name) {
     Supplier<Recipe> r = RECIPES.get(name);
@@ -313,6 +338,175 @@ public final class Recipes {
   }
 
   static final int GENLIP_QUICK_STEPS = 1200;
+
+  /**
+   * The language model the connector recipes join vision to: LLaMA-style (RMSNorm, rotary positions,
+   * SwiGLU, grouped-query attention with 2 key/value heads for 4 query heads), 4x128, untied head.
+   */
+  static LanguageModelConfig languageModelConfig() {
+    TransformerConfig stack = TransformerConfig.llama(128, 4, 4, 352).with(b -> b.kvHeads = 2).withInitStd(0.02);
+    return new LanguageModelConfig(stack, 1, 320, 0, false);
+  }
+
+  /**
+   * A small pre-trained language model, as the connector designs start from one: {@link
+   * #languageModelConfig} trained by next-token prediction on the synthetic suite's text alone
+   * ({@link TextTask}: captions, long descriptions, dialogues and naming games in words, in the chat
+   * formats the connectors use), byte-level BPE of 1024 ids. Quick: 3000 steps of 32; tiny: 12000.
+   * The connector recipes load it frozen: {@code --language-model runs/lm-quick}. Time and results:
+   * docs/connectors.md#the-language-model-lm-quick-lm-tiny---language-model-dir.
+   */
+  public static Recipe languageModel(boolean quick) {
+    int steps = quick ? LM_QUICK_STEPS : 12_000;
+    TrainConfig train = quickTrain(steps, 32, 112).withLearningRate(1e-3, 200).with(t -> t.labelSmoothing = 0);
+    return new Recipe(quick ? "lm-quick" : "lm-tiny",
+        (quick ? "Language model 4x128 (LLaMA-style, GQA) on the synthetic suite's text; ~15 min on 2 cores."
+            : "Language model 4x128 (LLaMA-style, GQA) on the synthetic suite's text, 12k steps; ~1 h on 2 cores."),
+        TextTask.NAME, languageModelConfig(), train, DataConfig.synthetic(400_000, 600),
+        TokenizerConfig.bpe(1024).withSampleExamples(6000), EvalConfig.greedy(8));
+  }
+
+  static final int LM_QUICK_STEPS = 2500;
+
+  /**
+   * The vision tower the connector recipes name until {@code --vision-tower} replaces it: the quick
+   * recipes' ViT (4x128, 48x48 input, 8x8 patches, 36 tokens), as {@code quickstart} trains it.
+   */
+  static VisionConfig connectorTower() {
+    return quickModel(48, 8, 32, 128).vision();
+  }
+
+  /** Test images of the connector recipes: captions, questions, and naming sequences per shot count. */
+  static final int CONNECTOR_TEST = 400;
+
+  /** The connector recipes' training data: instruction conversations with a quarter of few-shot sequences. */
+  static DataConfig connectorData() {
+    return DataConfig.synthetic(400_000, CONNECTOR_TEST).withFirstTargetProbability(1.0).withFewShotMix(0.25);
+  }
+
+  /** AdamW for {@code steps} of 32 at {@code lr}, warmup 5%, cosine to 10%, no label smoothing. */
+  static TrainConfig connectorTrain(int steps, double lr, int maxText) {
+    return quickTrain(steps, 32, maxText).withLearningRate(lr, Math.max(20, steps / 20)).with(t -> {
+      t.minLrRatio = 0.1;
+      t.labelSmoothing = 0;
+      t.checkpointEvery = 500;
+    });
+  }
+
+  /**
+   * LLaVA's first stage, feature alignment (Liu et al. 2023, section 4.1): the MLP projector alone
+   * learns (tower and language model frozen) to caption, each image's 36 tokens from the tower's
+   * second-to-last layer spliced in after BOS. Run with {@code --vision-tower} and {@code
+   * --language-model}; {@code llava-quick} continues it. docs/connectors.md#llava.
+   */
+  public static Recipe llavaStage1(boolean quick) {
+    LlavaConfig model = LlavaConfig.onVit(connectorTower(), languageModelConfig(), CONNECTOR_IMAGE_TOKEN);
+    TrainConfig train = connectorTrain(quick ? LLAVA_QUICK_STAGE1 : 3000, 1e-3, 64)
+        .withGroups(dev.glimpse.nn.ParameterGroup.onlyTraining("projector."));
+    return new Recipe(quick ? "llava-quick-stage1" : "llava-tiny-stage1",
+        "LLaVA stage 1: the MLP projector alone learns to caption (tower and LM frozen; use --vision-tower, "
+            + "--language-model).",
+        CaptionTask.NAME, model, train, DataConfig.synthetic(400_000, CONNECTOR_TEST).withFirstTargetProbability(1.0),
+        TokenizerConfig.bpe(512).withChatTemplate(dev.glimpse.tokenize.ChatTemplate.vicuna()), EvalConfig.greedy(24));
+  }
+
+  static final int LLAVA_QUICK_STAGE1 = 600;
+  static final int LLAVA_QUICK_STAGE2 = 1000;
+
+  /**
+   * LLaVA's second stage, visual instruction tuning (section 4.2), after {@link #llavaStage1}: the
+   * projector and the language model learn from conversations about images (describe it, then
+   * follow-up questions; a quarter of few-shot naming sequences, each image spliced in at its
+   * placeholder) in LLaVA-1.5's chat format, which is saved with the tokenizer. Run: {@code glimpse
+   * train --recipe llava-quick --vision-tower runs/quickstart --language-model runs/lm-quick} (both
+   * stages). Results: docs/connectors.md#llava.
+   */
+  public static Recipe llava(boolean quick) {
+    LlavaConfig model = LlavaConfig.onVit(connectorTower(), languageModelConfig(), CONNECTOR_IMAGE_TOKEN);
+    TrainConfig train = connectorTrain(quick ? LLAVA_QUICK_STAGE2 : 6000, 2e-4, 256)
+        .withFreeze(List.of(VisionTowers.PREFIX));
+    return new Recipe(quick ? "llava-quick" : "llava-tiny",
+        "LLaVA: stage 1 (projector) then instruction tuning of projector + LM on conversations and few-shot sequences "
+            + "(use --vision-tower, --language-model).",
+        VlmTask.NAME, model, train, connectorData(),
+        TokenizerConfig.bpe(512).withChatTemplate(dev.glimpse.tokenize.ChatTemplate.vicuna()), EvalConfig.greedy(24))
+        .after(quick ? "llava-quick-stage1" : "llava-tiny-stage1");
+  }
+
+  /** The connector recipes' Q-Former: 2x128 post-LN BERT layers, 16 queries, cross-attention every layer. */
+  static QFormerConfig connectorQFormer() {
+    TransformerConfig bert = TransformerConfig.preLn(128, 2, 4).with(b -> {
+      b.preNorm = false;
+      b.finalNorm = false;
+      b.normEps = 1e-12;
+    }).withInitStd(0.02);
+    return QFormerConfig.of(bert, 16).withTextBranch(1, 32, 64);
+  }
+
+  /**
+   * BLIP-2's first stage, vision-language representation learning (Li et al. 2023, section 3.2): over
+   * the frozen tower's second-to-last layer, the Q-Former (queries and text branch) learns by ITC, ITM
+   * with hard negatives and ITG on captions. {@code blip2-quick} continues it. docs/connectors.md#blip-2.
+   */
+  public static Recipe blip2Stage1(boolean quick) {
+    Blip2Config model = Blip2Config.onVit(connectorTower(), connectorQFormer(), languageModelConfig(),
+        CONNECTOR_IMAGE_TOKEN);
+    TrainConfig train = connectorTrain(quick ? BLIP2_QUICK_STAGE1 : 3000, 5e-4, 32)
+        .withGroups(dev.glimpse.nn.ParameterGroup.onlyTraining("qformer.")).withObjective("representation");
+    return new Recipe(quick ? "blip2-quick-stage1" : "blip2-tiny-stage1",
+        "BLIP-2 stage 1: Q-Former (2x128, 16 queries) by ITC + ITM + ITG on captions over a frozen tower (use "
+            + "--vision-tower, --language-model).",
+        // no held-out evaluation: until stage 2 the language model has not learned to read the queries
+        CaptionTask.NAME, model, train, DataConfig.synthetic(400_000, 0).withFirstTargetProbability(1.0),
+        TokenizerConfig.bpe(512).withChatTemplate(dev.glimpse.tokenize.ChatTemplate.questionAnswer()),
+        EvalConfig.greedy(24));
+  }
+
+  static final int BLIP2_QUICK_STAGE1 = 800;
+  static final int BLIP2_QUICK_STAGE2 = 1300;
+
+  /**
+   * BLIP-2's second stage, vision-to-language generative learning (section 3.3), after {@link
+   * #blip2Stage1}: the Q-Former's 16 outputs, through a linear projection, are soft visual prompts of
+   * the frozen language model; Q-Former and projection learn from the same conversations and few-shot
+   * sequences as LLaVA, in the question-answer format. Results: docs/connectors.md#blip-2.
+   */
+  public static Recipe blip2(boolean quick) {
+    Blip2Config model = Blip2Config.onVit(connectorTower(), connectorQFormer(), languageModelConfig(),
+        CONNECTOR_IMAGE_TOKEN);
+    TrainConfig train = connectorTrain(quick ? BLIP2_QUICK_STAGE2 : 6000, 5e-4, 160)
+        .withGroups(dev.glimpse.nn.ParameterGroup.onlyTraining("qformer.", "language_projection."))
+        .withObjective("generative");
+    return new Recipe(quick ? "blip2-quick" : "blip2-tiny",
+        "BLIP-2: stage 1 (Q-Former ITC/ITM/ITG) then Q-Former + projection as soft prompts of the frozen LM "
+            + "(use --vision-tower, --language-model).",
+        VlmTask.NAME, model, train, connectorData(),
+        TokenizerConfig.bpe(512).withChatTemplate(dev.glimpse.tokenize.ChatTemplate.questionAnswer()),
+        EvalConfig.greedy(24)).after(quick ? "blip2-quick-stage1" : "blip2-tiny-stage1");
+  }
+
+  static final int FLAMINGO_QUICK_STEPS = 1800;
+
+  /**
+   * Flamingo (Alayrac et al. 2022): a Perceiver Resampler (2 layers, 16 latents) over the frozen
+   * tower's second-to-last layer and tanh-gated cross-attention layers before every second block of
+   * the frozen language model, both learning from the same conversations and few-shot sequences as
+   * LLaVA and BLIP-2, each image one token in the text. Run: {@code glimpse train --recipe
+   * flamingo-quick --vision-tower runs/quickstart --language-model runs/lm-quick}. Results:
+   * docs/connectors.md#flamingo.
+   */
+  public static Recipe flamingo(boolean quick) {
+    FlamingoConfig model = FlamingoConfig.onVit(connectorTower(), new ResamplerConfig(2, 4, 16, 1),
+        languageModelConfig(), 2, CONNECTOR_IMAGE_TOKEN);
+    TrainConfig train = connectorTrain(quick ? FLAMINGO_QUICK_STEPS : 8000, 5e-4, 128)
+        .withGroups(dev.glimpse.nn.ParameterGroup.onlyTraining("resampler.", "xattn."));
+    return new Recipe(quick ? "flamingo-quick" : "flamingo-tiny",
+        "Flamingo: Perceiver Resampler (16 latents) + tanh-gated cross-attention into the frozen LM, on conversations "
+            + "and few-shot sequences (use --vision-tower, --language-model).",
+        VlmTask.NAME, model, train, connectorData(),
+        TokenizerConfig.bpe(512).withChatTemplate(dev.glimpse.tokenize.ChatTemplate.questionAnswer()),
+        EvalConfig.greedy(24));
+  }
 
   /** Image token id of the connector recipes: one past the 512 ids of their BPE vocabulary. */
   static final int CONNECTOR_IMAGE_TOKEN = 512;

@@ -5,7 +5,9 @@ import com.google.gson.JsonObject;
 import dev.glimpse.checkpoint.CheckpointConfig;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.ImageTransform;
+import dev.glimpse.model.ConnectorConfig;
 import dev.glimpse.model.ModelConfig;
+import dev.glimpse.tokenize.ChatTemplate;
 import dev.glimpse.nn.ParameterGroup;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.tokenize.HfTokenizer;
@@ -27,14 +29,15 @@ import java.util.Map;
 /**
  * How a training run starts, chosen once from the command line ({@link #choose}): a fresh model
  * ({@link Fresh}), a model fine-tuned from another ({@link FromInit}, {@code --init}), a run continued
- * from its last checkpoint ({@link Resume}, {@code --resume}), or a connector whose vision tower is a
- * pre-trained GenLIP encoder ({@link FromVisionTower}, {@code --vision-tower}). Each answers what the
+ * from its last checkpoint ({@link Resume}, {@code --resume}), or a connector model whose vision tower
+ * and language model are pre-trained ones ({@link FromPretrainedParts}, {@code --vision-tower},
+ * {@code --language-model}, {@code --vision-layer}). Each answers what the
  * run needs, in the order {@link TrainRun} asks: the recipe, the tokenizer, the model config, the
  * image preprocessing, the starting weights, the optimizer state. A start owns what it opens (an
  * init model, a tokenizer) and closes it.
  */
 public sealed interface RunStart extends AutoCloseable
-    permits RunStart.Fresh, RunStart.FromInit, RunStart.Resume {
+    permits RunStart.Fresh, RunStart.FromInit, RunStart.Resume, RunStart.FromPretrainedParts {
 
   /** The recipe the run follows. */
   Recipe recipe();
@@ -74,7 +77,8 @@ public sealed interface RunStart extends AutoCloseable
    */
   static RunStart choose(Recipe requested, TrainRun.Options o, NDManager manager) {
     Path checkpoint = o.out().resolve(Checkpoint.RUN_CHECKPOINT);
-    checkStart(o.init() != null, o.resume(), o.visionTower() != null);
+    checkStart(o.init() != null, o.resume(), o.visionTower() != null || o.languageModel() != null
+        || o.visionLayer() != null);
     if (o.resume()) {
       return Resume.of(requested, o.out());
     }
@@ -88,16 +92,18 @@ public sealed interface RunStart extends AutoCloseable
     if (o.init() != null) {
       return new FromInit(requested, LoadedModel.load(o.init(), manager));
     }
-    if (o.visionTower() != null) {
-      return new FromVisionTower(requested, VisionTowers.read(o.visionTower()));
+    if (o.visionTower() != null || o.languageModel() != null || o.visionLayer() != null) {
+      return new FromPretrainedParts(requested, o.visionTower() == null ? null : VisionTowers.read(o.visionTower()),
+          o.languageModel() == null ? null : LanguageModels.read(o.languageModel()), o.visionLayer());
     }
     return new Fresh(requested);
   }
 
   /** Refuses the combinations of start options that contradict each other. */
-  public static void checkStart(boolean init, boolean resume, boolean visionTower) {
-    if ((init || resume) && visionTower) {
-      throw new GlimpseException("a vision tower starts a new model; it cannot be combined with --init or --resume");
+  public static void checkStart(boolean init, boolean resume, boolean parts) {
+    if ((init || resume) && parts) {
+      throw new GlimpseException("a vision tower or language model starts a new model; --vision-tower, "
+          + "--language-model and --vision-layer cannot be combined with --init or --resume");
     }
     if (init && resume) {
       throw new GlimpseException("--init starts a new run; --resume continues one (the run already holds its model)");
@@ -105,7 +111,7 @@ public sealed interface RunStart extends AutoCloseable
   }
 
   /** A new model: the recipe's model, a tokenizer built for the recipe, fresh weights. */
-  sealed class Fresh implements RunStart permits FromVisionTower {
+  final class Fresh implements RunStart {
     private final Recipe recipe;
     private Tokenizer tokenizer;
 
@@ -126,7 +132,7 @@ public sealed interface RunStart extends AutoCloseable
 
     @Override
     public ModelConfig modelConfig(Tokenizer tokenizer) {
-      return recipe.model().withVocabSize(tokenizer.vocabSize());
+      return withImageToken(recipe.model().withVocabSize(tokenizer.vocabSize()), tokenizer);
     }
 
     @Override
@@ -136,10 +142,7 @@ public sealed interface RunStart extends AutoCloseable
 
     @Override
     public void loadWeights(ParameterStore store, PrintStream info) {
-      if (recipe.train().freeze().contains(VisionTowers.PREFIX)) {
-        info.printf("warning: the recipe freezes the vision tower, which starts untrained here; "
-            + "start it from a GenLIP checkpoint with --vision-tower DIR%n");
-      }
+      warnUntrainedFrozen(recipe, store, info, false, false);
     }
 
     @Override
@@ -157,6 +160,7 @@ public sealed interface RunStart extends AutoCloseable
   final class FromInit implements RunStart {
     private final Recipe recipe;
     private final LoadedModel init;
+    private Tokenizer templated; // the init tokenizer with the recipe's chat template, when it differs
 
     FromInit(Recipe recipe, LoadedModel init) {
       this.recipe = recipe;
@@ -170,6 +174,11 @@ public sealed interface RunStart extends AutoCloseable
 
     @Override
     public Tokenizer tokenizer(Dataset train, PrintStream info) {
+      ChatTemplate template = recipe.tokenizer().chatTemplate();
+      if (template != null && init.tokenizer() instanceof HfTokenizer hf && !template.equals(hf.chatTemplate())) {
+        templated = hf.withChatTemplate(template);
+        return templated;
+      }
       return init.tokenizer();
     }
 
@@ -203,6 +212,9 @@ public sealed interface RunStart extends AutoCloseable
 
     @Override
     public void close() {
+      if (templated != null) {
+        templated.close();
+      }
       init.close();
     }
   }
@@ -288,28 +300,144 @@ public sealed interface RunStart extends AutoCloseable
   }
 
   /**
-   * A connector (LLaVA, BLIP-2) whose vision tower is a pre-trained GenLIP checkpoint: the checkpoint's
-   * encoder config replaces the recipe's tower, its weights go under {@value VisionTowers#PREFIX},
-   * its image preprocessing becomes the run's; the rest starts fresh.
+   * A connector model (LLaVA, BLIP-2, Flamingo) from pre-trained parts: a vision tower ({@link
+   * VisionTowers}: its config replaces the recipe's tower, its weights go under {@value
+   * VisionTowers#PREFIX}, its image preprocessing becomes the run's), a language model ({@link
+   * LanguageModels}: its config replaces the recipe's, its weights and tokenizer come along) and the
+   * tower layer the connector reads; the connector starts fresh.
    */
-  final class FromVisionTower extends Fresh {
-    private final VisionTowers.Pretrained tower;
+  final class FromPretrainedParts implements RunStart {
+    private final Recipe recipe;
+    private final VisionTowers.Pretrained tower;   // null: the recipe's tower, fresh
+    private final LanguageModels.Pretrained lm;    // null: the recipe's language model, fresh
+    private Tokenizer tokenizer;
 
-    FromVisionTower(Recipe requested, VisionTowers.Pretrained tower) {
-      super(requested.withModel(VisionTowers.withTower(requested.model(), tower)));
+    FromPretrainedParts(Recipe requested, VisionTowers.Pretrained tower, LanguageModels.Pretrained lm,
+        Integer visionLayer) {
+      if (!(requested.model() instanceof ConnectorConfig connector)) {
+        if (lm != null) {
+          lm.tokenizer().close();
+        }
+        throw new GlimpseException("--vision-tower, --language-model and --vision-layer need a recipe whose model joins a "
+            + "vision tower to a language model (llava, blip-2, flamingo), got '" + requested.model().modelType() + "'");
+      }
+      ConnectorConfig model = connector;
+      if (tower != null) {
+        model = model.withVisionTower(tower.spec());
+      }
+      if (visionLayer != null) {
+        try {
+          model = model.withVisionLayer(visionLayer);
+        } catch (IllegalArgumentException e) {
+          throw new GlimpseException("--vision-layer " + visionLayer + ": " + e.getMessage());
+        }
+      }
+      if (lm != null) {
+        model = model.withLanguageModel(lm.config(), model.imageTokenId());
+      }
+      this.recipe = requested.withModel(model);
       this.tower = tower;
+      this.lm = lm;
+    }
+
+    @Override
+    public Recipe recipe() {
+      return recipe;
+    }
+
+    @Override
+    public Tokenizer tokenizer(Dataset train, PrintStream info) {
+      if (lm == null) {
+        tokenizer = TrainRun.tokenizer(recipe, train, info);
+        return tokenizer;
+      }
+      HfTokenizer withImage = lm.tokenizer().tokenId(ChatTemplate.IMAGE_TOKEN) >= 0 ? lm.tokenizer()
+          : lm.tokenizer().withAddedTokens(List.of(ChatTemplate.IMAGE_TOKEN));
+      ChatTemplate template = recipe.tokenizer().chatTemplate();
+      tokenizer = template == null ? withImage : withImage.withChatTemplate(template);
+      if (tokenizer != withImage && withImage != lm.tokenizer()) {
+        withImage.close();
+      }
+      if (tokenizer != lm.tokenizer()) {
+        lm.tokenizer().close();
+      }
+      return tokenizer;
+    }
+
+    @Override
+    public ModelConfig modelConfig(Tokenizer tokenizer) {
+      return withImageToken(recipe.model().withVocabSize(tokenizer.vocabSize()), tokenizer);
     }
 
     @Override
     public ImageTransform transform(ModelConfig config) {
-      return tower.transform();
+      return tower != null ? tower.transform()
+          : ImageTransform.square(config.imageSize()).withResize(recipe.data().resize(), 0);
     }
 
     @Override
     public void loadWeights(ParameterStore store, PrintStream info) {
-      store.loadUnder(VisionTowers.PREFIX, tower.weights(), tower.source().toString());
-      info.printf("vision tower: GenLIP encoder from %s (%s)%n", tower.source(),
-          recipe().train().freeze().contains(VisionTowers.PREFIX) ? "frozen" : "trained with the rest");
+      if (tower != null) {
+        store.loadUnder(VisionTowers.PREFIX, tower.weights(), tower.source().toString());
+        info.printf("vision tower: %s from %s (%s)%n", tower.spec().describe(), tower.source(),
+            frozen(recipe, VisionTowers.PREFIX + "x") ? "frozen" : "trained with the rest");
+      }
+      if (lm != null) {
+        LanguageModels.load(store, lm);
+        info.printf("language model: %d x %d (%s) from %s (%s)%n", lm.config().text().layers(),
+            lm.config().text().width(), lm.config().learnedPositions() ? "learned positions" : "rotary", lm.source(),
+            frozen(recipe, LanguageModels.STACK + "x") ? "frozen" : "trained with the rest");
+      }
+      warnUntrainedFrozen(recipe, store, info, tower != null, lm != null);
+    }
+
+    @Override
+    public void close() {
+      if (tokenizer != null) {
+        tokenizer.close();
+      } else if (lm != null) {
+        lm.tokenizer().close();
+      }
+    }
+  }
+
+  /**
+   * A connector model's config with the tokenizer's image placeholder id ({@link
+   * ChatTemplate#IMAGE_TOKEN}; the language model's rows grown to hold it); other configs as they are.
+   */
+  static ModelConfig withImageToken(ModelConfig config, Tokenizer tokenizer) {
+    if (config instanceof ConnectorConfig connector && tokenizer instanceof HfTokenizer hf) {
+      int id = hf.tokenId(ChatTemplate.IMAGE_TOKEN);
+      if (id >= 0 && id != connector.imageTokenId()) {
+        return connector.withLanguageModel(connector.languageModel(), id).withVocabSize(tokenizer.vocabSize());
+      }
+    }
+    return config;
+  }
+
+  /** Whether the recipe's parameter groups freeze a parameter of this name. */
+  static boolean frozen(Recipe recipe, String parameterName) {
+    ParameterGroup group = ParameterGroup.of(parameterName, recipe.train().parameterGroups());
+    return group != null && group.frozen();
+  }
+
+  /** Warns when a part the recipe freezes starts untrained (no --vision-tower / --language-model given). */
+  private static void warnUntrainedFrozen(Recipe recipe, ParameterStore store, PrintStream info, boolean towerLoaded,
+      boolean lmLoaded) {
+    if (!(recipe.model() instanceof ConnectorConfig)) {
+      if (recipe.train().freeze().contains(VisionTowers.PREFIX)) {
+        info.printf("warning: the recipe freezes the vision tower, which starts untrained here%n");
+      }
+      return;
+    }
+    boolean vision = store.names().stream().anyMatch(n -> n.startsWith(VisionTowers.PREFIX));
+    if (vision && frozen(recipe, VisionTowers.PREFIX + "x") && !towerLoaded) {
+      info.printf("warning: the recipe freezes the vision tower, which starts untrained here; start it from a "
+          + "checkpoint with --vision-tower DIR%n");
+    }
+    if (frozen(recipe, LanguageModels.STACK + "x") && !lmLoaded) {
+      info.printf("warning: the recipe freezes the language model, which starts untrained here; start it from a "
+          + "checkpoint with --language-model DIR%n");
     }
   }
 }

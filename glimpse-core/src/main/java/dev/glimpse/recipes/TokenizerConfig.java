@@ -1,5 +1,6 @@
 package dev.glimpse.recipes;
 
+import dev.glimpse.tokenize.ChatTemplate;
 import dev.glimpse.tokenize.BpeTrainer;
 
 /**
@@ -9,8 +10,11 @@ import dev.glimpse.tokenize.BpeTrainer;
  * @param minFrequency pair frequency needed for a merge
  * @param sampleExamples training examples whose texts train the tokenizer
  * @param file an existing HuggingFace tokenizer.json to use instead of training, or null
+ * @param chatTemplate how conversations are written for the model ({@link ChatTemplate}), saved with the
+ *     tokenizer; null for models that are not prompted with conversations
  */
-public record TokenizerConfig(int vocabSize, int minFrequency, int sampleExamples, String file) {
+public record TokenizerConfig(int vocabSize, int minFrequency, int sampleExamples, String file,
+    ChatTemplate chatTemplate) {
   public TokenizerConfig {
     if (file == null && vocabSize < BpeTrainer.BYTE_VOCAB) {
       throw new IllegalArgumentException("tokenizer vocabSize must be >= " + BpeTrainer.BYTE_VOCAB + ", got " + vocabSize);
@@ -23,8 +27,23 @@ public record TokenizerConfig(int vocabSize, int minFrequency, int sampleExample
     }
   }
 
+  /** A tokenizer without a chat template. */
+  public TokenizerConfig(int vocabSize, int minFrequency, int sampleExamples, String file) {
+    this(vocabSize, minFrequency, sampleExamples, file, null);
+  }
+
   public static TokenizerConfig bpe(int vocabSize) {
     return new TokenizerConfig(vocabSize, 2, 4000, null);
+  }
+
+  /** These settings with a chat template saved with the tokenizer. */
+  public TokenizerConfig withChatTemplate(ChatTemplate template) {
+    return new TokenizerConfig(vocabSize, minFrequency, sampleExamples, file, template);
+  }
+
+  /** These settings training on texts of {@code n} examples. */
+  public TokenizerConfig withSampleExamples(int n) {
+    return new TokenizerConfig(vocabSize, minFrequency, n, file, chatTemplate);
   }
 
   /**

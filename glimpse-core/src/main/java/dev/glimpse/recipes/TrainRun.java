@@ -2,13 +2,16 @@ package dev.glimpse.recipes;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.glimpse.checkpoint.CheckpointConfig;
 import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
 import dev.glimpse.data.ImageTransform;
+import dev.glimpse.model.ConnectorConfig;
 import dev.glimpse.model.ModelConfig;
 import dev.glimpse.nn.Devices;
+import dev.glimpse.tokenize.ChatTemplate;
 import dev.glimpse.nn.ParameterGroup;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.tokenize.BpeTrainer;
@@ -29,6 +32,7 @@ import dev.glimpse.train.TrainingSetup;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.Json;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,25 +54,112 @@ public final class TrainRun {
    * @param quiet no progress output
    * @param init start from this model (a checkpoint or a HuggingFace folder): its config, weights,
    *     tokenizer and image preprocessing replace the recipe's model and tokenizer; null for a fresh model
-   * @param visionTower a GenLIP checkpoint to start the vision tower of the recipe's LLaVA or BLIP-2
-   *     model from (see {@link VisionTowers}); null for none
+   * @param visionTower a checkpoint whose vision encoder starts the tower of the recipe's connector
+   *     model (see {@link VisionTowers}); null for none
+   * @param languageModel a checkpoint whose language model starts the recipe's connector model's (see
+   *     {@link LanguageModels}); null for none
+   * @param visionLayer the tower's hidden state the connector reads (HF convention), null for the recipe's
    * @param device where every tensor of the run lives
    */
   public record Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info,
-      Path init, Path visionTower, Device device) {
+      Path init, Path visionTower, Path languageModel, Integer visionLayer, Device device) {
     public Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info) {
-      this(out, resume, stopAfter, evaluate, quiet, info, null, null, Device.cpu());
+      this(out, resume, stopAfter, evaluate, quiet, info, null, null, null, null, Device.cpu());
     }
 
     public Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info,
         Path init) {
-      this(out, resume, stopAfter, evaluate, quiet, info, init, null, Device.cpu());
+      this(out, resume, stopAfter, evaluate, quiet, info, init, null, null, null, Device.cpu());
+    }
+
+    /** A run from {@code init} or a vision tower only, on {@code device}. */
+    public Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info,
+        Path init, Path visionTower, Device device) {
+      this(out, resume, stopAfter, evaluate, quiet, info, init, visionTower, null, null, device);
+    }
+
+    /** The same options for another run folder, start and evaluation. */
+    Options with(Path newOut, boolean newResume, boolean newEvaluate, Path newInit, boolean parts) {
+      return new Options(newOut, newResume, stopAfter, newEvaluate, quiet, info, newInit,
+          parts ? visionTower : null, parts ? languageModel : null, parts ? visionLayer : null, device);
     }
   }
 
   private TrainRun() {}
 
   public static JsonObject run(Recipe requested, Options o) {
+    Recipe chained = chained(requested, o);
+    return chained != null ? runChain(chained, o) : runOne(requested, o);
+  }
+
+  /**
+   * The recipe whose first stage must run first ({@link Recipe#after}), or null: a new run of such a
+   * recipe not started from a model, or the resumption of one whose second stage has not started.
+   */
+  private static Recipe chained(Recipe requested, Options o) {
+    if (o.init() != null) {
+      return null;
+    }
+    if (!o.resume()) {
+      return requested != null && requested.after() != null ? requested : null;
+    }
+    Path file = o.out().resolve(RECIPE_FILE);
+    if (Files.exists(o.out().resolve(Checkpoint.RUN_CHECKPOINT)) || !Files.isRegularFile(file)) {
+      return null;
+    }
+    Recipe saved = RecipeFiles.read(file);
+    if (saved.after() == null) {
+      return null;
+    }
+    return requested != null ? saved.withTrain(saved.train().withSteps(requested.train().steps())) : saved;
+  }
+
+  /**
+   * A two-stage recipe: its first stage ({@link Recipe#after}) into the subfolder of that name, with
+   * the run's vision tower and language model, no evaluation; then this recipe from the first stage's
+   * checkpoint. Either stage resumes where it stopped.
+   */
+  private static JsonObject runChain(Recipe recipe, Options o) {
+    Path firstOut = o.out().resolve(recipe.after());
+    Recipe first = Recipes.get(recipe.after());
+    Json.write(o.out().resolve(RECIPE_FILE), RecipeFiles.toJson(recipe)); // so that --resume finds the chain
+    JsonObject firstSummary = null;
+    if (!complete(firstOut, first)) {
+      boolean resumeFirst = Files.exists(firstOut.resolve(Checkpoint.RUN_CHECKPOINT));
+      o.info().printf("stage 1 of %s: %s%s%n", recipe.name(), first.name(), resumeFirst ? " (resuming)" : "");
+      firstSummary = run(resumeFirst ? null : first, o.with(firstOut, resumeFirst, false, null, !resumeFirst));
+      if (!firstSummary.get("complete").getAsBoolean()) {
+        return firstSummary;
+      }
+    }
+    o.info().printf("stage 2 of %s, from %s%n", recipe.name(), firstOut.resolve(Checkpoint.RUN_CHECKPOINT));
+    JsonObject summary = runOne(recipe, o.with(o.out(), false, o.evaluate(),
+        firstOut.resolve(Checkpoint.RUN_CHECKPOINT), false));
+    JsonArray stages = new JsonArray();
+    double seconds = summary.get("train_seconds").getAsDouble();
+    if (firstSummary != null) {
+      stages.add(firstSummary);
+      seconds += firstSummary.get("train_seconds").getAsDouble();
+    } else {
+      JsonObject done = new JsonObject();
+      done.addProperty("recipe", first.name());
+      done.addProperty("out", firstOut.toString());
+      done.addProperty("complete", true);
+      stages.add(done);
+    }
+    summary.add("stages", stages);
+    summary.addProperty("total_train_seconds", seconds);
+    return summary;
+  }
+
+  // whether a run folder holds the last checkpoint of its recipe
+  private static boolean complete(Path out, Recipe recipe) {
+    Path checkpoint = out.resolve(Checkpoint.RUN_CHECKPOINT);
+    return Files.isRegularFile(checkpoint.resolve(Checkpoint.STATE))
+        && Checkpoint.readState(checkpoint).step() >= recipe.train().steps();
+  }
+
+  private static JsonObject runOne(Recipe requested, Options o) {
     Path out = o.out();
     Path checkpointDir = out.resolve(Checkpoint.RUN_CHECKPOINT);
     try (NDManager manager = Devices.manager(o.device()); RunStart start = RunStart.choose(requested, o, manager)) {
@@ -113,6 +204,7 @@ public final class TrainRun {
         summary.addProperty("tokens_per_s", result.run().tokensPerSecond());
         summary.addProperty("examples_per_s", result.run().examplesPerSecond());
         summary.addProperty("parameters", store.count());
+        summary.addProperty("trained_parameters", trainedCount(store));
         summary.addProperty("skipped_examples", result.skipped());
         boolean complete = result.run().state().step() >= recipe.train().steps();
         summary.addProperty("complete", complete);
@@ -174,7 +266,13 @@ public final class TrainRun {
   static Tokenizer tokenizer(Recipe recipe, Dataset train, PrintStream info) {
     TokenizerConfig t = recipe.tokenizer();
     if (t.file() != null) {
-      return HfTokenizer.load(Path.of(t.file()));
+      HfTokenizer loaded = HfTokenizer.load(Path.of(t.file()));
+      if (t.chatTemplate() == null) {
+        return loaded;
+      }
+      HfTokenizer templated = loaded.withChatTemplate(t.chatTemplate());
+      loaded.close();
+      return templated;
     }
     List<String> texts = new ArrayList<>();
     int n = Math.min(t.sampleExamples(), train.size());
@@ -184,9 +282,24 @@ public final class TrainRun {
           texts.add(ex.prompt());
         }
         texts.addAll(ex.targets());
+        dev.glimpse.data.Conversation c = dev.glimpse.data.Conversation.of(ex);
+        if (c != null) {
+          texts.addAll(c.texts());
+        }
       }
     }
     info.printf("training a byte-level BPE tokenizer (max %d ids) on %d texts%n", t.vocabSize(), texts.size());
-    return new BpeTrainer(t.vocabSize(), t.minFrequency()).train(texts);
+    HfTokenizer trained = new BpeTrainer(t.vocabSize(), t.minFrequency()).train(texts);
+    if (recipe.model() instanceof ConnectorConfig) { // the image placeholder, one id after the learned ones
+      HfTokenizer withImage = trained.withAddedTokens(List.of(ChatTemplate.IMAGE_TOKEN));
+      trained.close();
+      trained = withImage;
+    }
+    if (t.chatTemplate() != null) {
+      HfTokenizer templated = trained.withChatTemplate(t.chatTemplate());
+      trained.close();
+      trained = templated;
+    }
+    return trained;
   }
 }

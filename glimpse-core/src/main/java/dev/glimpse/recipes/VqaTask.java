@@ -83,7 +83,11 @@ public final class VqaTask implements Task {
   @Override
   public JsonObject evaluate(LoadedModel model, Dataset test, EvalConfig eval, Path outDir, PrintStream info) {
     List<Example> examples = TaskSupport.examples(test, info);
-    List<String> answers = TaskSupport.generate(model, examples, eval, null);
+    return score(examples, TaskSupport.generate(model, examples, eval, null), outDir);
+  }
+
+  /** The official VQA accuracy of {@code answers} to the examples' questions, and the result files in {@code outDir}. */
+  public static JsonObject score(List<Example> examples, List<String> answers, Path outDir) {
     List<VqaQuestion> questions = new ArrayList<>();
     Map<Long, String> predictions = new LinkedHashMap<>();
     JsonArray results = new JsonArray();

@@ -3,6 +3,8 @@ package dev.glimpse.serve;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.glimpse.generate.Captioner;
+import dev.glimpse.generate.Chat;
 import dev.glimpse.generate.GenerationConfig;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -14,9 +16,13 @@ import java.util.regex.Pattern;
  * A validated {@code POST /v1/chat/completions} body, as far as a captioner reads it: the last user
  * message's text and the conversation's latest image. No text (or "describe"/"caption") captions the
  * image; any other text is a question, answered in the model's VQA prompt format (the question as the
- * text prefix, as {@code glimpse caption --question} and the VQA recipes feed it).
+ * text prefix, as {@code glimpse caption --question} and the VQA recipes feed it). A model with a chat
+ * template (LLaVA, BLIP-2, Flamingo trained by Glimpse) reads the whole conversation instead, written
+ * by its template ({@link Captioner#promptIds}): every user and assistant message, the image in the
+ * message that holds it.
  *
  * @param prompt "" to caption, else the question
+ * @param promptIds the prompt as the model reads it (without BOS)
  * @param maxTokens tokens to generate at most (already bounded by the model)
  * @param temperature 0 decodes greedily
  */
@@ -24,6 +30,7 @@ record ChatRequest(
     String model,
     BufferedImage image,
     String prompt,
+    int[] promptIds,
     int maxTokens,
     double temperature,
     double topP,
@@ -45,10 +52,9 @@ record ChatRequest(
   }
 
   /**
-   * @param room tokens the model can generate after a prompt (a function of the prompt)
+   * @param captioner the model's captioner: how prompts are written and how many tokens may follow them
    */
-  static ChatRequest parse(JsonObject body, String model, MediaLoader media, int maxBatch,
-      java.util.function.ToIntFunction<String> roomAfter) {
+  static ChatRequest parse(JsonObject body, String model, MediaLoader media, int maxBatch, Captioner captioner) {
     JsonArray messages = Fields.array(body, "messages", "messages");
     if (messages == null || messages.isEmpty()) {
       throw ApiException.invalid("messages", "messages: a non-empty list of messages is required");
@@ -56,6 +62,8 @@ record ChatRequest(
     String imageUrl = null;
     String imageParam = null;
     String text = null;
+    List<String[]> history = new ArrayList<>(); // role, text, "image" when it holds the latest image
+    int imageMessage = -1;
     for (int i = 0; i < messages.size(); i++) {
       String param = "messages[" + i + "]";
       JsonObject m = Fields.object(messages.get(i), param);
@@ -98,6 +106,7 @@ record ChatRequest(
             }
             imageUrl = url;
             imageParam = pp + ".image_url.url";
+            imageMessage = history.size();
           } else {
             throw ApiException.invalid(pp + ".type", pp + ".type: expected 'text' or 'image_url', got "
                 + (type == null ? "nothing" : "'" + type + "'"));
@@ -108,6 +117,9 @@ record ChatRequest(
       }
       if (role.equals("user")) {
         text = messageText.toString();
+      }
+      if (role.equals("user") || role.equals("assistant")) {
+        history.add(new String[] {role, messageText.toString()});
       }
     }
     if (text == null) {
@@ -120,7 +132,13 @@ record ChatRequest(
     String prompt = DESCRIBE.matcher(text).matches() || text.isBlank() ? "" : text.trim();
     unsupported(body);
 
-    int room = roomAfter.applyAsInt(prompt);
+    int[] promptIds;
+    try {
+      promptIds = captioner.promptIds(prompt, conversation(history, imageMessage, captioner));
+    } catch (dev.glimpse.util.GlimpseException e) {
+      throw ApiException.invalid("messages", "messages: " + e.getMessage());
+    }
+    int room = captioner.roomAfter(promptIds);
     Long maxTokens = Fields.integer(body, "max_completion_tokens", "max_completion_tokens");
     String maxParam = "max_completion_tokens";
     if (maxTokens == null) {
@@ -165,9 +183,28 @@ record ChatRequest(
       throw ApiException.invalid("min_tokens", "min_tokens: must be in [0, " + budget + "], got " + minTokens);
     }
     BufferedImage image = media.load(imageUrl, imageParam);
-    return new ChatRequest(model, image, prompt, maxTokens == null ? room : maxTokens.intValue(),
+    return new ChatRequest(model, image, prompt, promptIds, maxTokens == null ? room : maxTokens.intValue(),
         temperature == null ? 0 : temperature, topP == null ? 1 : topP, n == null ? 1 : n.intValue(), stop, seed,
         stream != null && stream, includeUsage, minTokens == null ? 0 : minTokens.intValue());
+  }
+
+  /**
+   * The conversation for a model with a chat template (empty without one: it reads the last question
+   * alone): user and assistant messages in order, the image in the message that holds it; an empty
+   * first message of a described image becomes the template's caption request.
+   */
+  private static List<Chat.Message> conversation(List<String[]> history, int imageMessage, Captioner captioner) {
+    if (captioner.tokenizer().chatTemplate() == null || history.size() < 2) {
+      return List.of();
+    }
+    List<Chat.Message> out = new ArrayList<>();
+    for (int i = 0; i < history.size(); i++) {
+      String[] m = history.get(i);
+      String text = m[1].isBlank() || DESCRIBE.matcher(m[1]).matches()
+          ? captioner.tokenizer().chatTemplate().caption() : m[1].trim();
+      out.add(m[0].equals("user") ? Chat.Message.user(text, i == imageMessage ? 0 : -1) : Chat.Message.assistant(m[1]));
+    }
+    return out;
   }
 
   private static List<String> stops(JsonObject body) {

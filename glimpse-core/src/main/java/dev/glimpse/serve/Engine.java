@@ -224,12 +224,12 @@ final class Engine implements AutoCloseable {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       List<Captioner.Prepared> inputs = new ArrayList<>();
-      List<String> prompts = new ArrayList<>();
+      List<int[]> prompts = new ArrayList<>();
       for (Job job : take) {
         inputs.add(job.input);
-        prompts.add(job.prompt);
+        prompts.add(job.promptIds);
       }
-      state = captioner.prefill(inputs, prompts, manager);
+      state = captioner.prefillIds(inputs, prompts, manager);
       int[] promptTokens = new int[take.size()];
       for (int i = 0; i < take.size(); i++) {
         promptTokens[i] = state.promptTokens(i);

@@ -461,7 +461,7 @@ public final class GlimpseServer implements AutoCloseable {
     JsonObject body = body(ctx);
     ChatModel model = model(body, ChatModel.class, "chat completions", ctx);
     Captioner captioner = model.captioner;
-    ChatRequest req = ChatRequest.parse(body, model.name, media, options.maxBatch(), captioner::room);
+    ChatRequest req = ChatRequest.parse(body, model.name, media, options.maxBatch(), captioner);
     ctx.attribute("log.stream", req.stream());
     Captioner.Prepared input = captioner.prepare(List.of(req.image()));
     long deadline = arrival + options.requestTimeout().toNanos();
@@ -470,13 +470,13 @@ public final class GlimpseServer implements AutoCloseable {
     ClientConnection client = new ClientConnection(ctx.req());
     if (req.stream()) {
       StreamEvents events = new StreamEvents();
-      Job job = new Job(input, req.prompt(), req.choices(), req.stop(), req.minTokens(), arrival, deadline,
+      Job job = new Job(input, req.promptIds(), req.choices(), req.stop(), req.minTokens(), arrival, deadline,
           events);
       model.engine.submit(job);
       stream(ctx, model, req, job, events, id, created, client);
     } else {
       CollectEvents events = new CollectEvents(req.n());
-      Job job = new Job(input, req.prompt(), req.choices(), req.stop(), req.minTokens(), arrival, deadline,
+      Job job = new Job(input, req.promptIds(), req.choices(), req.stop(), req.minTokens(), arrival, deadline,
           events);
       model.engine.submit(job);
       JsonObject result = await(events.result, model, job, deadline, client, ctx);

@@ -26,7 +26,7 @@ final class Job {
   }
 
   final Captioner.Prepared input;
-  final String prompt;
+  final int[] promptIds; // the prompt as the model reads it, without BOS
   final List<GenerationConfig> choices;
   final List<String> stops;
   final int minTokens;
@@ -39,11 +39,11 @@ final class Job {
   boolean failed;       // engine thread only
   int finishedChoices;  // engine thread only
 
-  Job(Captioner.Prepared input, String prompt, List<GenerationConfig> choices, List<String> stops, int minTokens,
+  Job(Captioner.Prepared input, int[] promptIds, List<GenerationConfig> choices, List<String> stops, int minTokens,
       long arrivalNanos, long deadlineNanos, Events events) {
     this.minTokens = minTokens;
     this.input = input;
-    this.prompt = prompt;
+    this.promptIds = promptIds;
     this.choices = choices;
     this.stops = stops;
     this.arrivalNanos = arrivalNanos;

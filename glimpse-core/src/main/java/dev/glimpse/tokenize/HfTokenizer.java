@@ -29,15 +29,17 @@ public final class HfTokenizer implements Tokenizer {
   private final SpecialTokens special;
   private final int vocabSize;
   private final Map<String, Integer> tokenIds;
+  private final ChatTemplate chatTemplate; // null when the tokenizer has none
 
   /** Builds from the text of a tokenizer.json; special ids are detected when {@code special} is null. */
   public static HfTokenizer fromJson(String json, SpecialTokens special, String source) {
-    return new HfTokenizer(json, special, source);
+    return new HfTokenizer(json, special, source, null);
   }
 
   /**
    * Loads {@code dir/tokenizer.json} (or a tokenizer.json file). Special ids come from
-   * {@code special_tokens.json} next to it when present, else from the usual token names.
+   * {@code special_tokens.json} next to it when present, else from the usual token names; a
+   * {@value ChatTemplate#FILE} next to it is its chat template.
    */
   public static HfTokenizer load(Path path) {
     Path file = Files.isDirectory(path) ? path.resolve(FILE) : path;
@@ -46,11 +48,23 @@ public final class HfTokenizer implements Tokenizer {
     }
     Path specialFile = file.resolveSibling(SPECIAL_FILE);
     SpecialTokens special = Files.isRegularFile(specialFile) ? Json.read(specialFile, SpecialTokens.class) : null;
-    return new HfTokenizer(Json.readUtf8(file), special, file.toString());
+    Path templateFile = file.resolveSibling(ChatTemplate.FILE);
+    ChatTemplate template = null;
+    if (Files.isRegularFile(templateFile)) {
+      Json.requireKnownKeys(Json.parse(templateFile).getAsJsonObject(), ChatTemplate.class, templateFile.toString(),
+          "chat template");
+      try {
+        template = Json.read(templateFile, ChatTemplate.class);
+      } catch (RuntimeException e) {
+        throw new GlimpseException("invalid chat template " + templateFile + ": " + Json.rootMessage(e));
+      }
+    }
+    return new HfTokenizer(Json.readUtf8(file), special, file.toString(), template);
   }
 
-  private HfTokenizer(String json, SpecialTokens special, String source) {
+  private HfTokenizer(String json, SpecialTokens special, String source, ChatTemplate chatTemplate) {
     this.json = json;
+    this.chatTemplate = chatTemplate;
     JsonObject root;
     try {
       root = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
@@ -143,6 +157,44 @@ public final class HfTokenizer implements Tokenizer {
     return tokenizer.decode(kept, true).trim();
   }
 
+  /** This tokenizer with a chat template (saved with it). */
+  public HfTokenizer withChatTemplate(ChatTemplate template) {
+    return new HfTokenizer(json, special, "tokenizer with a chat template", template);
+  }
+
+  /**
+   * This tokenizer with {@code tokens} added as special tokens after its last id (those it already
+   * has keep their ids), as HuggingFace's {@code add_tokens} does for LLaVA's {@code <image>}: the
+   * text {@code <image>} then encodes to one id, which decoding drops.
+   */
+  public HfTokenizer withAddedTokens(java.util.List<String> tokens) {
+    JsonObject root = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
+    com.google.gson.JsonArray added = root.has("added_tokens") && root.get("added_tokens").isJsonArray()
+        ? root.getAsJsonArray("added_tokens") : new com.google.gson.JsonArray();
+    int next = vocabSize;
+    for (String token : tokens) {
+      if (tokenIds.containsKey(token)) {
+        continue;
+      }
+      JsonObject t = new JsonObject();
+      t.addProperty("id", next++);
+      t.addProperty("content", token);
+      t.addProperty("single_word", false);
+      t.addProperty("lstrip", false);
+      t.addProperty("rstrip", false);
+      t.addProperty("normalized", false);
+      t.addProperty("special", true);
+      added.add(t);
+    }
+    root.add("added_tokens", added);
+    return new HfTokenizer(Json.GSON.toJson(root), special, "tokenizer with added tokens " + tokens, chatTemplate);
+  }
+
+  @Override
+  public ChatTemplate chatTemplate() {
+    return chatTemplate;
+  }
+
   /** Id of a token string, or -1. */
   public int tokenId(String token) {
     return tokenIds.getOrDefault(token, -1);
@@ -162,6 +214,9 @@ public final class HfTokenizer implements Tokenizer {
   public void save(Path dir) {
     AtomicFiles.writeString(dir.resolve(FILE), json);
     Json.write(dir.resolve(SPECIAL_FILE), special);
+    if (chatTemplate != null) {
+      Json.write(dir.resolve(ChatTemplate.FILE), chatTemplate);
+    }
   }
 
   @Override

@@ -15,7 +15,15 @@ public interface Tokenizer extends AutoCloseable {
 
   SpecialTokens special();
 
-  /** Writes {@code tokenizer.json} (HuggingFace format) and {@code special_tokens.json} into a folder. */
+  /** How conversations are written for the model this tokenizer belongs to, or null (no chat format). */
+  default ChatTemplate chatTemplate() {
+    return null;
+  }
+
+  /**
+   * Writes {@code tokenizer.json} (HuggingFace format) and {@code special_tokens.json} into a folder,
+   * and {@value ChatTemplate#FILE} when it has a chat template.
+   */
   void save(Path dir);
 
   @Override

@@ -97,6 +97,11 @@ public final class LoadedModel implements AutoCloseable {
     if (model instanceof CaptioningModel captioner) {
       return captioner;
     }
+    if (model instanceof dev.glimpse.model.ScoresText) {
+      throw new GlimpseException("the " + config.modelType() + " model in " + source + " is a language model alone: it "
+          + "reads no images (evaluate it with 'glimpse eval', or join it to a vision tower with 'glimpse train "
+          + "--language-model')");
+    }
     throw new GlimpseException("the " + config.modelType() + " model in " + source + " does not generate text; it "
         + "cannot caption, answer questions or be evaluated on text");
   }

@@ -27,6 +27,9 @@ import java.util.List;
  * @param gradientCacheChunk for contrastive objectives: examples embedded at once by gradient caching
  *     ({@link GradientCache}), so a batch larger than memory trains with the plain batch's gradients;
  *     null (the default) embeds the whole micro-batch at once
+ * @param objective which of its objectives the model's design trains with (BLIP-2: {@code
+ *     "representation"} for the Q-Former's ITC + ITM + ITG, {@code "generative"} for language
+ *     modelling through the frozen LM); null for the design's default
  */
 public record TrainConfig(
     int steps,
@@ -47,7 +50,8 @@ public record TrainConfig(
     int maxTextTokens,
     List<String> freeze,
     List<ParameterGroup> groups,
-    Integer gradientCacheChunk) {
+    Integer gradientCacheChunk,
+    String objective) {
 
   public TrainConfig {
     if (freeze == null) {
@@ -115,7 +119,7 @@ public record TrainConfig(
    */
   public static TrainConfig defaults() {
     return new TrainConfig(1000, 32, 1, 3e-4, 0.1, 100, 0.05, 0.9, 0.999, 1e-8, 1.0, 0.1, 42, 10, 0, 40,
-        List.of(), List.of(), null);
+        List.of(), List.of(), null, null);
   }
 
   /** These settings for {@code n} steps (warmup shortened to fit). */
@@ -162,6 +166,11 @@ public record TrainConfig(
 
   public TrainConfig withGroups(List<ParameterGroup> parameterGroups) {
     return with(t -> t.groups = parameterGroups);
+  }
+
+  /** These settings training the design's objective {@code name} (null: its default). */
+  public TrainConfig withObjective(String name) {
+    return with(t -> t.objective = name);
   }
 
   /**
@@ -214,6 +223,7 @@ public record TrainConfig(
     public List<String> freeze;
     public List<ParameterGroup> groups;
     public Integer gradientCacheChunk;
+    public String objective;
 
     public Builder(TrainConfig from) {
       steps = from.steps;
@@ -235,12 +245,13 @@ public record TrainConfig(
       freeze = from.freeze;
       groups = from.groups;
       gradientCacheChunk = from.gradientCacheChunk;
+      objective = from.objective;
     }
 
     public TrainConfig build() {
       return new TrainConfig(steps, batchSize, gradAccumulation, learningRate, minLrRatio, warmupSteps, weightDecay,
           beta1, beta2, eps, gradClip, labelSmoothing, seed, logEvery, checkpointEvery, maxTextTokens, freeze,
-          groups, gradientCacheChunk);
+          groups, gradientCacheChunk, objective);
     }
   }
 }

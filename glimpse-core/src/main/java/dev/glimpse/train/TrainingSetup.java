@@ -12,4 +12,10 @@ import dev.glimpse.tokenize.Tokenizer;
  * @param packTexts train every text about an image in one row (designs that cannot refuse it)
  */
 public record TrainingSetup(ModelConfig config, Tokenizer tokenizer, ImageTransform transform, TrainConfig train,
-    double firstTargetProbability, boolean packTexts) {}
+    double firstTargetProbability, boolean packTexts) {
+  /** The same setup training the objective {@code name} (null: the design's default). */
+  public TrainingSetup withObjective(String name) {
+    return new TrainingSetup(config, tokenizer, transform, train.withObjective(name), firstTargetProbability,
+        packTexts);
+  }
+}

@@ -65,4 +65,22 @@ class AttentionMaskTest {
     assertThrows(IllegalArgumentException.class,
         () -> AttentionMask.builder().segment("a", 1, false).segment("a", 2, false));
   }
+
+  @Test
+  void interleavedTextSeesOnlyTheImageJustBeforeIt() {
+    // 2 images of 2 tokens; text: 1 token before any image, 2 after image 0, 3 after image 1
+    int[] media = {-1, 0, 0, 1, 1, 1};
+    AttentionMask m = AttentionMask.interleaved(media, 2, 2);
+    float[] block = m.block(4, 6, 0, 4); // text rows, image columns
+    String[] expected = {"....", "11..", "11..", "..11", "..11", "..11"};
+    for (int t = 0; t < 6; t++) {
+      StringBuilder row = new StringBuilder();
+      for (int k = 0; k < 4; k++) {
+        row.append(block[t * 4 + k] == 0 ? '1' : '.');
+      }
+      assertEquals(expected[t], row.toString(), "text token " + t);
+    }
+    assertThrows(IllegalArgumentException.class, () -> AttentionMask.interleaved(new int[] {1, 0}, 2, 2));
+    assertThrows(IllegalArgumentException.class, () -> AttentionMask.interleaved(new int[] {0, 2}, 2, 2));
+  }
 }
