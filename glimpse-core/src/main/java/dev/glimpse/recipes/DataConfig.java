@@ -166,6 +166,7 @@ public record DataConfig(String source, String testSource, int trainSize, int te
   public DataConfig withResize(String mode) {
     return new DataConfig(source, testSource, trainSize, testSize, seed, firstTargetProbability, captionMix,
         cleanTextMix, cleanTextMixEnd, cleanTextMixRamp, cleanTextMixHold, packTexts, mode, flatMix, fewShotMix);
+  }
 
   /** These settings with {@code share} of the training examples few-shot naming sequences. */
   public DataConfig withFewShotMix(double share) {

@@ -26,7 +26,7 @@ class FlatMixTest {
     Dataset train = new CaptionTask().synthetic(quickstart.data(), quickstart.model(), Split.TRAIN, 300);
     int flat = 0;
     for (int i = 0; i < train.size(); i++) {
-      Scene scene = (Scene) train.get(i).extras().get("scene");
+      Scene scene = train.get(i).get(Scene.KEY);
       if (flat(scene)) {
         flat++;
         assertEquals(Background.Kind.PLAIN, scene.background().kind());
@@ -44,9 +44,9 @@ class FlatMixTest {
     Dataset before = new CaptionTask().synthetic(quickstart.data().withFlatMix(0), quickstart.model(), Split.TEST, 200);
     assertEquals(200, test.size());
     for (int i = 0; i < test.size(); i++) {
-      Scene scene = (Scene) test.get(i).extras().get("scene");
+      Scene scene = test.get(i).get(Scene.KEY);
       assertTrue(!flat(scene), "test item " + i);
-      assertEquals(before.get(i).extras().get("scene"), scene);
+      assertEquals(before.get(i).get(Scene.KEY), scene);
     }
   }
 
