@@ -40,6 +40,10 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--split", description = "test (default) or val.")
   String split = "test";
 
+  @Option(names = "--task", paramLabel = "NAME",
+      description = "Evaluate on the synthetic data of another task (e.g. regions for a stage-1 MM-GEM; default: the recipe's).")
+  String task;
+
   @Option(names = "--count", description = "Examples to evaluate (default: the recipe's test size).")
   int count;
 
@@ -68,13 +72,15 @@ public final class EvalCommand implements Callable<Integer> {
     Path results = out != null ? out : HubId.isHubId(checkpoint) ? Path.of("eval-" + s.id())
         : dir.toAbsolutePath().getParent().resolve("eval-" + s.id());
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-    JsonObject result = CheckpointEval.run(model, s, count, saved -> decoding.evalConfig(parsed, saved, 256),
+    JsonObject result = CheckpointEval.run(model, task, s, count, saved -> decoding.evalConfig(parsed, saved, 256),
         results, common.info(), runOn);
     Summaries.print(common, "evaluation", result, "checkpoint", "task", "split", "examples", "decoding.strategy",
         "decoding.numBeams", "decoding.maxNewTokens",
         "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",
         "attribute_accuracy.count", "attribute_accuracy.relation", "caption_metrics.Bleu_4", "caption_metrics.CIDEr",
-        "caption_metrics.METEOR", "caption_metrics.ROUGE_L", "results_dir");
+        "caption_metrics.METEOR", "caption_metrics.ROUGE_L", "r1_t2i", "r1_i2t", "cider", "long_r1_t2i",
+        "zeroshot_top1", "region_r1", "region_cider", "global_features.region_r1", "global_features.region_cider",
+        "results_dir");
     return 0;
   }
 }

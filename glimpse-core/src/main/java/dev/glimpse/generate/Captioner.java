@@ -178,8 +178,12 @@ public final class Captioner {
    * tokenizer has ids (an image token placed after the tokenizer's ids, rows padded to a round size).
    */
   private LogitsProcessor withinTokenizer(LogitsProcessor processor) {
-    int known = tokenizer.vocabSize();
-    if (model.vocabSize() <= known) {
+    return withinTokenizer(processor, tokenizer.vocabSize(), model.vocabSize());
+  }
+
+  /** {@code processor}, then no id at or past {@code known} (the tokenizer's ids) of a {@code modelVocab}-id model. */
+  static LogitsProcessor withinTokenizer(LogitsProcessor processor, int known, int modelVocab) {
+    if (modelVocab <= known) {
       return processor;
     }
     return (row, generated, scores) -> {

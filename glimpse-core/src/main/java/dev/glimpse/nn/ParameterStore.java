@@ -141,6 +141,19 @@ public final class ParameterStore implements AutoCloseable {
     load(part, prefix, tensors, source);
   }
 
+  /**
+   * Loads a model that this one extends (a later training stage that adds parts, such as MM-GEM's
+   * stage-2 heads): every tensor of {@code tensors} must be a parameter here with its shape; the
+   * parameters it lacks keep their initial values.
+   *
+   * @return the names of the parameters that kept their initial values
+   */
+  public List<String> loadExtending(Map<String, SafeTensors.Tensor> tensors, String source) {
+    List<Parameter> present = parameters.values().stream().filter(p -> tensors.containsKey(p.name())).toList();
+    load(present, "", tensors, source);
+    return parameters.keySet().stream().filter(n -> !tensors.containsKey(n)).toList();
+  }
+
   private void load(Collection<Parameter> part, String prefix, Map<String, SafeTensors.Tensor> tensors, String source) {
     List<String> problems = new ArrayList<>();
     TreeSet<String> unexpected = new TreeSet<>(tensors.keySet());

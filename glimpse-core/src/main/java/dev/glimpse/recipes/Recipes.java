@@ -6,6 +6,7 @@ import dev.glimpse.model.Blip2Config;
 import dev.glimpse.model.GenLipConfig;
 import dev.glimpse.model.GitConfig;
 import dev.glimpse.model.LlavaConfig;
+import dev.glimpse.model.MmGemConfig;
 import dev.glimpse.nn.TransformerConfig;
 import dev.glimpse.nn.VisionConfig;
 import dev.glimpse.train.TrainConfig;
@@ -37,6 +38,13 @@ public final class Recipes {
     RECIPES.put("genlip-git-tiny", Recipes::genlipGitTiny);
     RECIPES.put("llava-genlip-tiny", Recipes::llavaGenlipTiny);
     RECIPES.put("blip2-genlip-tiny", Recipes::blip2GenlipTiny);
+    RECIPES.put("clip-quick", () -> EmbeddingRecipes.clip(EmbeddingRecipes.QUICK));
+    RECIPES.put("clip-tiny", () -> EmbeddingRecipes.clip(EmbeddingRecipes.TINY));
+    RECIPES.put("mmgem-quick", () -> EmbeddingRecipes.mmgem(EmbeddingRecipes.QUICK, MmGemConfig.BOTH));
+    RECIPES.put("mmgem-quick-clip-only", () -> EmbeddingRecipes.mmgem(EmbeddingRecipes.QUICK, MmGemConfig.EMBEDDING));
+    RECIPES.put("mmgem-quick-cap-only", () -> EmbeddingRecipes.mmgem(EmbeddingRecipes.QUICK, MmGemConfig.GENERATION));
+    RECIPES.put("mmgem-tiny", () -> EmbeddingRecipes.mmgem(EmbeddingRecipes.TINY, MmGemConfig.BOTH));
+    RECIPES.put("mmgem-regions", EmbeddingRecipes::mmgemRegions);
   }
 
   private Recipes() {}

@@ -157,6 +157,7 @@ public sealed interface RunStart extends AutoCloseable
   final class FromInit implements RunStart {
     private final Recipe recipe;
     private final LoadedModel init;
+    private ModelConfig continued; // the config the run trains under
 
     FromInit(Recipe recipe, LoadedModel init) {
       this.recipe = recipe;
@@ -175,7 +176,8 @@ public sealed interface RunStart extends AutoCloseable
 
     @Override
     public ModelConfig modelConfig(Tokenizer tokenizer) {
-      return init.config().continuedUnder(recipe.model());
+      continued = init.config().continuedUnder(recipe.model());
+      return continued;
     }
 
     @Override
@@ -195,7 +197,15 @@ public sealed interface RunStart extends AutoCloseable
       for (SafeTensors.Tensor t : init.store().toTensors()) {
         tensors.put(t.name(), t);
       }
-      store.load(tensors, init.source().toString());
+      if (continued != null && !continued.equals(init.config())) {
+        // a later stage of the same design (MM-GEM stage 2): parts it adds start from their own init
+        List<String> fresh = store.loadExtending(tensors, init.source().toString());
+        if (!fresh.isEmpty()) {
+          info.printf("new in this stage (initialised here): %s%n", String.join(", ", fresh));
+        }
+      } else {
+        store.load(tensors, init.source().toString());
+      }
       init.store().close();
       info.printf("starting from %s: model %s and its tokenizer (the recipe's model and tokenizer are not used)%n",
           init.source(), init.config().modelType());
