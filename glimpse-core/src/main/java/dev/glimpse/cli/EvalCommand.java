@@ -23,10 +23,12 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = {"Evaluate a checkpoint (--checkpoint) on held-out data with its task's metrics, writing result",
-        "files in the official formats; or score result files (subcommands captions, vqa).",
+        "files in the official formats; or score result files (subcommands captions, vqa); or evaluate an embedding",
+        "model (subcommands retrieval, zeroshot).",
         "Without decoding flags (--beam, --sample, --max-tokens...) it decodes as the recipe that trained the",
         "checkpoint evaluates (its eval settings, saved in config.json; greedy, 32 tokens for older checkpoints)."},
-    subcommands = {EvalCaptionsCommand.class, EvalVqaCommand.class})
+    subcommands = {EvalCaptionsCommand.class, EvalVqaCommand.class, EvalRetrievalCommand.class,
+        EvalZeroshotCommand.class})
 public final class EvalCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * The evaluations of an embedding model that recipes and the {@code eval retrieval} / {@code eval
@@ -76,11 +77,11 @@ public final class EmbeddingEval {
     return out;
   }
 
-  /** Zero-shot {@code top1}/{@code top5} of images labelled with class indices into {@code classes}. */
-  public static JsonObject zeroShot(Embeddings embeddings, List<BufferedImage> images, int[] labels,
+  /** Zero-shot {@code top1}/{@code top5} of {@code count} images labelled with class indices into {@code classes}. */
+  public static JsonObject zeroShot(Embeddings embeddings, IntFunction<BufferedImage> images, int count, int[] labels,
       List<String> classes, List<String> templates, int batchSize, boolean quiet) {
     float[][] classEmbeddings = ZeroShot.classEmbeddings(embeddings, classes, templates, batchSize);
-    float[][] imageEmbeddings = embeddings.images(images, batchSize, quiet ? null : "embed images");
+    float[][] imageEmbeddings = embeddings.images(images, count, batchSize, quiet ? null : "embed images");
     JsonObject out = ZeroShot.score(imageEmbeddings, labels, classEmbeddings);
     out.addProperty("templates", templates.size());
     return out;
@@ -96,7 +97,7 @@ public final class EmbeddingEval {
       images.add(ex.image());
       labels[i] = ex.get(SyntheticClassification.LABEL);
     }
-    return zeroShot(embeddings, images, labels, data.labels(), SYNTHETIC_TEMPLATES, batchSize, true);
+    return zeroShot(embeddings, images::get, count, labels, data.labels(), SYNTHETIC_TEMPLATES, batchSize, true);
   }
 
   /**

@@ -20,7 +20,7 @@ final class EmbeddingRecipes {
   record Scale(String suffix, int imageSize, int patchSize, int width, int visionLayers, int textLayers, int steps,
       int batch, int testSize) {}
 
-  static final Scale QUICK = new Scale("quick", 48, 8, 128, 4, 3, 2000, 64, 1000);
+  static final Scale QUICK = new Scale("quick", 48, 8, 128, 4, 3, 2800, 64, 1000);
   static final Scale TINY = new Scale("tiny", 64, 8, 192, 4, 4, 6000, 64, 1000);
 
   /** BPE ids 0-3 are pad, bos, eos, unk ({@code BpeTrainer}): CLIP reads its text embedding at eos. */
@@ -48,7 +48,8 @@ final class EmbeddingRecipes {
       b.postNorm = true;
     });
     TransformerConfig text = TransformerConfig.preLn(s.width(), s.textLayers(), s.width() / 32).withInitStd(0.1);
-    ClipConfig model = new ClipConfig(vision, text, 1, MAX_TEXT_TOKENS, s.width(), BPE_EOS, false);
+    // the vocabulary is set from the tokenizer when the run starts
+    ClipConfig model = new ClipConfig(vision, text, 512, MAX_TEXT_TOKENS, s.width(), BPE_EOS, false);
     return new Recipe("clip-" + s.suffix(),
         "CLIP (ViT " + s.visionLayers() + "x" + s.width() + ", text " + s.textLayers() + "x" + s.width() + ", "
             + s.imageSize() + "x" + s.imageSize() + ") trained contrastively on synthetic scenes; "
