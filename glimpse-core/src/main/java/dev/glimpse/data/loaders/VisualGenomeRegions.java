@@ -31,7 +31,7 @@ import java.util.Map;
  * ({@code [{"image_id", "width", "height", "url", "file_name"?}]}) for file names and sizes. One
  * example per image: its phrases as targets and its regions under {@link SyntheticRegions#REGIONS}
  * (what region models train and evaluate on). An image's file is its {@code file_name}, else the
- * last part of its {@code url}, else {@code <image_id>.jpg}.
+ * last part of its {@code url}, else {@code <image_id>.jpg} (or another image extension found in the folder).
  *
  * <p>Boxes are checked against the image size: one that extends past an edge is clipped to the image
  * (Visual Genome has some a pixel or two over); one with no area, or wholly outside the image, is an
@@ -196,10 +196,24 @@ public final class VisualGenomeRegions implements Dataset {
     return entries.size();
   }
 
+  // the entry's file; without image_data, <id>.jpg or the first <id>.<image extension> that exists
+  private Path file(Entry e) {
+    Path file = imageDir.resolve(e.fileName());
+    if (e.width() == 0 && !Files.exists(file)) {
+      for (String ext : new String[] {"png", "jpeg", "bmp", "gif"}) {
+        Path other = imageDir.resolve(e.imageId() + "." + ext);
+        if (Files.exists(other)) {
+          return other;
+        }
+      }
+    }
+    return file;
+  }
+
   @Override
   public Example get(int index) {
     Entry e = entries.get(index);
-    BufferedImage image = Loaders.readImage(imageDir.resolve(e.fileName()));
+    BufferedImage image = Loaders.readImage(file(e));
     if (e.width() > 0 && (image.getWidth() != e.width() || image.getHeight() != e.height())) {
       throw new SampleException(imageDir.resolve(e.fileName()) + " is " + image.getWidth() + "x" + image.getHeight()
           + " but image_data says " + e.width() + "x" + e.height());
