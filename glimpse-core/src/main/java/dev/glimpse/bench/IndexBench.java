@@ -22,26 +22,44 @@ import java.util.SplittableRandom;
 public final class IndexBench {
   private IndexBench() {}
 
-  /** The figures of one size. */
-  public record Result(int size, double buildSeconds, double hnswQps, double exactQps, double recallAt10,
-      double exactTop10Fraction) {
+  /** HNSW search at one number of candidates: queries per second and recall against exact search. */
+  public record Search(int candidates, double qps, double recallAt10, double exactTop10Fraction) {
     public JsonObject toJson() {
       JsonObject o = new JsonObject();
-      o.addProperty("build_s", buildSeconds);
-      o.addProperty("hnsw_qps", hnswQps);
-      o.addProperty("exact_qps", exactQps);
+      o.addProperty("hnsw_qps", qps);
       o.addProperty("recall_at_10", recallAt10);
       o.addProperty("exact_top10_fraction", exactTop10Fraction);
       return o;
     }
   }
 
+  /** The figures of one size: build time, exact search, HNSW search at each number of candidates. */
+  public record Result(int size, double buildSeconds, double exactQps, List<Search> searches) {
+    /** The headline figures (the first number of candidates) and each number of candidates under "by_candidates". */
+    public JsonObject toJson() {
+      JsonObject o = new JsonObject();
+      o.addProperty("build_s", buildSeconds);
+      Search first = searches.get(0);
+      o.addProperty("hnsw_qps", first.qps());
+      o.addProperty("exact_qps", exactQps);
+      o.addProperty("recall_at_10", first.recallAt10());
+      o.addProperty("exact_top10_fraction", first.exactTop10Fraction());
+      o.addProperty("candidates", first.candidates());
+      JsonObject by = new JsonObject();
+      for (Search s : searches) {
+        by.add(Integer.toString(s.candidates()), s.toJson());
+      }
+      o.add("by_candidates", by);
+      return o;
+    }
+  }
+
   /**
    * @param work a scratch folder (the index is written under it and deleted)
-   * @param candidates HNSW candidates per query (Lucene's ef)
+   * @param candidates HNSW candidates per query (Lucene's ef), one search pass each
    */
-  public static Result run(int size, int dim, int queries, int candidates, int maxConn, int beamWidth, long seed,
-      Path work, PrintStream info) throws IOException {
+  public static Result run(int size, int dim, int queries, List<Integer> candidates, int maxConn, int beamWidth,
+      long seed, Path work, PrintStream info) throws IOException {
     SplittableRandom random = new SplittableRandom(seed);
     float[] vectors = new float[size * dim];
     for (int i = 0; i < size; i++) {
@@ -76,36 +94,38 @@ public final class IndexBench {
       truth[q] = VectorIndex.Exact.topK(vectors, dim, query[q], 10);
     }
     double exactSeconds = (System.nanoTime() - exactStart) / 1e9;
-    double recall = 0;
-    int whole = 0;
-    double hnswSeconds;
+    List<Search> searches = new java.util.ArrayList<>();
     try (VectorIndex index = VectorIndex.open(dir)) {
-      for (int q = 0; q < Math.min(queries, 20); q++) {
-        index.search(query[q], 10, candidates); // warm-up: graph pages, JIT
-      }
-      long hnswStart = System.nanoTime();
-      List<List<VectorIndex.Hit>> results = new java.util.ArrayList<>();
-      for (int q = 0; q < queries; q++) {
-        results.add(index.search(query[q], 10, candidates));
-      }
-      hnswSeconds = (System.nanoTime() - hnswStart) / 1e9;
-      for (int q = 0; q < queries; q++) {
-        Set<String> expected = new HashSet<>();
-        for (int i : truth[q]) {
-          expected.add(Integer.toString(i));
+      for (int ef : candidates) {
+        for (int q = 0; q < Math.min(queries, 20); q++) {
+          index.search(query[q], 10, ef); // warm-up: graph pages, JIT
         }
-        int found = 0;
-        for (VectorIndex.Hit h : results.get(q)) {
-          found += expected.contains(h.path()) ? 1 : 0;
+        long hnswStart = System.nanoTime();
+        List<List<VectorIndex.Hit>> results = new java.util.ArrayList<>();
+        for (int q = 0; q < queries; q++) {
+          results.add(index.search(query[q], 10, ef));
         }
-        recall += found / 10.0;
-        whole += found == 10 ? 1 : 0;
+        double hnswSeconds = (System.nanoTime() - hnswStart) / 1e9;
+        double recall = 0;
+        int whole = 0;
+        for (int q = 0; q < queries; q++) {
+          Set<String> expected = new HashSet<>();
+          for (int i : truth[q]) {
+            expected.add(Integer.toString(i));
+          }
+          int found = 0;
+          for (VectorIndex.Hit h : results.get(q)) {
+            found += expected.contains(h.path()) ? 1 : 0;
+          }
+          recall += found / 10.0;
+          whole += found == 10 ? 1 : 0;
+        }
+        searches.add(new Search(ef, queries / hnswSeconds, recall / queries, (double) whole / queries));
       }
     } finally {
       AtomicFiles.deleteRecursively(dir);
     }
-    return new Result(size, build, queries / hnswSeconds, queries / exactSeconds, recall / queries,
-        (double) whole / queries);
+    return new Result(size, build, queries / exactSeconds, searches);
   }
 
   private static void unit(SplittableRandom random, float[] out, int offset, int dim) {
