@@ -139,6 +139,13 @@ public sealed interface RunStart extends AutoCloseable
       if (recipe.train().freeze().contains(VisionTowers.PREFIX)) {
         info.printf("warning: the recipe freezes the vision tower, which starts untrained here; "
             + "start it from a GenLIP checkpoint with --vision-tower DIR%n");
+      } else {
+        List<String> frozen = recipe.train().parameterGroups().stream().filter(ParameterGroup::frozen)
+            .map(ParameterGroup::name).toList();
+        if (!frozen.isEmpty()) {
+          info.printf("warning: the recipe freezes %s, which start%s untrained here; a recipe that freezes parts "
+              + "continues a trained model (--init DIR)%n", String.join(", ", frozen), frozen.size() == 1 ? "s" : "");
+        }
       }
     }
 
