@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** MM-GEM's two modes: decoding agrees with teacher forcing, embeddings ignore padding, stage 2 starts as stage 1. */
+/** MM-GEM's two modes: decoding agrees with teacher forcing, text embeddings ignore padding, stage 2 starts as stage 1. */
 class MmGemModelTest {
   static MmGemConfig config(boolean rotary, int softPrompts) {
     TransformerConfig text = rotary ? TransformerConfig.llama(32, 2, 4, 64) : TransformerConfig.preLn(32, 2, 4);
@@ -75,7 +75,7 @@ class MmGemModelTest {
   }
 
   @Test
-  void textEmbeddingsIgnorePaddingAndAreUnitLength() {
+  void textEmbeddingsIgnorePadding() {
     try (NDManager manager = NDManager.newBaseManager()) {
       MmGemModel model = new MmGemModel(new ParameterStore(manager, 6).root(), config(true, 0));
       int[] ids = model.textIds(new int[] {5, 6, 7}, 1);
@@ -85,7 +85,6 @@ class MmGemModelTest {
       NDArray padded = model.embedTexts(manager.create(new long[] {1, 5, 6, 7, 40, 0, 0}, new Shape(1, 7)),
           manager.create(new float[] {1, 1, 1, 1, 1, 0, 0}, new Shape(1, 7)));
       assertArrayEquals(alone.toFloatArray(), padded.toFloatArray(), 1e-5f);
-      assertEquals(1, alone.norm().getFloat(), 1e-5);
     }
   }
 
