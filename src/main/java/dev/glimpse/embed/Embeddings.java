@@ -39,6 +39,16 @@ public final class Embeddings {
     return new Embeddings(loaded.embedder(), loaded.tokenizer(), loaded.transform(), loaded.manager());
   }
 
+  /** Tokens of a text (without special tokens). */
+  public int tokens(String text) {
+    return tokenizer.encode(text).length;
+  }
+
+  /** The most tokens of a text the model reads (its longest text less its special tokens). */
+  public int maxTextTokens() {
+    return model.maxTextLength() - 2;
+  }
+
   public int dim() {
     return model.embeddingDim();
   }
@@ -70,6 +80,11 @@ public final class Embeddings {
 
   /** Embeddings of texts (each as the model embeds it, cut to its longest text). */
   public float[][] texts(List<String> texts, int batchSize, String progressLabel) {
+    return texts(texts, batchSize, progressLabel, Integer.MAX_VALUE);
+  }
+
+  /** Embeddings of texts cut to their first {@code maxTokens} tokens (special tokens not counted) first. */
+  public float[][] texts(List<String> texts, int batchSize, String progressLabel, int maxTokens) {
     float[][] out = new float[texts.size()][];
     int bos = tokenizer.special().bos();
     try (Progress progress = new Progress(label(progressLabel, "texts"), 0, texts.size(), progressLabel == null)) {
@@ -78,7 +93,9 @@ public final class Embeddings {
         int[][] rows = new int[end - start][];
         int length = 1;
         for (int i = start; i < end; i++) {
-          rows[i - start] = model.textIds(tokenizer.encode(texts.get(i)), bos);
+          int[] tokens = tokenizer.encode(texts.get(i));
+          rows[i - start] = model.textIds(tokens.length > maxTokens ? java.util.Arrays.copyOf(tokens, maxTokens) : tokens,
+              bos);
           length = Math.max(length, rows[i - start].length);
         }
         long[] ids = new long[rows.length * length];

@@ -54,9 +54,17 @@ public final class EmbeddingEval {
   }
 
   /**
+   * The text budget the long-text figures are also given at: the length the recipes train on (and the
+   * size of their CLIP's position table), so a model that reads further can be compared with itself
+   * reading no more than CLIP does.
+   */
+  public static final int LONG_TEXT_CUT = 30;
+
+  /**
    * Long-text retrieval (L-DCI-like): each scene's dense description ({@link DenseDescriptions}) against
-   * the images, one text per image; keys {@code long_r1_t2i}, {@code long_r1_i2t}, ... and the
-   * descriptions' mean length in tokens the model read.
+   * the images, one text per image; keys {@code long_r1_t2i}, {@code long_r1_i2t}, ..., the same cut to
+   * {@link #LONG_TEXT_CUT} tokens ({@code long_r1_t2i_cut}, {@code long_r1_i2t_cut}), the mean length of
+   * the descriptions in words and in tokens, and how many tokens the model reads at most.
    */
   public static JsonObject longTexts(Embeddings embeddings, List<BufferedImage> images, List<Scene> scenes,
       int batchSize) {
@@ -73,7 +81,13 @@ public final class EmbeddingEval {
         "mean_rank_i2t")) {
       out.add("long_" + key, r.get(key));
     }
+    JsonObject cut = RetrievalEval.score(imageEmbeddings, embeddings.texts(texts, batchSize, null, LONG_TEXT_CUT),
+        owners, texts);
+    out.add("long_r1_t2i_cut", cut.get("r1_t2i"));
+    out.add("long_r1_i2t_cut", cut.get("r1_i2t"));
     out.addProperty("long_words", texts.stream().mapToInt(t -> t.split(" ").length).average().orElse(0));
+    out.addProperty("long_tokens", texts.stream().mapToInt(t -> embeddings.tokens(t)).average().orElse(0));
+    out.addProperty("long_tokens_read_max", embeddings.maxTextTokens());
     return out;
   }
 
