@@ -48,8 +48,7 @@ final class EmbeddingRecipes {
       b.postNorm = true;
     });
     TransformerConfig text = TransformerConfig.preLn(s.width(), s.textLayers(), s.width() / 32).withInitStd(0.1);
-    // the vocabulary is set from the tokenizer when the run starts
-    ClipConfig model = new ClipConfig(vision, text, 512, MAX_TEXT_TOKENS, s.width(), BPE_EOS, false);
+    ClipConfig model = ClipConfig.of(vision, text, MAX_TEXT_TOKENS, s.width(), BPE_EOS);
     return new Recipe("clip-" + s.suffix(),
         "CLIP (ViT " + s.visionLayers() + "x" + s.width() + ", text " + s.textLayers() + "x" + s.width() + ", "
             + s.imageSize() + "x" + s.imageSize() + ") trained contrastively on synthetic scenes; "
