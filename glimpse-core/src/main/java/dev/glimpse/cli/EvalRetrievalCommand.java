@@ -11,7 +11,6 @@ import dev.glimpse.recipes.EmbeddingEval;
 import dev.glimpse.recipes.RetrievalData;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.util.GlimpseException;
-import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,12 +63,11 @@ public final class EvalRetrievalCommand implements Callable<Integer> {
       result.addProperty("checkpoint", loaded.source().toString());
       result.addProperty("data", dataset.name());
       result.addProperty("skipped", skipped[0]);
-      EmbeddingEval.retrieval(embeddings, examples, batchSize, common.json).entrySet()
-          .forEach(e -> result.add(e.getKey(), e.getValue()));
+      EmbeddingEval.Embedded embedded = EmbeddingEval.embed(embeddings, examples, batchSize, common.json);
+      embedded.score().entrySet().forEach(e -> result.add(e.getKey(), e.getValue()));
       List<Scene> scenes = examples.stream().map(e -> e.get(Scene.KEY)).toList();
       if (scenes.stream().allMatch(s -> s != null)) {
-        List<BufferedImage> images = examples.stream().map(Example::image).toList();
-        EmbeddingEval.longTexts(embeddings, images, scenes, batchSize).entrySet()
+        EmbeddingEval.longTexts(embeddings, embedded.images(), scenes, batchSize).entrySet()
             .forEach(e -> result.add(e.getKey(), e.getValue()));
       }
       Summaries.print(common, "retrieval", result, "data", "images", "texts", "r1_t2i", "r5_t2i", "r10_t2i", "r1_i2t",

@@ -37,8 +37,35 @@ public final class EmbeddingEval {
 
   private EmbeddingEval() {}
 
-  /** Recall figures of examples' images against all their references ({@link RetrievalEval#score}). */
-  public static JsonObject retrieval(Embeddings embeddings, List<Example> examples, int batchSize, boolean quiet) {
+  /** Examples embedded once: every image, every reference, and which image each reference describes. */
+  public record Embedded(float[][] images, float[][] texts, int[] owners, List<String> strings) {
+    /** Images {@code [from, to)} with their references, as a pool of their own. */
+    Embedded pool(int from, int to) {
+      List<Integer> kept = new ArrayList<>();
+      for (int t = 0; t < owners.length; t++) {
+        if (owners[t] >= from && owners[t] < to) {
+          kept.add(t);
+        }
+      }
+      float[][] texts = new float[kept.size()][];
+      int[] owners = new int[kept.size()];
+      List<String> strings = new ArrayList<>();
+      for (int k = 0; k < kept.size(); k++) {
+        texts[k] = this.texts[kept.get(k)];
+        owners[k] = this.owners[kept.get(k)] - from;
+        strings.add(this.strings.get(kept.get(k)));
+      }
+      return new Embedded(java.util.Arrays.copyOfRange(images, from, to), texts, owners, strings);
+    }
+
+    /** {@link RetrievalEval#score} of these embeddings. */
+    public JsonObject score() {
+      return RetrievalEval.score(images, texts, owners, strings);
+    }
+  }
+
+  /** Embeds every image of the examples and every one of their references. */
+  public static Embedded embed(Embeddings embeddings, List<Example> examples, int batchSize, boolean quiet) {
     List<String> texts = new ArrayList<>();
     List<Integer> owners = new ArrayList<>();
     for (int i = 0; i < examples.size(); i++) {
@@ -50,7 +77,12 @@ public final class EmbeddingEval {
     float[][] images = embeddings.images(i -> examples.get(i).image(), examples.size(), batchSize,
         quiet ? null : "embed images");
     float[][] textEmbeddings = embeddings.texts(texts, batchSize, quiet ? null : "embed texts");
-    return RetrievalEval.score(images, textEmbeddings, owners.stream().mapToInt(Integer::intValue).toArray(), texts);
+    return new Embedded(images, textEmbeddings, owners.stream().mapToInt(Integer::intValue).toArray(), texts);
+  }
+
+  /** Recall figures of examples' images against all their references ({@link RetrievalEval#score}). */
+  public static JsonObject retrieval(Embeddings embeddings, List<Example> examples, int batchSize, boolean quiet) {
+    return embed(embeddings, examples, batchSize, quiet).score();
   }
 
   /**
@@ -62,14 +94,13 @@ public final class EmbeddingEval {
 
   /**
    * Long-text retrieval (L-DCI-like): each scene's dense description ({@link DenseDescriptions}) against
-   * the images, one text per image; keys {@code long_r1_t2i}, {@code long_r1_i2t}, ..., the same cut to
+   * the images (their embeddings, in the order of the scenes), one text per image; keys {@code long_r1_t2i}, {@code long_r1_i2t}, ..., the same cut to
    * {@link #LONG_TEXT_CUT} tokens ({@code long_r1_t2i_cut}, {@code long_r1_i2t_cut}), the mean length of
    * the descriptions in words and in tokens, and how many tokens the model reads at most.
    */
-  public static JsonObject longTexts(Embeddings embeddings, List<BufferedImage> images, List<Scene> scenes,
+  public static JsonObject longTexts(Embeddings embeddings, float[][] imageEmbeddings, List<Scene> scenes,
       int batchSize) {
     List<String> texts = scenes.stream().map(DenseDescriptions::of).toList();
-    float[][] imageEmbeddings = embeddings.images(images, batchSize, null);
     float[][] textEmbeddings = embeddings.texts(texts, batchSize, null);
     int[] owners = new int[texts.size()];
     for (int i = 0; i < owners.length; i++) {
@@ -117,10 +148,10 @@ public final class EmbeddingEval {
   /**
    * Retrieval on the images drawn by another program ({@link ExternalShapes}, the bundled set when it
    * can be found) with the six references of the caption grammar, beside the same figures on pools
-   * of as many synthetic test images (the mean over consecutive pools of {@code synthetic}), so the
-   * two are comparable: recall falls as the pool grows.
+   * of as many synthetic test images (the mean over consecutive pools of {@code synthetic}, already
+   * embedded), so the two are comparable: recall falls as the pool grows.
    */
-  public static Optional<JsonObject> external(Embeddings embeddings, List<Example> synthetic, int batchSize) {
+  public static Optional<JsonObject> external(Embeddings embeddings, Embedded synthetic, int batchSize) {
     Optional<Path> dir = ExternalShapes.locate();
     if (dir.isEmpty()) {
       return Optional.empty();
@@ -132,14 +163,13 @@ public final class EmbeddingEval {
           CaptionGrammar.captions(item.scene())));
     }
     JsonObject out = new JsonObject();
-    JsonObject own = retrieval(embeddings, external, batchSize, true);
-    out.add("external", own);
+    out.add("external", retrieval(embeddings, external, batchSize, true));
     int pool = external.size();
-    int pools = synthetic.size() / pool;
+    int pools = synthetic.images().length / pool;
     if (pools > 0) {
       double[] sums = new double[4];
       for (int p = 0; p < pools; p++) {
-        JsonObject r = retrieval(embeddings, synthetic.subList(p * pool, (p + 1) * pool), batchSize, true);
+        JsonObject r = synthetic.pool(p * pool, (p + 1) * pool).score();
         sums[0] += r.get("r1_t2i").getAsDouble();
         sums[1] += r.get("r1_i2t").getAsDouble();
         sums[2] += r.get("r5_t2i").getAsDouble();

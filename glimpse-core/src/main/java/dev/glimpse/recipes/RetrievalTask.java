@@ -12,7 +12,6 @@ import dev.glimpse.embed.Embeddings;
 import dev.glimpse.model.ModelConfig;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.util.Json;
-import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,12 +55,11 @@ public final class RetrievalTask implements Task {
     int batch = eval.batchSize();
     if (model.embeds()) {
       Embeddings embeddings = Embeddings.of(model);
-      JsonObject retrieval = EmbeddingEval.retrieval(embeddings, examples, batch, true);
-      retrieval.entrySet().forEach(e -> out.add(e.getKey(), e.getValue()));
+      EmbeddingEval.Embedded embedded = EmbeddingEval.embed(embeddings, examples, batch, true);
+      embedded.score().entrySet().forEach(e -> out.add(e.getKey(), e.getValue()));
       List<Scene> scenes = examples.stream().map(ex -> ex.get(Scene.KEY)).toList();
       if (scenes.stream().allMatch(s -> s != null)) {
-        List<BufferedImage> images = examples.stream().map(Example::image).toList();
-        EmbeddingEval.longTexts(embeddings, images, scenes, batch).entrySet()
+        EmbeddingEval.longTexts(embeddings, embedded.images(), scenes, batch).entrySet()
             .forEach(e -> out.add(e.getKey(), e.getValue()));
       }
       Optional<SceneGenerator> generator = EmbeddingEval.syntheticScenes(test);
@@ -69,7 +67,7 @@ public final class RetrievalTask implements Task {
         JsonObject zeroShot = EmbeddingEval.syntheticZeroShot(embeddings, generator.get(), examples.size(), batch);
         out.add("zeroshot_top1", zeroShot.get("top1"));
         out.add("zeroshot_top5", zeroShot.get("top5"));
-        EmbeddingEval.external(embeddings, examples, batch).ifPresent(g -> out.add("generalisation", g));
+        EmbeddingEval.external(embeddings, embedded, batch).ifPresent(g -> out.add("generalisation", g));
       }
       info.printf("retrieval on %d images: R@1 text->image %.3f, image->text %.3f%n", examples.size(),
           out.get("r1_t2i").getAsDouble(), out.get("r1_i2t").getAsDouble());
