@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Benchmarks (speed figures measured within one run).",
     subcommands = {BenchTrainCommand.class, BenchDecodeCommand.class, BenchEvalCommand.class,
-      BenchDataCommand.class, BenchPackingCommand.class, BenchServeCommand.class})
+      BenchDataCommand.class, BenchPackingCommand.class, BenchServeCommand.class, BenchIndexCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

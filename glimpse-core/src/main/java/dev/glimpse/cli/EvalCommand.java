@@ -23,10 +23,12 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = {"Evaluate a checkpoint (--checkpoint) on held-out data with its task's metrics, writing result",
-        "files in the official formats; or score result files (subcommands captions, vqa).",
+        "files in the official formats; or score result files (subcommands captions, vqa); or evaluate an embedding",
+        "model (subcommands retrieval, zeroshot).",
         "Without decoding flags (--beam, --sample, --max-tokens...) it decodes as the recipe that trained the",
         "checkpoint evaluates (its eval settings, saved in config.json; greedy, 32 tokens for older checkpoints)."},
-    subcommands = {EvalCaptionsCommand.class, EvalVqaCommand.class})
+    subcommands = {EvalCaptionsCommand.class, EvalVqaCommand.class, EvalRetrievalCommand.class,
+        EvalZeroshotCommand.class})
 public final class EvalCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -39,6 +41,10 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--split", description = "test (default) or val.")
   String split = "test";
+
+  @Option(names = "--task", paramLabel = "NAME",
+      description = "Evaluate on the synthetic data of another task (e.g. regions for a stage-1 MM-GEM; default: the recipe's).")
+  String task;
 
   @Option(names = "--count", description = "Examples to evaluate (default: the recipe's test size).")
   int count;
@@ -68,13 +74,15 @@ public final class EvalCommand implements Callable<Integer> {
     Path results = out != null ? out : HubId.isHubId(checkpoint) ? Path.of("eval-" + s.id())
         : dir.toAbsolutePath().getParent().resolve("eval-" + s.id());
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-    JsonObject result = CheckpointEval.run(model, s, count, saved -> decoding.evalConfig(parsed, saved, 256),
+    JsonObject result = CheckpointEval.run(model, task, s, count, saved -> decoding.evalConfig(parsed, saved, 256),
         results, common.info(), runOn);
     Summaries.print(common, "evaluation", result, "checkpoint", "task", "split", "examples", "decoding.strategy",
         "decoding.numBeams", "decoding.maxNewTokens",
         "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",
         "attribute_accuracy.count", "attribute_accuracy.relation", "caption_metrics.Bleu_4", "caption_metrics.CIDEr",
-        "caption_metrics.METEOR", "caption_metrics.ROUGE_L", "results_dir");
+        "caption_metrics.METEOR", "caption_metrics.ROUGE_L", "r1_t2i", "r1_i2t", "cider", "long_r1_t2i",
+        "zeroshot_top1", "region_r1", "region_cider", "global_features.region_r1", "global_features.region_cider",
+        "results_dir");
     return 0;
   }
 }

@@ -112,7 +112,8 @@ public final class TrainCommand implements Callable<Integer> {
         "fewshot_accuracy_2", "fewshot_accuracy_4", "perplexity",
         "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",
         "attribute_accuracy.count", "attribute_accuracy.relation", "attribute_accuracy.position",
-        "caption_metrics.Bleu_4", "caption_metrics.CIDEr", "caption_metrics.METEOR", "caption_metrics.ROUGE_L", "checkpoint");
+        "caption_metrics.Bleu_4", "caption_metrics.CIDEr", "caption_metrics.METEOR", "caption_metrics.ROUGE_L", "r1_t2i",
+        "r1_i2t", "cider", "long_r1_t2i", "zeroshot_top1", "region_r1", "region_cider", "checkpoint");
     return 0;
   }
 

@@ -133,6 +133,54 @@ public record ImageTransform(int height, int width, float[] mean, float[] std, S
     return out;
   }
 
+  /**
+   * Where a box of a {@code srcWidth x srcHeight} image lands in the model's input: {@code [x1, y1, x2,
+   * y2]} in input pixels, after the same resize as {@link #apply} (and clipped to the input for
+   * {@code crop}).
+   *
+   * @param x left edge in source pixels
+   * @param y top edge in source pixels
+   */
+  public float[] mapBox(double x, double y, double boxWidth, double boxHeight, int srcWidth, int srcHeight) {
+    double sx;
+    double sy;
+    double left = 0;
+    double top = 0;
+    switch (resize) {
+      case STRETCH -> {
+        sx = (double) width / srcWidth;
+        sy = (double) height / srcHeight;
+      }
+      case CROP -> {
+        int shortest = resizeTo > 0 ? resizeTo : Math.max(height, width);
+        int newW = srcWidth <= srcHeight ? shortest : (int) ((long) shortest * srcWidth / srcHeight);
+        int newH = srcWidth <= srcHeight ? (int) ((long) shortest * srcHeight / srcWidth) : shortest;
+        sx = (double) newW / srcWidth;
+        sy = (double) newH / srcHeight;
+        left = -(newW - width) / 2;
+        top = -(newH - height) / 2;
+      }
+      default -> {
+        double scale = Math.min((double) width / srcWidth, (double) height / srcHeight);
+        int newW = Math.max(1, Math.min(width, (int) Math.round(srcWidth * scale)));
+        int newH = Math.max(1, Math.min(height, (int) Math.round(srcHeight * scale)));
+        sx = (double) newW / srcWidth;
+        sy = (double) newH / srcHeight;
+        left = (width - newW) / 2;
+        top = (height - newH) / 2;
+      }
+    }
+    float[] box = {(float) (left + x * sx), (float) (top + y * sy), (float) (left + (x + boxWidth) * sx),
+        (float) (top + (y + boxHeight) * sy)};
+    if (resize.equals(CROP)) {
+      box[0] = Math.max(0, Math.min(width, box[0]));
+      box[2] = Math.max(0, Math.min(width, box[2]));
+      box[1] = Math.max(0, Math.min(height, box[1]));
+      box[3] = Math.max(0, Math.min(height, box[3]));
+    }
+    return box;
+  }
+
   // Aspect-preserving resize onto the canvas, HWC floats 0..255.
   float[] fitted(BufferedImage image) {
     int srcW = image.getWidth();

@@ -231,9 +231,16 @@ public final class Captioner {
    * nor is the image placeholder of a model that reads image sequences.
    */
   private LogitsProcessor withinTokenizer(LogitsProcessor processor) {
-    int known = tokenizer.vocabSize();
     int image = model instanceof TakesImageSequences sequences ? sequences.imageTokenId() : -1;
-    if (model.vocabSize() <= known && image < 0) {
+    return withinTokenizer(processor, tokenizer.vocabSize(), model.vocabSize(), image);
+  }
+
+  /**
+   * {@code processor}, then no id at or past {@code known} (the tokenizer's ids) of a {@code
+   * modelVocab}-id model, and not {@code image} (the image placeholder; -1 when there is none).
+   */
+  static LogitsProcessor withinTokenizer(LogitsProcessor processor, int known, int modelVocab, int image) {
+    if (modelVocab <= known && image < 0) {
       return processor;
     }
     return (row, generated, scores) -> {

@@ -2,6 +2,7 @@ package dev.glimpse.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.glimpse.nn.Scalars;
 
 /**
  * Symmetric InfoNCE over a batch of N matched image-text pairs, as CLIP trains (and MM-GEM's
@@ -36,7 +37,8 @@ public final class InfoNce {
     NDArray diagonal = image.getManager().arange(n).toType(DataType.INT64, false).reshape(n, 1); // [N, 1]
     NDArray imageToText = logits.logSoftmax(1).gather(diagonal, 1).mean().neg();      // rows: images
     NDArray textToImage = logits.transpose().logSoftmax(1).gather(diagonal, 1).mean().neg();
-    return new Result(imageToText.add(textToImage).div(2), imageToText, textToImage);
+    // a Number constant under autograd may be freed before the backward pass (nn/Scalars)
+    return new Result(Scalars.mul(imageToText.add(textToImage), 0.5), imageToText, textToImage);
   }
 
   /**

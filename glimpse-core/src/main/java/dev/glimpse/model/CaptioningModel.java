@@ -61,4 +61,12 @@ public interface CaptioningModel extends StepModel {
 
   /** Longest text sequence (prompt + generated) the model can take. */
   int maxTextLength();
+
+  /**
+   * Whether this model was trained to write text (false for a design that could but was not: MM-GEM's
+   * CLIP-only ablation).
+   */
+  default boolean writesText() {
+    return true;
+  }
 }

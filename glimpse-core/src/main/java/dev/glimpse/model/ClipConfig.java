@@ -39,6 +39,16 @@ public record ClipConfig(
     }
   }
 
+  /**
+   * A CLIP to train: the towers {@code vision} and {@code text}, a joint space of {@code projectionDim},
+   * a text position table of {@code maxTextPositions}, the text embedding read at the first {@code
+   * eosTokenId}; the vocabulary is set from the tokenizer when a run starts ({@link #withVocabSize}).
+   */
+  public static ClipConfig of(VisionConfig vision, TransformerConfig text, int maxTextPositions, int projectionDim,
+      int eosTokenId) {
+    return new ClipConfig(vision, text, eosTokenId + 1, maxTextPositions, projectionDim, eosTokenId, false);
+  }
+
   @Override
   public String modelType() {
     return TYPE;
@@ -46,7 +56,39 @@ public record ClipConfig(
 
   @Override
   public ClipConfig withVocabSize(int n) {
-    return new ClipConfig(vision, text, n, maxTextPositions, projectionDim, eosTokenId, poolAtHighestId);
+    return with(b -> b.vocabSize = n);
+  }
+
+  /** A copy of {@code this} with the changes {@code change} makes to a {@link Builder}. */
+  public ClipConfig with(java.util.function.Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return b.build();
+  }
+
+  /** The fields of a {@link ClipConfig}, set by name; {@link #build} validates them. */
+  public static final class Builder {
+    public VisionConfig vision;
+    public TransformerConfig text;
+    public int vocabSize;
+    public int maxTextPositions;
+    public int projectionDim;
+    public int eosTokenId;
+    public boolean poolAtHighestId;
+
+    public Builder(ClipConfig from) {
+      vision = from.vision;
+      text = from.text;
+      vocabSize = from.vocabSize;
+      maxTextPositions = from.maxTextPositions;
+      projectionDim = from.projectionDim;
+      eosTokenId = from.eosTokenId;
+      poolAtHighestId = from.poolAtHighestId;
+    }
+
+    public ClipConfig build() {
+      return new ClipConfig(vision, text, vocabSize, maxTextPositions, projectionDim, eosTokenId, poolAtHighestId);
+    }
   }
 
   @Override

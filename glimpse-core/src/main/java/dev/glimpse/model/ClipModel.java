@@ -3,6 +3,7 @@ package dev.glimpse.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.glimpse.loss.Temperature;
 import dev.glimpse.nn.AttentionMask;
 import dev.glimpse.nn.Init;
 import dev.glimpse.nn.Linear;
@@ -15,9 +16,14 @@ import java.util.List;
 
 /**
  * CLIP: image and text embeddings in one space and their scaled cosine similarities. Not a captioner:
- * it scores image-text pairs (retrieval, zero-shot classification) and serves as a vision tower.
+ * it scores image-text pairs (retrieval, zero-shot classification), serves as a vision tower, and
+ * trains contrastively ({@code dev.glimpse.train.design.ClipDesign}: symmetric InfoNCE with the
+ * learned temperature {@link #temperature}). HuggingFace's {@code CLIPModel} loads into this class.
  */
 public final class ClipModel implements Embedder {
+  /** CLIP clips the logit scale at 100 (a temperature of at least 0.01). */
+  public static final double MAX_LOGIT_SCALE = 100;
+
   private final ClipConfig config;
   private final VisionTransformer vision;
   private final Linear visualProjection;
@@ -150,6 +156,23 @@ public final class ClipModel implements Embedder {
   public static NDArray normalize(NDArray embeddings) {
     return embeddings.div(embeddings.norm(new int[] {-1}, true));
   }
+
+  /** The learned temperature: {@code logit_scale} holds {@code log(1 / tau)}, the scale clipped at 100. */
+  public Temperature temperature() {
+    return new Temperature.Learned(logitScale, MAX_LOGIT_SCALE);
+  }
+
+  /** {@code [BOS] text [EOS]}, as CLIP's tokenizer writes it, at most {@code maxTextPositions} ids. */
+  @Override
+  public int[] textIds(int[] tokens, int bos) {
+    int kept = Math.min(tokens.length, config.maxTextPositions() - 2);
+    int[] ids = new int[kept + 2];
+    ids[0] = bos;
+    System.arraycopy(tokens, 0, ids, 1, kept);
+    ids[kept + 1] = config.eosTokenId();
+    return ids;
+  }
+
 
   /** exp(logit_scale) * cos(image, text): [I, P] x [T, P] -> [I, T] (HF {@code logits_per_image}). */
   public NDArray logitsPerImage(NDArray imageEmbeds, NDArray textEmbeds) {

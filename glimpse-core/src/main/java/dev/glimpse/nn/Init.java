@@ -51,6 +51,29 @@ public sealed interface Init {
     return new SinCos1d(positions, dim, base);
   }
 
+  /**
+   * The identity matrix of side {@code n} (a linear head that starts as a no-op, as MM-GEM's h4), for a
+   * weight of shape [n, n].
+   */
+  static Init identity(int n) {
+    return new Identity(n);
+  }
+
+  record Identity(int n) implements Init {
+    @Override
+    public float[] sample(long size, SplittableRandom random) {
+      if (size != (long) n * n) {
+        throw new IllegalArgumentException("an identity init needs an " + n + "x" + n + " weight, got " + size
+            + " values");
+      }
+      float[] values = new float[Math.toIntExact(size)];
+      for (int i = 0; i < n; i++) {
+        values[i * n + i] = 1;
+      }
+      return values;
+    }
+  }
+
   record SinCos1d(int positions, int dim, double base) implements Init {
     @Override
     public float[] sample(long size, SplittableRandom random) {

@@ -116,6 +116,28 @@ public final class ParameterStore implements AutoCloseable {
     return out;
   }
 
+  /**
+   * A SHA-256 over every parameter's name, shape and float32 values, in name order: the same for the
+   * same weights whatever file they came from (a HuggingFace folder and its import agree), different
+   * for any other weights. Vector indexes record it to refuse queries embedded by another model.
+   */
+  public String fingerprint() {
+    try {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      for (String name : new TreeSet<>(parameters.keySet())) {
+        Parameter p = parameters.get(name);
+        digest.update((name + p.shape()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        float[] values = p.array().toFloatArray();
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(values.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        digest.update(bytes.array());
+      }
+      return "sha256:" + java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public void save(Path file, Map<String, String> metadata) {
     SafeTensors.write(file, toTensors(), metadata);
   }
@@ -153,6 +175,19 @@ public final class ParameterStore implements AutoCloseable {
       throw new GlimpseException("the model has no parameters to load from " + source);
     }
     load(chosen, "", tensors, source);
+  }
+
+  /**
+   * Loads a model that this one extends (a later training stage that adds parts, such as MM-GEM's
+   * stage-2 heads): every tensor of {@code tensors} must be a parameter here with its shape; the
+   * parameters it lacks keep their initial values.
+   *
+   * @return the names of the parameters that kept their initial values
+   */
+  public List<String> loadExtending(Map<String, SafeTensors.Tensor> tensors, String source) {
+    List<Parameter> present = parameters.values().stream().filter(p -> tensors.containsKey(p.name())).toList();
+    load(present, "", tensors, source);
+    return parameters.keySet().stream().filter(n -> !tensors.containsKey(n)).toList();
   }
 
   private void load(Collection<Parameter> part, String prefix, Map<String, SafeTensors.Tensor> tensors, String source) {

@@ -55,6 +55,15 @@ public final class CheckpointEval {
    */
   public static JsonObject run(Path checkpoint, Split split, int count, UnaryOperator<EvalConfig> choose, Path out,
       PrintStream info, Device device) {
+    return run(checkpoint, null, split, count, choose, out, info, device);
+  }
+
+  /**
+   * As {@link #run(Path, Split, int, UnaryOperator, Path, PrintStream, Device)}, on the synthetic data of
+   * another task than the recipe's ({@code task} non-null): a stage-1 MM-GEM on the regions, say.
+   */
+  public static JsonObject run(Path checkpoint, String task, Split split, int count, UnaryOperator<EvalConfig> choose,
+      Path out, PrintStream info, Device device) {
     Path dir = Checkpoint.resolve(checkpoint);
     if (HfModel.isHfDir(dir)) {
       throw new GlimpseException(dir + " is a HuggingFace model: it does not say which data it was trained on (score "
@@ -65,13 +74,22 @@ public final class CheckpointEval {
     if (config.recipe() == null || config.recipe().data() == null) {
       throw new GlimpseException(dir + " does not say which data it was trained on (no \"data\" in config.json)");
     }
-    String task = config.recipe().task();
+    String recipeTask = config.recipe().task();
     DataConfig data;
     try {
       data = Json.GSON.fromJson(config.recipe().data(), DataConfig.class);
     } catch (RuntimeException e) {
       throw new GlimpseException("invalid data settings in " + dir.resolve(Checkpoint.CONFIG) + ": "
           + Json.rootMessage(e));
+    }
+    if (task != null && !task.equals(recipeTask) && !data.isSynthetic()) {
+      throw new GlimpseException("--task " + task + " evaluates on the synthetic data of that task; " + dir
+          + " was trained on " + data.source());
+    }
+    if (task == null) {
+      task = recipeTask;
+    } else if (!task.equals(recipeTask)) {
+      data = data.withCaptionMix(0); // the other task's own examples only
     }
     int size = count > 0 ? count : Math.max(1, data.testSize());
     Task t = Tasks.of(task);

@@ -9,6 +9,7 @@ import dev.glimpse.model.FlamingoConfig;
 import dev.glimpse.model.GitConfig;
 import dev.glimpse.model.LanguageModelConfig;
 import dev.glimpse.model.LlavaConfig;
+import dev.glimpse.model.MmGemConfig;
 import dev.glimpse.nn.TransformerConfig;
 import dev.glimpse.nn.VisionConfig;
 import dev.glimpse.train.TrainConfig;
@@ -52,6 +53,13 @@ public final class Recipes {
     RECIPES.put("blip2-tiny", () -> blip2(false));
     RECIPES.put("flamingo-quick", () -> flamingo(true));
     RECIPES.put("flamingo-tiny", () -> flamingo(false));
+    RECIPES.put("clip-quick", () -> EmbeddingRecipes.clip(EmbeddingRecipes.QUICK));
+    RECIPES.put("clip-tiny", () -> EmbeddingRecipes.clip(EmbeddingRecipes.TINY));
+    RECIPES.put("mmgem-quick", () -> EmbeddingRecipes.mmgem(EmbeddingRecipes.QUICK, MmGemConfig.BOTH));
+    RECIPES.put("mmgem-quick-clip-only", () -> EmbeddingRecipes.mmgem(EmbeddingRecipes.QUICK, MmGemConfig.EMBEDDING));
+    RECIPES.put("mmgem-quick-cap-only", () -> EmbeddingRecipes.mmgem(EmbeddingRecipes.QUICK, MmGemConfig.GENERATION));
+    RECIPES.put("mmgem-tiny", () -> EmbeddingRecipes.mmgem(EmbeddingRecipes.TINY, MmGemConfig.BOTH));
+    RECIPES.put("mmgem-regions", EmbeddingRecipes::mmgemRegions);
   }
 
   private Recipes() {}

@@ -161,6 +161,7 @@ public sealed interface RunStart extends AutoCloseable
     private final Recipe recipe;
     private final LoadedModel init;
     private Tokenizer templated; // the init tokenizer with the recipe's chat template, when it differs
+    private ModelConfig continued; // the config the run trains under
 
     FromInit(Recipe recipe, LoadedModel init) {
       this.recipe = recipe;
@@ -184,7 +185,8 @@ public sealed interface RunStart extends AutoCloseable
 
     @Override
     public ModelConfig modelConfig(Tokenizer tokenizer) {
-      return init.config().continuedUnder(recipe.model());
+      continued = init.config().continuedUnder(recipe.model());
+      return continued;
     }
 
     @Override
@@ -204,7 +206,15 @@ public sealed interface RunStart extends AutoCloseable
       for (SafeTensors.Tensor t : init.store().toTensors()) {
         tensors.put(t.name(), t);
       }
-      store.load(tensors, init.source().toString());
+      if (continued != null && !continued.equals(init.config())) {
+        // a later stage of the same design (MM-GEM stage 2): parts it adds start from their own init
+        List<String> fresh = store.loadExtending(tensors, init.source().toString());
+        if (!fresh.isEmpty()) {
+          info.printf("new in this stage (initialised here): %s%n", String.join(", ", fresh));
+        }
+      } else {
+        store.load(tensors, init.source().toString());
+      }
       init.store().close();
       info.printf("starting from %s: model %s and its tokenizer (the recipe's model and tokenizer are not used)%n",
           init.source(), init.config().modelType());
@@ -427,6 +437,13 @@ public sealed interface RunStart extends AutoCloseable
     if (!(recipe.model() instanceof ConnectorConfig)) {
       if (recipe.train().freeze().contains(VisionTowers.PREFIX)) {
         info.printf("warning: the recipe freezes the vision tower, which starts untrained here%n");
+      } else {
+        List<String> frozen = recipe.train().parameterGroups().stream().filter(ParameterGroup::frozen)
+            .map(ParameterGroup::name).toList();
+        if (!frozen.isEmpty()) {
+          info.printf("warning: the recipe freezes %s, which start%s untrained here; a recipe that freezes parts "
+              + "continues a trained model (--init DIR)%n", String.join(", ", frozen), frozen.size() == 1 ? "s" : "");
+        }
       }
       return;
     }

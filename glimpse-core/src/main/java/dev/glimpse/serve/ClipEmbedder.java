@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * Texts and images to L2-normalised vectors in an {@link Embedder}'s joint space (for CLIP, HF's
- * {@code text_embeds} and {@code image_embeds}): a text is [BOS] + its ids + [EOS], cut to the model's
- * text positions with EOS kept last; an image goes through the model's own preprocessing. Not
+ * {@code text_embeds} and {@code image_embeds}): a text is the ids the model builds from it (CLIP
+ * [BOS] + its ids + [EOS], cut to the model's text positions with EOS kept last; MM-GEM ends it with
+ * [EMB]); an image goes through the model's own preprocessing. Not
  * thread-safe (the caller runs it on one thread).
  */
 final class ClipEmbedder {
@@ -36,17 +37,14 @@ final class ClipEmbedder {
     return model.imageTokens();
   }
 
-  /** The ids a text is embedded from. */
+  /** The ids a text is embedded from, with the model's own special tokens ({@link Embedder#textIds}). */
   long[] ids(String text) {
     int[] body = text.isEmpty() ? new int[0] : tokenizer.encode(text);
-    int max = model.maxTextLength();
-    int keep = Math.min(body.length, max - 2);
-    long[] out = new long[keep + 2];
-    out[0] = tokenizer.special().bos();
-    for (int i = 0; i < keep; i++) {
-      out[1 + i] = body[i];
+    int[] ids = model.textIds(body, tokenizer.special().bos());
+    long[] out = new long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = ids[i];
     }
-    out[keep + 1] = tokenizer.special().eos();
     return out;
   }
 

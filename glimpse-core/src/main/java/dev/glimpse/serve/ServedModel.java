@@ -43,7 +43,7 @@ abstract class ServedModel implements AutoCloseable {
   static ServedModel load(String name, Path path, NDManager manager, ServeOptions options, ServerMetrics metrics) {
     LoadedModel loaded = LoadedModel.load(path, manager);
     try {
-      if (loaded.instance() instanceof Embedder embedder) {
+      if (loaded.instance() instanceof Embedder embedder && embedder.embeds()) {
         return new EmbeddingModel(name, loaded.source(), loaded, new ClipEmbedder(embedder, loaded.tokenizer(),
             loaded.transform()), options.maxQueue());
       }

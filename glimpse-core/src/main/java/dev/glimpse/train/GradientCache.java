@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import dev.glimpse.nn.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -140,7 +141,7 @@ public final class GradientCache<B> implements Objective<B> {
           surrogate = surrogate == null ? term : surrogate.add(term);
         }
         if (c.localSum() != null && localScale > 0) {
-          surrogate = surrogate.add(c.localSum().mul(localScale));
+          surrogate = surrogate.add(Scalars.mul(c.localSum(), localScale));
         }
         collector.backward(surrogate);
       }
@@ -154,7 +155,7 @@ public final class GradientCache<B> implements Objective<B> {
     if (localSum == null || localCount == 0) {
       return contrastive;
     }
-    NDArray local = localSum.div(localCount);
+    NDArray local = Scalars.mul(localSum, 1.0 / localCount); // engine-owned constant (nn/Scalars)
     java.util.Map<String, NDArray> parts = new java.util.LinkedHashMap<>(contrastive.components());
     parts.put(localName == null ? "loss_local" : localName, local);
     return new Loss(contrastive.value().add(local), contrastive.tokens(), parts, contrastive.stats());

@@ -6,6 +6,7 @@ import dev.glimpse.checkpoint.CheckpointConfig;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.hf.HfModel;
 import dev.glimpse.model.CaptioningModel;
+import dev.glimpse.model.Embedder;
 import dev.glimpse.model.ModelConfig;
 import dev.glimpse.model.Models;
 import dev.glimpse.nn.ParameterStore;
@@ -95,6 +96,10 @@ public final class LoadedModel implements AutoCloseable {
   /** The model as a captioner; a design that does not write text (CLIP) is a user error. */
   public CaptioningModel model() {
     if (model instanceof CaptioningModel captioner) {
+      if (!captioner.writesText()) {
+        throw new GlimpseException("the " + config.modelType() + " model in " + source + " was trained without "
+            + "its captioning objective; it cannot caption");
+      }
       return captioner;
     }
     if (model instanceof dev.glimpse.model.ScoresText) {
@@ -104,6 +109,32 @@ public final class LoadedModel implements AutoCloseable {
     }
     throw new GlimpseException("the " + config.modelType() + " model in " + source + " does not generate text; it "
         + "cannot caption, answer questions or be evaluated on text");
+  }
+
+  /** Whether the model writes text ({@link #model} works). */
+  public boolean captions() {
+    return model instanceof CaptioningModel captioner && captioner.writesText();
+  }
+
+  /**
+   * The model as an embedder of images and texts (CLIP, MM-GEM); a design that does not embed is a user
+   * error.
+   */
+  public Embedder embedder() {
+    if (model instanceof Embedder embedder) {
+      if (!embedder.embeds()) {
+        throw new GlimpseException("the " + config.modelType() + " model in " + source + " was trained without "
+            + "its embedding objective; it cannot embed");
+      }
+      return embedder;
+    }
+    throw new GlimpseException("the " + config.modelType() + " model in " + source + " does not embed images and "
+        + "texts (CLIP and MM-GEM models do)");
+  }
+
+  /** Whether the model embeds images and texts ({@link #embedder} works). */
+  public boolean embeds() {
+    return model instanceof Embedder embedder && embedder.embeds();
   }
 
   /** The model object, of whatever design. */

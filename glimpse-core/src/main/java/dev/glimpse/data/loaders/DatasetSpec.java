@@ -21,12 +21,14 @@ import java.util.Set;
  * msrvtt:train_val_videodatainfo.json,frames=frames,num_frames=8,split=train
  * imagefolder:imagenet/val,mapping=LOC_synset_mapping.txt
  * jsonl:data/train.jsonl,strict=true
+ * vg:region_descriptions.json,images=VG_100K,image_data=image_data.json
  * wds:shards/train-{000000..000099}.tar,shuffle=2000,seed=1,threads=2,size=224,fit=crop
  * </pre>
  *
  * Keys per format: coco {@code images} (required); vqa2 {@code images} (required), {@code
  * annotations}, {@code pattern}; msrvtt (alias video) {@code frames} (required), {@code num_frames}
  * (default 8), {@code split}; imagefolder {@code mapping}; jsonl {@code strict} (default false);
+ * vg (alias visualgenome; region descriptions) {@code images} (required), {@code image_data};
  * wds (alias webdataset) {@code shuffle} (buffer size; also shuffles shards; default 0), {@code
  * seed}, {@code threads} (default: processors), {@code size} (square resize, default none), {@code
  * fit} (crop, pad, stretch; default crop), {@code ordered} (default true). Relative paths are
@@ -44,10 +46,11 @@ public record DatasetSpec(String format, Path path, Map<String, String> options)
           "msrvtt", Set.of("frames", "num_frames", "split"),
           "imagefolder", Set.of("mapping"),
           "jsonl", Set.of("strict"),
+          "vg", Set.of("images", "image_data"),
           "wds", Set.of("shuffle", "seed", "threads", "size", "fit", "ordered"));
   private static final Map<String, String> ALIASES =
-      Map.of("video", "msrvtt", "webdataset", "wds", "vqa", "vqa2", "image-folder", "imagefolder");
-  private static final List<String> FORMATS = List.of("coco", "vqa2", "msrvtt", "imagefolder", "jsonl", "wds");
+      Map.of("video", "msrvtt", "webdataset", "wds", "vqa", "vqa2", "image-folder", "imagefolder", "visualgenome", "vg");
+  private static final List<String> FORMATS = List.of("coco", "vqa2", "msrvtt", "imagefolder", "jsonl", "vg", "wds");
 
   public DatasetSpec {
     options = Map.copyOf(options);
@@ -102,6 +105,7 @@ public record DatasetSpec(String format, Path path, Map<String, String> options)
       case "imagefolder" -> ImageFolder.open(path, optionalPath("mapping"));
       case "jsonl" -> JsonlDataset.open(
           path, boolOption("strict", false), new SkipLog(path.getFileName().toString()));
+      case "vg" -> VisualGenomeRegions.open(path, required("images"), optionalPath("image_data"));
       case "wds" -> throw new GlimpseException("'wds' datasets are streamed, not indexed: use a WebDataset");
       default -> throw new IllegalStateException(format);
     };
@@ -194,6 +198,7 @@ public record DatasetSpec(String format, Path path, Map<String, String> options)
       case "coco" -> "coco:captions_val2017.json,images=val2017";
       case "vqa2" -> "vqa2:questions.json,annotations=annotations.json,images=val2014";
       case "msrvtt" -> "msrvtt:videodatainfo.json,frames=frames";
+      case "vg" -> "vg:region_descriptions.json,images=VG_100K";
       default -> format + ":PATH";
     };
   }

@@ -162,6 +162,11 @@ public final class ImageFolder implements Dataset {
     return classFolders;
   }
 
+  /** The label index of example {@code index}, without reading its image. */
+  public int label(int index) {
+    return entries.get(index).label();
+  }
+
   @Override
   public Example get(int index) {
     Entry entry = entries.get(index);

@@ -16,7 +16,8 @@ import java.util.function.IntConsumer;
  * splits, {@code suite.json}); each task calls its writer here. Under {@code DIR}:
  *
  * <pre>
- * captions/        images/&lt;split&gt;/%012d.png, annotations/captions_&lt;split&gt;.json (COCO), scenes_&lt;split&gt;.json
+ * captions/        images/&lt;split&gt;/%012d.png, annotations/captions_&lt;split&gt;.json (COCO), scenes_&lt;split&gt;.json,
+ *                  long_descriptions_&lt;split&gt;.json (COCO, one dense paragraph per image: long-text retrieval)
  * vqa/             images/&lt;split&gt;/&lt;image_id&gt;.png, v2_OpenEnded_mscoco_&lt;split&gt;_questions.json,
  *                  v2_mscoco_&lt;split&gt;_annotations.json (VQAv2)
  * scenetext/       images/&lt;split&gt;/%012d.png, TextCaps_0.1_&lt;split&gt;.json, TextVQA_0.5.1_&lt;split&gt;.json,
@@ -35,7 +36,10 @@ public final class SuiteFiles {
   /** What one task wrote for one split: items (images or clips), annotations, where. */
   public record Written(Split split, int items, int annotations, Path folder) {}
 
-  /** COCO captions: images, {@code annotations/captions_<split>.json} and the scenes. */
+  /**
+   * COCO captions: images, {@code annotations/captions_<split>.json}, the scenes, and the images' dense
+   * descriptions ({@code annotations/long_descriptions_<split>.json}).
+   */
   public static Written writeCaptions(SceneGenerator generator, Split split, int count, Path folder,
       IntConsumer step) {
     SyntheticWriter.Written w = SyntheticWriter.writeCaptions(generator, split, count, folder, step);

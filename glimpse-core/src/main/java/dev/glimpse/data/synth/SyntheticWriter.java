@@ -23,6 +23,8 @@ import javax.imageio.ImageIO;
  *                                              "annotations": [{"id", "image_id", "caption"}]}
  * DIR/annotations/scenes_&lt;split&gt;.json        {"info", "scenes": [{"image_id", "file_name",
  *                                              "captions": [...], ...{@link SceneJson} fields}]}
+ * DIR/annotations/long_descriptions_&lt;split&gt;.json   the same images, one {@link DenseDescriptions}
+ *                                              paragraph each (long-text retrieval)
  * </pre>
  *
  * One annotation per reference caption (six per image, canonical first); annotation ids count from
@@ -52,6 +54,7 @@ public final class SyntheticWriter {
     JsonArray images = new JsonArray();
     JsonArray annotations = new JsonArray();
     JsonArray scenes = new JsonArray();
+    JsonArray longAnnotations = new JsonArray();
     int annotationId = 1;
     for (int i = 0; i < count; i++) {
       Scene scene = generator.scene(split, i);
@@ -72,6 +75,11 @@ public final class SyntheticWriter {
         annotations.add(annotation);
         captions.add(caption);
       }
+      JsonObject dense = new JsonObject();
+      dense.addProperty("id", i + 1);
+      dense.addProperty("image_id", i);
+      dense.addProperty("caption", DenseDescriptions.of(scene));
+      longAnnotations.add(dense);
       JsonObject record = new JsonObject();
       record.addProperty("image_id", i);
       record.addProperty("file_name", fileName);
@@ -87,6 +95,11 @@ public final class SyntheticWriter {
     coco.add("images", images);
     coco.add("annotations", annotations);
     Json.write(annotationDir.resolve("captions_" + split.id() + ".json"), coco);
+    // the same images with one long dense description each (long-text retrieval, L-DCI-like)
+    JsonObject longCoco = coco.deepCopy();
+    longCoco.add("info", info(generator, split, "long dense descriptions"));
+    longCoco.add("annotations", longAnnotations);
+    Json.write(annotationDir.resolve("long_descriptions_" + split.id() + ".json"), longCoco);
     JsonObject sceneFile = new JsonObject();
     sceneFile.add("info", info(generator, split, "scenes"));
     sceneFile.add("scenes", scenes);

@@ -1,0 +1,75 @@
+package dev.glimpse.cli;
+
+import com.google.gson.JsonObject;
+import dev.glimpse.bench.IndexBench;
+import dev.glimpse.index.VectorIndex;
+import dev.glimpse.util.AtomicFiles;
+import dev.glimpse.util.GlimpseException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code glimpse bench index}: the HNSW vector index against exact search at 10k, 100k and 1M vectors. */
+@Command(name = "index", mixinStandardHelpOptions = true,
+    description = {"The vector index (Lucene HNSW) at scale: random unit vectors of the embedding size; per size the",
+        "build time, HNSW and exact (brute-force) queries per second on one thread, and HNSW recall@10 against the",
+        "exact top 10. --json: {\"sizes\": {\"10000\": {\"build_s\", \"hnsw_qps\", \"exact_qps\", \"recall_at_10\", ...}, ...}}.",
+        "1M vectors need about 2 GB of heap (GLIMPSE_JAVA_OPTS=-Xmx3g)."})
+public final class BenchIndexCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Option(names = "--sizes", split = ",", description = "Index sizes (default 10000,100000,1000000).")
+  List<Integer> sizes = List.of(10_000, 100_000, 1_000_000);
+
+  @Option(names = "--dim", description = "Vector width (default 128, the quick recipes' embedding size).")
+  int dim = 128;
+
+  @Option(names = "--queries", description = "Queries per size (default 200).")
+  int queries = 200;
+
+  @Option(names = "--candidates", split = ",",
+      description = "HNSW candidates per query (Lucene's ef), one pass each; the first gives the headline figures (default 100,200,400).")
+  List<Integer> candidates = List.of(100, 200, 400);
+
+  @Option(names = "--m", description = "HNSW neighbours per node (default " + VectorIndex.DEFAULT_MAX_CONN + ").")
+  int maxConn = VectorIndex.DEFAULT_MAX_CONN;
+
+  @Option(names = "--beam", description = "HNSW build candidates (default " + VectorIndex.DEFAULT_BEAM_WIDTH + ").")
+  int beamWidth = VectorIndex.DEFAULT_BEAM_WIDTH;
+
+  @Override
+  public Integer call() throws Exception {
+    if (dim <= 0 || queries <= 0 || candidates.stream().anyMatch(c -> c < 10) || sizes.stream().anyMatch(s -> s < 10)) {
+      throw new GlimpseException("--dim and --queries must be > 0, --candidates >= 10, sizes >= 10");
+    }
+    Path work = IndexBench.scratch();
+    JsonObject bySize = new JsonObject();
+    try {
+      for (int size : sizes) {
+        common.info().printf("%,d vectors of %d dimensions...%n", size, dim);
+        IndexBench.Result r = IndexBench.run(size, dim, queries, candidates, maxConn, beamWidth, 17, work, common.info());
+        common.info().printf("  build %.1f s, exact search %.1f queries/s%n", r.buildSeconds(), r.exactQps());
+        for (IndexBench.Search s : r.searches()) {
+          common.info().printf("  HNSW, %d candidates: %.0f queries/s (%.1fx exact), recall@10 %.3f, whole top 10 on "
+              + "%.1f%% of queries%n", s.candidates(), s.qps(), s.qps() / r.exactQps(), s.recallAt10(),
+              100 * s.exactTop10Fraction());
+        }
+        bySize.add(Integer.toString(size), r.toJson());
+      }
+    } finally {
+      AtomicFiles.deleteRecursively(work);
+    }
+    JsonObject result = new JsonObject();
+    result.addProperty("dim", dim);
+    result.addProperty("queries", queries);
+    result.addProperty("candidates", candidates.get(0));
+    result.addProperty("m", maxConn);
+    result.addProperty("beam", beamWidth);
+    result.add("sizes", bySize);
+    common.printJson(result);
+    return 0;
+  }
+}
