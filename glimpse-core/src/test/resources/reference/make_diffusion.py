@@ -10,6 +10,7 @@ Run from this folder:  python3 make_diffusion.py   (needs numpy; writes diffusio
   step after the last being the clean image (alpha_bar = 1), the toy predictor eps(x, t) = tanh(0.3 x + 0.05 t),
   with and without clipping x0 to [-1, 1] (eps then re-derived from the clipped x0), eta 0 and 0.5 (the z of
   each step given), and classifier-free guidance eps = u + s (c - u) with u(x, t) = tanh(0.2 x), s = 3.
+- frechet: the Frechet distance between two Gaussian fits of feature sets (FID's formula).
 """
 import json
 
@@ -93,6 +94,15 @@ for name, eta, clip, guided in [("ddim_eta0", 0.0, False, False), ("ddim_eta0_cl
 out["ddim_common"] = {"shape": shape, "start": start.ravel().tolist(), "z": zs.ravel().tolist(),
                       "schedule": {"timesteps": 20, "beta_start": 1e-3, "beta_end": 0.2}}
 out["trailing_1000_50"] = trailing(1000, 50)
+
+# Frechet distance of two Gaussian fits: |mu1 - mu2|^2 + tr(S1 + S2) - 2 sum sqrt(eig(S1 S2)) (eigenvalues of
+# the product of two PSD matrices are real and >= 0), with the unbiased covariance of numpy.cov
+fa = rng.standard_normal([10, 4])
+fb = rng.standard_normal([12, 4]) * 1.5 + 0.3
+s1, s2 = np.cov(fa, rowvar=False), np.cov(fb, rowvar=False)
+roots = np.sqrt(np.clip(np.linalg.eigvals(s1 @ s2).real, 0, None))
+fd = np.sum((fa.mean(0) - fb.mean(0)) ** 2) + np.trace(s1) + np.trace(s2) - 2 * roots.sum()
+out["frechet"] = {"a": fa.tolist(), "b": fb.tolist(), "distance": fd}
 
 with open("diffusion.json", "w") as f:
     json.dump(out, f, indent=1)

@@ -72,7 +72,7 @@ public final class DiffusionTransformer {
     for (ModulatedBlock block : blocks) {
       x = block.forward(x, condition, context, contextMask);                    // [B, N, D]
     }
-    NDList shiftScale = finalModulation.forward(ActivationType.SILU.apply(condition)).expandDims(1).split(2, -1);
+    NDList shiftScale = finalModulation.forward(ActivationType.SILU.apply(condition)).expandDims(1).split(2, 2);
     x = finalNorm.forward(x).mul(shiftScale.get(1).add(1f)).add(shiftScale.get(0));
     return unpatchify(output.forward(x), b);                                      // [B, C, H, W]
   }

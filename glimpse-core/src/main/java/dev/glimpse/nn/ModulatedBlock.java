@@ -49,7 +49,7 @@ public final class ModulatedBlock {
    * @return [B, N, D]
    */
   public NDArray forward(NDArray x, NDArray condition, NDArray memory, NDArray memoryMask) {
-    NDList m = modulation.forward(ActivationType.SILU.apply(condition)).expandDims(1).split(6, -1); // 6 x [B, 1, D]
+    NDList m = modulation.forward(ActivationType.SILU.apply(condition)).expandDims(1).split(6, 2); // 6 x [B, 1, D]
     NDArray h = modulate(attentionNorm.forward(x), m.get(0), m.get(1));
     x = x.add(m.get(2).mul(attention.forward(h, null, null, null)));
     x = x.add(crossAttention.crossForward(crossNorm.forward(x), memory, memoryMask, null));

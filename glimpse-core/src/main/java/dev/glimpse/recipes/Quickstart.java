@@ -53,7 +53,7 @@ public final class Quickstart {
         info.println("continuing the unfinished run in " + out);
       }
       summary = TrainRun.run(exists ? null : recipe,
-          new TrainRun.Options(out, exists, Long.MAX_VALUE, true, quiet, info, null, null, device));
+          new TrainRun.Options(out, exists, Long.MAX_VALUE, true, quiet, info, null, null, device, null));
     }
     try (NDManager manager = Devices.manager(device); LoadedModel model = LoadedModel.load(checkpoint, manager)) {
       Captioner captioner = new Captioner(model.model(), model.tokenizer(), model.transform(), model.manager());

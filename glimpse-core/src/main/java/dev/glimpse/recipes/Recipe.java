@@ -37,6 +37,10 @@ public record Recipe(
     return new Recipe(name, description, task, m, train, data, tokenizer, eval);
   }
 
+  public Recipe withEval(EvalConfig e) {
+    return new Recipe(name, description, task, model, train, data, tokenizer, e);
+  }
+
   public Recipe withData(DataConfig d) {
     return new Recipe(name, description, task, model, train, d, tokenizer, eval);
   }

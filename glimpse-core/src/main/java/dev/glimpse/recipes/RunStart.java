@@ -74,7 +74,7 @@ public sealed interface RunStart extends AutoCloseable
    */
   static RunStart choose(Recipe requested, TrainRun.Options o, NDManager manager) {
     Path checkpoint = o.out().resolve(Checkpoint.RUN_CHECKPOINT);
-    checkStart(o.init() != null, o.resume(), o.visionTower() != null);
+    checkStart(o.init() != null, o.resume(), o.visionTower() != null, !o.parts().isEmpty());
     if (o.resume()) {
       return Resume.of(requested, o.out());
     }
@@ -91,13 +91,26 @@ public sealed interface RunStart extends AutoCloseable
     if (o.visionTower() != null) {
       return new FromVisionTower(requested, VisionTowers.read(o.visionTower()));
     }
+    if (!o.parts().isEmpty()) {
+      return new FromParts(requested, Parts.open(requested.model(), o.parts(), manager));
+    }
+    Parts.requireNone(requested.model());
     return new Fresh(requested);
   }
 
   /** Refuses the combinations of start options that contradict each other. */
   public static void checkStart(boolean init, boolean resume, boolean visionTower) {
+    checkStart(init, resume, visionTower, false);
+  }
+
+  /** Refuses the combinations of start options that contradict each other, parts ({@code --part}) included. */
+  public static void checkStart(boolean init, boolean resume, boolean visionTower, boolean parts) {
     if ((init || resume) && visionTower) {
       throw new GlimpseException("a vision tower starts a new model; it cannot be combined with --init or --resume");
+    }
+    if ((init || resume || visionTower) && parts) {
+      throw new GlimpseException("--part starts a new model from pre-trained parts; it cannot be combined with --init, "
+          + "--resume or --vision-tower");
     }
     if (init && resume) {
       throw new GlimpseException("--init starts a new run; --resume continues one (the run already holds its model)");
@@ -105,7 +118,7 @@ public sealed interface RunStart extends AutoCloseable
   }
 
   /** A new model: the recipe's model, a tokenizer built for the recipe, fresh weights. */
-  sealed class Fresh implements RunStart permits FromVisionTower {
+  sealed class Fresh implements RunStart permits FromVisionTower, FromParts {
     private final Recipe recipe;
     private Tokenizer tokenizer;
 
@@ -310,6 +323,47 @@ public sealed interface RunStart extends AutoCloseable
       store.loadUnder(VisionTowers.PREFIX, tower.weights(), tower.source().toString());
       info.printf("vision tower: GenLIP encoder from %s (%s)%n", tower.source(),
           recipe().train().freeze().contains(VisionTowers.PREFIX) ? "frozen" : "trained with the rest");
+    }
+  }
+
+  /**
+   * A new model with parts taken from other checkpoints ({@code --part NAME=DIR}, {@link Parts}): each
+   * part's config goes into the recipe's model, its weights under its prefix, and the tokenizer of the
+   * part that reads text becomes the run's (none trained); the rest starts fresh.
+   */
+  final class FromParts extends Fresh {
+    private final Parts parts;
+
+    FromParts(Recipe requested, Parts parts) {
+      super(requested.withModel(parts.config()));
+      this.parts = parts;
+    }
+
+    @Override
+    public Tokenizer tokenizer(Dataset train, PrintStream info) {
+      LoadedModel source = parts.tokenizerSource();
+      if (source == null) {
+        return super.tokenizer(train, info);
+      }
+      info.printf("tokenizer: from %s (%d ids)%n", source.source(), source.tokenizer().vocabSize());
+      return source.tokenizer();
+    }
+
+    @Override
+    public ModelConfig modelConfig(Tokenizer tokenizer) {
+      // a part's tokenizer comes with the vocabulary its part was built for
+      return parts.tokenizerSource() != null ? recipe().model() : super.modelConfig(tokenizer);
+    }
+
+    @Override
+    public void loadWeights(ParameterStore store, PrintStream info) {
+      parts.load(store, recipe().train().parameterGroups(), info);
+    }
+
+    @Override
+    public void close() {
+      super.close();
+      parts.close();
     }
   }
 }

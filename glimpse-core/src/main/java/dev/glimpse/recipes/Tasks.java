@@ -6,7 +6,7 @@ import java.util.List;
 /** The tasks, by name: what recipes and checkpoints name, and the parts of the synthetic suite. */
 public final class Tasks {
   private static final List<Task> ALL = List.of(new CaptionTask(), new VqaTask(), new SceneTextTask(),
-      new VideoTask(), new ClassifyTask(), new RegionsTask(), new OcrTask());
+      new VideoTask(), new ClassifyTask(), new RegionsTask(), new OcrTask(), new TextToImageTask(), new ReconstructionTask(), new VlvTask());
 
   private Tasks() {}
 

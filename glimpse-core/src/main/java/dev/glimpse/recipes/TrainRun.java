@@ -32,6 +32,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One training run of a recipe, start to finish: tokenizer, model, trainer, checkpoints, loss plot and
@@ -53,16 +54,26 @@ public final class TrainRun {
    * @param visionTower a GenLIP checkpoint to start the vision tower of the recipe's LLaVA or BLIP-2
    *     model from (see {@link VisionTowers}); null for none
    * @param device where every tensor of the run lives
+   * @param parts parts of the model to take from other checkpoints, by part name ({@code --part NAME=DIR})
    */
   public record Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info,
-      Path init, Path visionTower, Device device) {
+      Path init, Path visionTower, Device device, Map<String, Path> parts) {
+    public Options {
+      parts = parts == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parts));
+    }
+
     public Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info) {
-      this(out, resume, stopAfter, evaluate, quiet, info, null, null, Device.cpu());
+      this(out, resume, stopAfter, evaluate, quiet, info, null, null, Device.cpu(), Map.of());
     }
 
     public Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info,
         Path init) {
-      this(out, resume, stopAfter, evaluate, quiet, info, init, null, Device.cpu());
+      this(out, resume, stopAfter, evaluate, quiet, info, init, null, Device.cpu(), Map.of());
+    }
+
+    /** These options taking the given parts from checkpoints. */
+    public Options withParts(Map<String, Path> taken) {
+      return new Options(out, resume, stopAfter, evaluate, quiet, info, init, visionTower, device, taken);
     }
   }
 
@@ -86,6 +97,12 @@ public final class TrainRun {
       ImageTransform transform = start.transform(modelConfig);
       start.loadWeights(store, o.info());
       checkGroups(recipe.train(), store, modelConfig.modelType());
+      for (ParameterGroup g : recipe.train().parameterGroups()) {
+        if (g.firstStep() >= recipe.train().steps()) {
+          o.info().printf("warning: parameter group '%s' starts at step %d of a %d-step run: it never trains%n",
+              g.name(), g.firstStep(), recipe.train().steps());
+        }
+      }
       CheckpointConfig checkpointConfig = checkpointConfig(recipe, modelConfig, transform, start.hfSection());
       try (AdamW optimizer = AdamW.of(store, recipe.train()); RunLog log = new RunLog(out)) {
         TrainerState first = start.restore(optimizer, log, o.info());

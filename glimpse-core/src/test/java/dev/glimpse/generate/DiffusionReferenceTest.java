@@ -113,6 +113,31 @@ class DiffusionReferenceTest {
     }
   }
 
+  @Test
+  void frechetDistanceMatchesNumpy() throws Exception {
+    JsonObject c = cases().getAsJsonObject("frechet");
+    double distance = dev.glimpse.eval.FrechetDistance.between(rows(c.getAsJsonArray("a")), rows(c.getAsJsonArray("b")));
+    assertEquals(c.get("distance").getAsDouble(), distance, 1e-9);
+  }
+
+  @Test
+  void frechetDistanceOfASetToItselfIsZero() throws Exception {
+    double[][] a = rows(cases().getAsJsonObject("frechet").getAsJsonArray("a"));
+    assertEquals(0, dev.glimpse.eval.FrechetDistance.between(a, a), 1e-9);
+  }
+
+  private static double[][] rows(JsonArray json) {
+    double[][] out = new double[json.size()][];
+    for (int i = 0; i < out.length; i++) {
+      JsonArray row = json.get(i).getAsJsonArray();
+      out[i] = new double[row.size()];
+      for (int j = 0; j < row.size(); j++) {
+        out[i][j] = row.get(j).getAsDouble();
+      }
+    }
+    return out;
+  }
+
   private static NoiseSchedule schedule(JsonObject s) {
     return new NoiseSchedule(s.get("timesteps").getAsInt(), NoiseSchedule.LINEAR, s.get("beta_start").getAsDouble(),
         s.get("beta_end").getAsDouble());
