@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       QuickstartCommand.class,
       TrainCommand.class,
       CaptionCommand.class,
+      GenerateCommand.class,
       EvalCommand.class,
       BenchCommand.class,
       ServeCommand.class,
