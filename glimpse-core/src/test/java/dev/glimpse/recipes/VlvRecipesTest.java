@@ -45,7 +45,7 @@ class VlvRecipesTest {
       ParameterStore diffusion = new ParameterStore(manager, 1);
       Models.build(Recipes.get("diffusion-quick").model(), diffusion.root());
       long denoiser = diffusion.all().stream().filter(p -> p.name().startsWith("denoiser.")).mapToLong(p -> p.size()).sum();
-      assertTrue(denoiser > 1_000_000 && denoiser < 3_000_000, "diffusion-quick denoiser: " + denoiser);
+      assertEquals(2_285_232, denoiser, "diffusion-quick denoiser (docs/diffusion.md)");
       assertEquals(32, ((DiffusionConfig) Recipes.get("diffusion-quick").model()).imageSize());
       ParameterStore vlv = new ParameterStore(manager, 1);
       Models.build(Recipes.get("vlv-quick").model(), vlv.root());
