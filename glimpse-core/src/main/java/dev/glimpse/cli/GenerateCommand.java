@@ -24,9 +24,9 @@ import picocli.CommandLine.Option;
 
 /** {@code glimpse generate}: images from text prompts, or images reconstructed through a VLV caption embedding. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = {"Generate images with a text-to-image checkpoint (diffusion, or VLV's decoder) from prompts, or",
-        "reconstruct images through a VLV model's caption embedding (--from-image); writes a PNG grid, one row per",
-        "prompt or image."})
+    description = {"Generate images from prompts with a diffusion or VLV checkpoint, or reconstruct",
+        "images through a VLV model's caption embedding (--from-image).",
+        "Writes a PNG grid: one row per prompt or image."})
 public final class GenerateCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 

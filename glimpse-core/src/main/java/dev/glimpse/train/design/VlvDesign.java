@@ -66,8 +66,8 @@ public final class VlvDesign implements TrainableDesign, TakesParts {
   public List<Slot> parts(ModelConfig config) {
     VlvConfig vlv = (VlvConfig) config;
     return vlv.captioner() == null
-        ? List.of(new Slot(DECODER, "a diffusion checkpoint (the frozen text-to-image decoder)", true))
-        : List.of(new Slot(AUTOENCODER, "a VLV stage-1 run (its encoder and decoder)", true));
+        ? List.of(new Slot(DECODER, "a diffusion checkpoint, the frozen text-to-image decoder", true))
+        : List.of(new Slot(AUTOENCODER, "a VLV stage-1 run: its encoder and decoder", true));
   }
 
   @Override
