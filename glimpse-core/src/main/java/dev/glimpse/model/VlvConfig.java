@@ -71,6 +71,20 @@ public record VlvConfig(VisionConfig vision, int queries, TransformerConfig adap
     return new VlvConfig(stage1.vision, stage1.queries, stage1.adapter, stage1.decoder, captioner);
   }
 
+  /**
+   * Fine-tuning a VLV checkpoint ({@code train --init}) keeps its model; a stage-1 checkpoint cannot
+   * become a stage-2 model this way (the caption decoder would have no weights): stage 2 takes it as
+   * its autoencoder part.
+   */
+  @Override
+  public ModelConfig continuedUnder(ModelConfig recipeModel) {
+    if (captioner == null && recipeModel instanceof VlvConfig vlv && vlv.captioner() != null) {
+      throw new dev.glimpse.util.GlimpseException("a VLV stage-1 checkpoint starts stage 2 as its autoencoder: use "
+          + "--part autoencoder=DIR instead of --init");
+    }
+    return this;
+  }
+
   @Override
   public int imageSize() {
     return vision.imageSize();
