@@ -54,7 +54,7 @@ public final class DecodingOptions {
     boolean strategy = STRATEGY_FLAGS.stream().anyMatch(parsed::hasMatchedOption);
     GenerationConfig generation = strategy ? config(maxTextLength) : saved.generation().withCache(!noCache);
     int batch = parsed.hasMatchedOption("--batch-size") ? checkedBatchSize() : saved.batchSize();
-    return new EvalConfig(batch, generation);
+    return new EvalConfig(batch, generation, saved.referenceCaptioner());
   }
 
   private int checkedBatchSize() {

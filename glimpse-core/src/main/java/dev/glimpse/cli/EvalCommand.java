@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import dev.glimpse.data.synth.Split;
 import dev.glimpse.hf.hub.HubId;
 import dev.glimpse.recipes.CheckpointEval;
+import dev.glimpse.recipes.EvalConfig;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.util.GlimpseException;
 import java.nio.file.Path;
@@ -55,6 +56,11 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Mixin DecodingOptions decoding;
 
+  @Option(names = "--reference-captioner", paramLabel = "DIR",
+      description = {"A captioning checkpoint that scores generated images (text-to-image and VLV checkpoints): the",
+          "attributes its captions name and the Fréchet distance of its image features (default: the recipe's)."})
+  Path referenceCaptioner;
+
   @Mixin DeviceOption device;
 
   @Override
@@ -74,14 +80,18 @@ public final class EvalCommand implements Callable<Integer> {
     Path results = out != null ? out : HubId.isHubId(checkpoint) ? Path.of("eval-" + s.id())
         : dir.toAbsolutePath().getParent().resolve("eval-" + s.id());
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-    JsonObject result = CheckpointEval.run(model, task, s, count, saved -> decoding.evalConfig(parsed, saved, 256),
-        results, common.info(), runOn);
+    JsonObject result = CheckpointEval.run(model, task, s, count, saved -> {
+      EvalConfig chosen = decoding.evalConfig(parsed, saved, 256);
+      return referenceCaptioner == null ? chosen : chosen.withReferenceCaptioner(referenceCaptioner.toString());
+    }, results, common.info(), runOn);
     Summaries.print(common, "evaluation", result, "checkpoint", "task", "split", "examples", "decoding.strategy",
         "decoding.numBeams", "decoding.maxNewTokens",
         "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",
         "attribute_accuracy.count", "attribute_accuracy.relation", "caption_metrics.Bleu_4", "caption_metrics.CIDEr",
         "caption_metrics.METEOR", "caption_metrics.ROUGE_L", "r1_t2i", "r1_i2t", "cider", "long_r1_t2i",
         "zeroshot_top1", "region_r1", "region_cider", "global_features.region_r1", "global_features.region_cider",
+        "prompt_attribute_accuracy", "frechet_distance", "reconstruction_attribute_accuracy",
+        "embedding_reconstruction_accuracy", "text_qa_accuracy",
         "results_dir");
     return 0;
   }

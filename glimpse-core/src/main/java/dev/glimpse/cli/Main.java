@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       CaptionCommand.class,
       ChatCommand.class,
+      GenerateCommand.class,
       EvalCommand.class,
       EmbedCommand.class,
       IndexCommand.class,

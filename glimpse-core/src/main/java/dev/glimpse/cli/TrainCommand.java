@@ -9,6 +9,8 @@ import dev.glimpse.recipes.TrainRun;
 import dev.glimpse.train.TrainConfig;
 import dev.glimpse.util.GlimpseException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,6 +80,17 @@ public final class TrainCommand implements Callable<Integer> {
           "negative from the end; LLaVA's default -2 is the penultimate block)."})
   Integer visionLayer;
 
+  @Option(names = "--part", paramLabel = "NAME=DIR|hf:ID",
+      description = {"Take a part of the recipe's model from a checkpoint (repeatable): a diffusion recipe's",
+          "text-encoder (a CLIP checkpoint), a VLV stage-1 recipe's decoder (a diffusion checkpoint), a VLV stage-2",
+          "recipe's autoencoder (a VLV stage-1 run). The part's config, weights and tokenizer replace the recipe's."})
+  Map<String, String> parts = new LinkedHashMap<>();
+
+  @Option(names = "--reference-captioner", paramLabel = "DIR",
+      description = {"A captioning checkpoint that scores the images a text-to-image or VLV recipe generates in its",
+          "final evaluation (the recipe's eval.referenceCaptioner)."})
+  Path referenceCaptioner;
+
   @Mixin HubOptions hub;
 
   @Override
@@ -95,25 +108,33 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (recipe != null) {
       recipe = recipe.withTrain(overrides(recipe.train()));
+      if (referenceCaptioner != null) {
+        recipe = recipe.withEval(recipe.eval().withReferenceCaptioner(referenceCaptioner.toString()));
+      }
     }
     if (stopAfter != null && stopAfter <= 0) {
       throw new GlimpseException("--stop-after must be > 0, got " + stopAfter);
     }
     // before a model id is downloaded
-    RunStart.checkStart(init != null, resume, visionTower != null || languageModel != null || visionLayer != null);
+    RunStart.checkStart(init != null, resume, visionTower != null || languageModel != null || visionLayer != null,
+        !parts.isEmpty());
     Path initDir = hub.resolve(init);
     Path towerDir = hub.resolve(visionTower);
     Path lmDir = hub.resolve(languageModel);
+    Map<String, Path> partDirs = new LinkedHashMap<>();
+    parts.forEach((name, model) -> partDirs.put(name, hub.resolve(model)));
     JsonObject summary = TrainRun.run(recipe, new TrainRun.Options(out, resume,
         stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info(), initDir, towerDir, lmDir,
-        visionLayer, device.device()));
+        visionLayer, device.device(), partDirs));
     Summaries.print(common, "training summary", summary, "recipe", "steps", "final_loss", "train_seconds", "tokens_per_s",
         "trained_parameters", "cider", "vqa_accuracy", "fewshot_accuracy_0", "fewshot_accuracy_1",
         "fewshot_accuracy_2", "fewshot_accuracy_4", "perplexity",
         "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",
         "attribute_accuracy.count", "attribute_accuracy.relation", "attribute_accuracy.position",
         "caption_metrics.Bleu_4", "caption_metrics.CIDEr", "caption_metrics.METEOR", "caption_metrics.ROUGE_L", "r1_t2i",
-        "r1_i2t", "cider", "long_r1_t2i", "zeroshot_top1", "region_r1", "region_cider", "checkpoint");
+        "r1_i2t", "long_r1_t2i", "zeroshot_top1", "region_r1", "region_cider", "prompt_attribute_accuracy",
+        "frechet_distance", "reconstruction_attribute_accuracy", "embedding_reconstruction_accuracy",
+        "text_qa_accuracy", "checkpoint");
     return 0;
   }
 

@@ -9,8 +9,6 @@ import dev.glimpse.nn.Init;
 import dev.glimpse.nn.Linear;
 import dev.glimpse.nn.Parameter;
 import dev.glimpse.nn.ParameterStore;
-import dev.glimpse.nn.TextEmbedding;
-import dev.glimpse.nn.Transformer;
 import dev.glimpse.nn.VisionTransformer;
 import java.util.List;
 
@@ -27,8 +25,7 @@ public final class ClipModel implements Embedder {
   private final ClipConfig config;
   private final VisionTransformer vision;
   private final Linear visualProjection;
-  private final TextEmbedding textEmbedding;
-  private final Transformer text;
+  private final ClipTextTower textTower;
   private final Linear textProjection;
   private final Parameter logitScale; // [1], log of the inverse temperature
 
@@ -39,9 +36,7 @@ public final class ClipModel implements Embedder {
     this.vision = new VisionTransformer(scope.sub("vision"), config.vision());
     this.visualProjection = new Linear(scope.sub("visual_projection"), config.vision().width(),
         config.projectionDim(), false, std);
-    this.textEmbedding = new TextEmbedding(scope.sub("text_embedding"), config.vocabSize(), textWidth,
-        config.maxTextPositions(), 0, null, config.text().normEps(), std);
-    this.text = new Transformer(scope.sub("text"), config.text());
+    this.textTower = new ClipTextTower(scope, ClipTextConfig.of(config));
     this.textProjection = new Linear(scope.sub("text_projection"), textWidth, config.projectionDim(), false, std);
     this.logitScale = scope.token("logit_scale", Init.constant(Math.log(1 / 0.07)), 1);
   }
@@ -83,13 +78,7 @@ public final class ClipModel implements Embedder {
    * @param hiddenStates if not null, receives the embeddings and each block's output (before the final norm)
    */
   public NDArray textHidden(NDArray ids, NDArray valid, List<NDArray> hiddenStates) {
-    int t = (int) ids.getShape().get(1);
-    NDManager manager = ids.getManager();
-    long b = ids.getShape().get(0);
-    NDArray positions = manager.arange(0, t, 1, DataType.INT64).reshape(1, t).repeat(0, b);
-    NDArray x = textEmbedding.forward(ids, positions);                          // [B, T, D]
-    NDArray mask = AttentionMask.builder().segment("text", t, true).build().toArray(manager, valid); // [B, 1, T, T]
-    return text.forward(x, mask, null, null, null, hiddenStates);
+    return textTower.encodeEmbeddings(textTower.embedTokens(ids), valid, hiddenStates); // [B, T, D]
   }
 
   /** The end-of-text token of each row (HF {@code text_model(...).pooler_output}): [B, T, D] -> [B, D]. */
@@ -184,7 +173,8 @@ public final class ClipModel implements Embedder {
     return vision;
   }
 
-  public Transformer text() {
-    return text;
+  /** The text tower, as the text encoder a text-to-image model conditions on. */
+  public ClipTextTower textTower() {
+    return textTower;
   }
 }

@@ -22,7 +22,7 @@ import java.util.List;
  * [image tokens ; text tokens] with the seq2seq mask, LM head on the text positions. Video: each frame
  * is encoded alone, a learned temporal embedding is added per frame, frame tokens are concatenated.
  */
-public final class GitModel implements CaptioningModel {
+public final class GitModel implements CaptioningModel, EmbedsImages {
   private final GitConfig config;
   private final VisionTransformer vision;
   private final Parameter temporalEmbedding; // [F, D_vision] or null
@@ -71,6 +71,12 @@ public final class GitModel implements CaptioningModel {
    */
   public NDArray encodeVisual(NDArray pixels) {
     return projection.forward(visionFeatures(pixels, null));
+  }
+
+  /** The mean of the vision encoder's output tokens: [B, 3, H, W] -> [B, D_vision]. */
+  @Override
+  public NDArray imageEmbedding(NDArray pixels) {
+    return visionFeatures(pixels, null).mean(new int[] {1});
   }
 
   /** Vision encoder output (plus temporal embeddings for video), before the projection: [B, N, D_vision]. */

@@ -22,10 +22,21 @@ import java.util.List;
  * @param weightDecay true or false to force decay on or off for the group; null decays weight
  *     matrices only, as every parameter without a group
  * @param frozen kept fixed: no gradient is computed for it and the optimizer keeps no state for it
+ * @param startStep the step (0-based) from which the group trains; before it the group is kept fixed as
+ *     a frozen one (no gradient, its optimizer moments stay zero) and its own Adam step count starts
+ *     there, as a PyTorch parameter that first receives a gradient then: an unfreezing schedule in one
+ *     run (VLV stage 2: the MLP, then the language model, then the encoder). null (the default) trains it
+ *     from the start
  */
-public record ParameterGroup(String name, List<String> prefixes, Double lrScale, Boolean weightDecay, boolean frozen) {
+public record ParameterGroup(String name, List<String> prefixes, Double lrScale, Boolean weightDecay, boolean frozen,
+    Integer startStep) {
   /** The prefix that matches every parameter, with the lowest precedence. */
   public static final String ALL = "*";
+
+  /** A group that trains from the start (or not at all). */
+  public ParameterGroup(String name, List<String> prefixes, Double lrScale, Boolean weightDecay, boolean frozen) {
+    this(name, prefixes, lrScale, weightDecay, frozen, null);
+  }
 
   public ParameterGroup {
     if (prefixes == null || prefixes.isEmpty()) {
@@ -44,6 +55,28 @@ public record ParameterGroup(String name, List<String> prefixes, Double lrScale,
     if (lrScale != null && !(lrScale >= 0 && Double.isFinite(lrScale))) {
       throw new IllegalArgumentException("lrScale of parameter group '" + name + "' must be >= 0, got " + lrScale);
     }
+    if (startStep != null && startStep < 0) {
+      throw new IllegalArgumentException("startStep of parameter group '" + name + "' must be >= 0, got " + startStep);
+    }
+    if (startStep != null && frozen) {
+      throw new IllegalArgumentException("parameter group '" + name + "' is frozen and has a startStep: a group that "
+          + "starts training at a step is not frozen");
+    }
+  }
+
+  /** A group that trains from step {@code step} on (frozen before it). */
+  public static ParameterGroup from(String name, int step, String... prefixes) {
+    return new ParameterGroup(name, List.of(prefixes), null, null, false, step);
+  }
+
+  /** Whether the group is kept fixed at step {@code step} (0-based): frozen, or not started yet. */
+  public boolean fixedAt(long step) {
+    return frozen || (startStep != null && step < startStep);
+  }
+
+  /** The step the group starts training at (0 when it trains from the start). */
+  public int firstStep() {
+    return startStep == null ? 0 : startStep;
   }
 
   /** A frozen group (what {@code train.freeze} lists). */

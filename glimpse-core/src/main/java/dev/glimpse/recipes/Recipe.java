@@ -52,6 +52,10 @@ public record Recipe(
     return new Recipe(name, description, task, m, train, data, tokenizer, eval, after);
   }
 
+  public Recipe withEval(EvalConfig e) {
+    return new Recipe(name, description, task, model, train, data, tokenizer, e);
+  }
+
   public Recipe withData(DataConfig d) {
     return new Recipe(name, description, task, model, train, d, tokenizer, eval, after);
   }

@@ -87,7 +87,8 @@ public final class RecipeFiles {
         || path.equals("train.objective") || path.equals("data.fewShotMix") || path.endsWith("visionFeatureLayer") || path.endsWith("anyRes") || path.equals("description") || path.equals("data.testSource")
         || path.equals("data.cleanTextMixEnd") || path.equals("data.cleanTextMixRamp")
         || path.equals("data.cleanTextMixHold") || path.endsWith("vision.stemChannels")
-        || path.endsWith("vision.stemPatchify") || path.equals("train.gradientCacheChunk");
+        || path.endsWith("vision.stemPatchify") || path.equals("train.gradientCacheChunk")
+        || path.equals("eval.referenceCaptioner") || path.equals("model.config.captioner");
   }
 
   private static Recipe parse(JsonObject o, String where) {

@@ -3,6 +3,13 @@ package dev.glimpse.recipes;
 import dev.glimpse.connect.QFormerConfig;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.Blip2Config;
+import dev.glimpse.model.ClipTextConfig;
+import dev.glimpse.model.DenoiserConfig;
+import dev.glimpse.model.DiffusionConfig;
+import dev.glimpse.model.VlvCaptionConfig;
+import dev.glimpse.model.VlvConfig;
+import dev.glimpse.nn.ActivationType;
+import dev.glimpse.nn.ParameterGroup;
 import dev.glimpse.model.GenLipConfig;
 import dev.glimpse.connect.ResamplerConfig;
 import dev.glimpse.model.FlamingoConfig;
@@ -60,6 +67,13 @@ public final class Recipes {
     RECIPES.put("mmgem-quick-cap-only", () -> EmbeddingRecipes.mmgem(EmbeddingRecipes.QUICK, MmGemConfig.GENERATION));
     RECIPES.put("mmgem-tiny", () -> EmbeddingRecipes.mmgem(EmbeddingRecipes.TINY, MmGemConfig.BOTH));
     RECIPES.put("mmgem-regions", EmbeddingRecipes::mmgemRegions);
+    RECIPES.put("diffusion-quick", () -> diffusion(true));
+    RECIPES.put("diffusion-tiny", () -> diffusion(false));
+    RECIPES.put("vlv-quick-stage1", Recipes::vlvQuickStage1);
+    RECIPES.put("vlv-quick", () -> vlvQuick(VlvStage2.MLP_AND_LM));
+    RECIPES.put("vlv-quick-mlp", () -> vlvQuick(VlvStage2.MLP));
+    RECIPES.put("vlv-quick-all", () -> vlvQuick(VlvStage2.ALL));
+    RECIPES.put("vlv-quick-progressive", () -> vlvQuick(VlvStage2.PROGRESSIVE));
   }
 
   private Recipes() {}
@@ -560,5 +574,124 @@ public final class Recipes {
         "BLIP-2 (Q-Former 2x192, 16 queries, 3x192 LM) on a frozen GenLIP tower (use --vision-tower GENLIP_RUN); 1500 steps.",
         SceneTextTask.NAME, model, quickTrain(1500, 32, 24).withFreeze(List.of(VisionTowers.PREFIX)),
         DataConfig.synthetic(400_000, 1000), TokenizerConfig.bpe(512), EvalConfig.greedy(20));
+  }
+
+  /**
+   * The CLIP text tower a diffusion recipe is built with when no CLIP checkpoint is given ({@code --part
+   * text-encoder=DIR} replaces it, config and weights): 3x128, 32 positions, causal, quick-GELU as CLIP.
+   */
+  static ClipTextConfig placeholderTextEncoder() {
+    return new ClipTextConfig(TransformerConfig.preLn(128, 3, 4).with(t -> t.activation = ActivationType.QUICK_GELU),
+        512, 32);
+  }
+
+  /**
+   * Text-to-image diffusion on synthetic scenes (docs/diffusion.md): a DiT in pixel space at 32x32
+   * with 4x4 patches (64 tokens), adaLN-Zero timestep conditioning and cross-attention to the frozen
+   * CLIP text encoder's context ({@code --part text-encoder=CLIP_RUN}), cosine noise schedule, the
+   * denoising loss with the caption dropped 10% of the time (classifier-free guidance 3 at sampling, 50
+   * DDIM steps). Quick: 6x128, 5000 steps of 32; tiny: 8x192, 20000 steps. Evaluated on 200 held-out
+   * captions by a reference captioner ({@code --reference-captioner QUICKSTART_RUN}). Run:
+   * {@code ./glimpse train --recipe diffusion-quick --part text-encoder=runs/clip --reference-captioner
+   * runs/quickstart --out runs/diffusion}.
+   */
+  public static Recipe diffusion(boolean quick) {
+    int width = quick ? 128 : 192;
+    DenoiserConfig denoiser = DenoiserConfig.of(32, 4, TransformerConfig.preLn(width, quick ? 6 : 8, width / 32));
+    TrainConfig train = quickTrain(quick ? 5000 : 20_000, 32, 32).with(t -> {
+      t.warmupSteps = 200;
+      t.weightDecay = 0;
+      t.checkpointEvery = 500;
+      t.freeze = List.of("text_encoder.");
+    });
+    return new Recipe(quick ? "diffusion-quick" : "diffusion-tiny",
+        (quick ? "Text-to-image DiT 6x128 at 32x32 (4x4 patches) on a frozen CLIP text encoder (--part text-encoder=CLIP_RUN), 5000 steps."
+            : "Text-to-image DiT 8x192 at 32x32 on a frozen CLIP text encoder (--part text-encoder=CLIP_RUN), 20k steps."),
+        TextToImageTask.NAME, DiffusionConfig.of(placeholderTextEncoder(), denoiser), train,
+        DataConfig.synthetic(400_000, 200).withFirstTargetProbability(0.5), TokenizerConfig.bpe(512),
+        EvalConfig.greedy(24).withBatchSize(50));
+  }
+
+  /** The VLV encoder of the quick recipes: a ViT 4x128 on the decoder's 32x32 input with 4x4 patches. */
+  static VisionConfig vlvVision() {
+    return VisionConfig.vit(32, 4, TransformerConfig.preLn(128, 4, 4).withInitStd(0.02));
+  }
+
+  /**
+   * VLV stage 1 (docs/vlv.md): the ViT and a 2x128 query adapter with 16 queries read an image into its
+   * caption embedding; through a projection into the CLIP text encoder's input space and the frozen
+   * diffusion decoder ({@code --part decoder=DIFFUSION_RUN}: its text encoder, denoiser and tokenizer)
+   * the denoising loss of the image itself trains the encoder, from images alone (the data hold no
+   * captions). 3000 steps of 32. Run: {@code ./glimpse train --recipe vlv-quick-stage1 --part
+   * decoder=runs/diffusion --reference-captioner runs/quickstart --out runs/vlv-s1}.
+   */
+  public static Recipe vlvQuickStage1() {
+    VlvConfig model = new VlvConfig(vlvVision(), 16, TransformerConfig.preLn(128, 2, 4),
+        (DiffusionConfig) diffusion(true).model(), null);
+    TrainConfig train = quickTrain(3000, 32, 32).with(t -> {
+      t.warmupSteps = 200;
+      t.checkpointEvery = 500;
+      t.freeze = List.of("decoder.");
+    });
+    return new Recipe("vlv-quick-stage1",
+        "VLV stage 1: ViT 4x128 + 16-query adapter distilled from a frozen diffusion decoder (--part decoder=DIFFUSION_RUN), images only; 3000 steps.",
+        ReconstructionTask.NAME, model, train, DataConfig.synthetic(400_000, 100), TokenizerConfig.bpe(512),
+        EvalConfig.greedy(24).withBatchSize(50));
+  }
+
+  /** Which parts of a VLV model learn in stage 2 (the paper's ablation, section 5.1). */
+  enum VlvStage2 {
+    /** The MLP alone (the language model and the encoder frozen). */
+    MLP,
+    /** The MLP and the language model (the encoder frozen): the default. */
+    MLP_AND_LM,
+    /** Everything but the decoder from the start. */
+    ALL,
+    /** The MLP from the start, the language model from a third of the run, the encoder from two thirds. */
+    PROGRESSIVE
+  }
+
+  /**
+   * VLV stage 2 (docs/vlv.md): the caption embedding's context (the frozen CLIP text encoder's output for
+   * z) through a 2-layer MLP into a GIT-style 3x128 language model, trained on captions with the LM
+   * loss on the caption only; the autoencoder comes from a stage-1 run ({@code --part
+   * autoencoder=STAGE1_RUN}). {@code vlv-quick}: the MLP and the language model learn, the encoder is
+   * frozen; {@code vlv-quick-mlp}, {@code vlv-quick-all} and {@code vlv-quick-progressive} (MLP, + LM at a
+   * third of the run, + encoder at two thirds, by parameter groups with a start step) are the
+   * unfreezing ablation. 3000 steps of 32. Run: {@code ./glimpse train --recipe vlv-quick --part
+   * autoencoder=runs/vlv-s1 --reference-captioner runs/quickstart --out runs/vlv}.
+   */
+  static Recipe vlvQuick(VlvStage2 schedule) {
+    int steps = 3000;
+    VlvConfig stage1 = (VlvConfig) vlvQuickStage1().model();
+    VlvConfig model = stage1.withCaptioner(new VlvCaptionConfig(TransformerConfig.preLn(128, 3, 4).withInitStd(0.1), 24));
+    List<ParameterGroup> groups = switch (schedule) {
+      case MLP -> List.of(ParameterGroup.frozen("caption.lm."), ParameterGroup.frozen("encoder."));
+      case MLP_AND_LM -> List.of(ParameterGroup.frozen("encoder."));
+      case ALL -> List.of();
+      case PROGRESSIVE -> List.of(ParameterGroup.from("lm", steps / 3, "caption.lm."),
+          ParameterGroup.from("encoder", 2 * steps / 3, "encoder."));
+    };
+    String name = switch (schedule) {
+      case MLP -> "vlv-quick-mlp";
+      case MLP_AND_LM -> "vlv-quick";
+      case ALL -> "vlv-quick-all";
+      case PROGRESSIVE -> "vlv-quick-progressive";
+    };
+    String what = switch (schedule) {
+      case MLP -> "the MLP learns";
+      case MLP_AND_LM -> "the MLP and the LM learn";
+      case ALL -> "MLP, LM and encoder learn";
+      case PROGRESSIVE -> "MLP, + LM from step 1000, + encoder from step 2000";
+    };
+    TrainConfig train = quickTrain(steps, 32, 24).with(t -> {
+      t.checkpointEvery = 500;
+      t.freeze = List.of("decoder.");
+      t.groups = groups;
+    });
+    return new Recipe(name, "VLV stage 2 (--part autoencoder=STAGE1_RUN): caption decoder 3x128 on the caption embedding; "
+        + what + "; 3000 steps.", VlvTask.NAME, model, train,
+        DataConfig.synthetic(400_000, 200).withFirstTargetProbability(1.0), TokenizerConfig.bpe(512),
+        EvalConfig.greedy(24).withBatchSize(50));
   }
 }

@@ -78,7 +78,7 @@ public sealed interface RunStart extends AutoCloseable
   static RunStart choose(Recipe requested, TrainRun.Options o, NDManager manager) {
     Path checkpoint = o.out().resolve(Checkpoint.RUN_CHECKPOINT);
     checkStart(o.init() != null, o.resume(), o.visionTower() != null || o.languageModel() != null
-        || o.visionLayer() != null);
+        || o.visionLayer() != null, !o.parts().isEmpty());
     if (o.resume()) {
       return Resume.of(requested, o.out());
     }
@@ -96,14 +96,30 @@ public sealed interface RunStart extends AutoCloseable
       return new FromPretrainedParts(requested, o.visionTower() == null ? null : VisionTowers.read(o.visionTower()),
           o.languageModel() == null ? null : LanguageModels.read(o.languageModel()), o.visionLayer());
     }
+    if (!o.parts().isEmpty()) {
+      return new FromParts(requested, Parts.open(requested.model(), o.parts(), manager));
+    }
+    Parts.requireNone(requested.model());
     return new Fresh(requested);
   }
 
   /** Refuses the combinations of start options that contradict each other. */
-  public static void checkStart(boolean init, boolean resume, boolean parts) {
-    if ((init || resume) && parts) {
+  public static void checkStart(boolean init, boolean resume, boolean pretrained) {
+    checkStart(init, resume, pretrained, false);
+  }
+
+  /**
+   * Refuses the combinations of start options that contradict each other, parts ({@code --part})
+   * included; {@code pretrained}: a vision tower, language model or vision layer is given.
+   */
+  public static void checkStart(boolean init, boolean resume, boolean pretrained, boolean parts) {
+    if ((init || resume) && pretrained) {
       throw new GlimpseException("a vision tower or language model starts a new model; --vision-tower, "
           + "--language-model and --vision-layer cannot be combined with --init or --resume");
+    }
+    if ((init || resume || pretrained) && parts) {
+      throw new GlimpseException("--part starts a new model from pre-trained parts; it cannot be combined with --init, "
+          + "--resume, --vision-tower, --language-model or --vision-layer");
     }
     if (init && resume) {
       throw new GlimpseException("--init starts a new run; --resume continues one (the run already holds its model)");
@@ -111,7 +127,7 @@ public sealed interface RunStart extends AutoCloseable
   }
 
   /** A new model: the recipe's model, a tokenizer built for the recipe, fresh weights. */
-  final class Fresh implements RunStart {
+  sealed class Fresh implements RunStart permits FromParts {
     private final Recipe recipe;
     private Tokenizer tokenizer;
 
@@ -455,6 +471,47 @@ public sealed interface RunStart extends AutoCloseable
     if (frozen(recipe, LanguageModels.STACK + "x") && !lmLoaded) {
       info.printf("warning: the recipe freezes the language model, which starts untrained here; start it from a "
           + "checkpoint with --language-model DIR%n");
+    }
+  }
+
+  /**
+   * A new model with parts taken from other checkpoints ({@code --part NAME=DIR}, {@link Parts}): each
+   * part's config goes into the recipe's model, its weights under its prefix, and the tokenizer of the
+   * part that reads text becomes the run's (none trained); the rest starts fresh.
+   */
+  final class FromParts extends Fresh {
+    private final Parts parts;
+
+    FromParts(Recipe requested, Parts parts) {
+      super(requested.withModel(parts.config()));
+      this.parts = parts;
+    }
+
+    @Override
+    public Tokenizer tokenizer(Dataset train, PrintStream info) {
+      LoadedModel source = parts.tokenizerSource();
+      if (source == null) {
+        return super.tokenizer(train, info);
+      }
+      info.printf("tokenizer: from %s (%d ids)%n", source.source(), source.tokenizer().vocabSize());
+      return source.tokenizer();
+    }
+
+    @Override
+    public ModelConfig modelConfig(Tokenizer tokenizer) {
+      // a part's tokenizer comes with the vocabulary its part was built for
+      return parts.tokenizerSource() != null ? recipe().model() : super.modelConfig(tokenizer);
+    }
+
+    @Override
+    public void loadWeights(ParameterStore store, PrintStream info) {
+      parts.load(store, recipe().train().parameterGroups(), info);
+    }
+
+    @Override
+    public void close() {
+      super.close();
+      parts.close();
     }
   }
 }

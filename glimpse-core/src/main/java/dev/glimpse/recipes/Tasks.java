@@ -7,7 +7,7 @@ import java.util.List;
 public final class Tasks {
   private static final List<Task> ALL = List.of(new CaptionTask(), new VqaTask(), new SceneTextTask(),
       new VideoTask(), new ClassifyTask(), new RegionsTask(), new OcrTask(), new TextTask(), new VlmTask(),
-      new RetrievalTask());
+      new RetrievalTask(), new TextToImageTask(), new ReconstructionTask(), new VlvTask());
 
   private Tasks() {}
 

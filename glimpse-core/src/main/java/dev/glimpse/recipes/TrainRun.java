@@ -36,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One training run of a recipe, start to finish: tokenizer, model, trainer, checkpoints, loss plot and
@@ -60,28 +61,46 @@ public final class TrainRun {
    *     {@link LanguageModels}); null for none
    * @param visionLayer the tower's hidden state the connector reads (HF convention), null for the recipe's
    * @param device where every tensor of the run lives
+   * @param parts parts of the model to take from other checkpoints, by part name ({@code --part NAME=DIR})
    */
   public record Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info,
-      Path init, Path visionTower, Path languageModel, Integer visionLayer, Device device) {
+      Path init, Path visionTower, Path languageModel, Integer visionLayer, Device device, Map<String, Path> parts) {
+    public Options {
+      parts = parts == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parts));
+    }
+
     public Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info) {
-      this(out, resume, stopAfter, evaluate, quiet, info, null, null, null, null, Device.cpu());
+      this(out, resume, stopAfter, evaluate, quiet, info, null, null, null, null, Device.cpu(), Map.of());
     }
 
     public Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info,
         Path init) {
-      this(out, resume, stopAfter, evaluate, quiet, info, init, null, null, null, Device.cpu());
+      this(out, resume, stopAfter, evaluate, quiet, info, init, null, null, null, Device.cpu(), Map.of());
     }
 
     /** A run from {@code init} or a vision tower only, on {@code device}. */
     public Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info,
         Path init, Path visionTower, Device device) {
-      this(out, resume, stopAfter, evaluate, quiet, info, init, visionTower, null, null, device);
+      this(out, resume, stopAfter, evaluate, quiet, info, init, visionTower, null, null, device, Map.of());
+    }
+
+    /** A run from a vision tower, a language model and the layer it reads (null for none), on {@code device}. */
+    public Options(Path out, boolean resume, long stopAfter, boolean evaluate, boolean quiet, PrintStream info,
+        Path init, Path visionTower, Path languageModel, Integer visionLayer, Device device) {
+      this(out, resume, stopAfter, evaluate, quiet, info, init, visionTower, languageModel, visionLayer, device, Map.of());
     }
 
     /** The same options for another run folder, start and evaluation. */
-    Options with(Path newOut, boolean newResume, boolean newEvaluate, Path newInit, boolean parts) {
+    Options with(Path newOut, boolean newResume, boolean newEvaluate, Path newInit, boolean pretrained) {
       return new Options(newOut, newResume, stopAfter, newEvaluate, quiet, info, newInit,
-          parts ? visionTower : null, parts ? languageModel : null, parts ? visionLayer : null, device);
+          pretrained ? visionTower : null, pretrained ? languageModel : null, pretrained ? visionLayer : null, device,
+          pretrained ? parts : Map.of());
+    }
+
+    /** These options taking the given parts from checkpoints. */
+    public Options withParts(Map<String, Path> taken) {
+      return new Options(out, resume, stopAfter, evaluate, quiet, info, init, visionTower, languageModel, visionLayer,
+          device, taken);
     }
   }
 
@@ -177,6 +196,12 @@ public final class TrainRun {
       ImageTransform transform = start.transform(modelConfig);
       start.loadWeights(store, o.info());
       checkGroups(recipe.train(), store, modelConfig.modelType());
+      for (ParameterGroup g : recipe.train().parameterGroups()) {
+        if (g.firstStep() >= recipe.train().steps()) {
+          o.info().printf("warning: parameter group '%s' starts at step %d of a %d-step run: it never trains%n",
+              g.name(), g.firstStep(), recipe.train().steps());
+        }
+      }
       CheckpointConfig checkpointConfig = checkpointConfig(recipe, modelConfig, transform, start.hfSection());
       try (AdamW optimizer = AdamW.of(store, recipe.train()); RunLog log = new RunLog(out)) {
         TrainerState first = start.restore(optimizer, log, o.info());

@@ -37,6 +37,8 @@ public final class AdamW implements AutoCloseable {
   private final Map<String, NDArray[]> moments = new LinkedHashMap<>(); // trainable parameters only
   private final Map<String, Float> lrScales = new LinkedHashMap<>();
   private final Map<String, Boolean> decays = new LinkedHashMap<>();
+  private final Map<String, Integer> firstSteps = new LinkedHashMap<>(); // parameters of groups with a start step
+  private final Map<String, ParameterGroup> scheduled = new LinkedHashMap<>();
   private long step;
 
   /**
@@ -59,13 +61,32 @@ public final class AdamW implements AutoCloseable {
     this.manager = params.manager().newSubManager();
     for (Parameter p : params.all()) {
       ParameterGroup group = ParameterGroup.of(p.name(), groups);
-      p.setFrozen(group != null && group.frozen());
-      if (p.frozen()) {
+      p.setFrozen(group != null && group.fixedAt(0));
+      if (group != null && group.frozen()) {
         continue;
+      }
+      if (group != null && group.startStep() != null) {
+        firstSteps.put(p.name(), group.startStep());
+        scheduled.put(p.name(), group);
       }
       lrScales.put(p.name(), group == null ? 1f : (float) group.learningRateScale());
       decays.put(p.name(), group == null ? p.kind().decays() : group.decays(p));
       moments.put(p.name(), new NDArray[] {manager.zeros(p.shape()), manager.zeros(p.shape())});
+    }
+  }
+
+  /**
+   * Readies step {@code index} (0-based) of a run: the parameters of groups with a start step are fixed
+   * before it and trained from it ({@link ParameterGroup#startStep}). The trainer calls it before each
+   * step's forward pass.
+   */
+  public void beginStep(long index) {
+    for (Map.Entry<String, ParameterGroup> e : scheduled.entrySet()) {
+      Parameter p = params.get(e.getKey());
+      boolean fixed = e.getValue().fixedAt(index);
+      if (p.frozen() != fixed) {
+        p.setFrozen(fixed);
+      }
     }
   }
 
@@ -127,9 +148,6 @@ public final class AdamW implements AutoCloseable {
   /** One update with learning rate {@code lr} (times each group's scale), then the gradients are zeroed. */
   public void step(double lr) {
     step++;
-    double bc1 = 1 - Math.pow(beta1, step);
-    double bc2 = 1 - Math.pow(beta2, step);
-    float sqrtBc2 = (float) Math.sqrt(bc2);
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false); // in-place updates of leaves must not be recorded
     try (NDScope scope = new NDScope()) {
@@ -141,6 +159,10 @@ public final class AdamW implements AutoCloseable {
         }
         float scale = lrScales.get(p.name());
         double groupLr = scale == 1f ? lr : lr * scale;
+        // bias correction by the parameter's own update count (a scheduled group starts its count late)
+        long own = step - firstSteps.getOrDefault(p.name(), 0);
+        double bc1 = 1 - Math.pow(beta1, own);
+        float sqrtBc2 = (float) Math.sqrt(1 - Math.pow(beta2, own));
         float stepSize = (float) (groupLr / bc1);
         NDArray g = w.getGradient();
         NDArray[] mv = moments.get(p.name());

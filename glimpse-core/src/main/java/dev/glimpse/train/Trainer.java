@@ -80,6 +80,7 @@ public final class Trainer<B> {
         double lr = schedule.at(step);
         try (NDScope scope = new NDScope(); NDManager stepManager = params.manager().newSubManager()) {
           scope.suppressNotUsedWarning();
+          optimizer.beginStep(step); // groups with a start step begin training here
           Objective.Step at = new Objective.Step(stepManager, step, config.steps(), accumulation);
           for (int micro = 0; micro < accumulation; micro++) {
             B batch = prefetch.next();

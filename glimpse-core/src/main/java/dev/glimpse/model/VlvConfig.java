@@ -1,0 +1,97 @@
+package dev.glimpse.model;
+
+import dev.glimpse.nn.TransformerConfig;
+import dev.glimpse.nn.VisionConfig;
+
+/**
+ * VLV (Zhang et al. 2025, Vision-Language-Vision auto-encoder): a ViT and a query adapter ({@code
+ * queries} learned queries through a few cross-attending transformer layers) read an image into a
+ * caption embedding z of {@code queries} vectors; a projection puts z in the input-embedding space of
+ * the decoder's frozen CLIP text encoder, where it stands in for word embeddings; the frozen diffusion
+ * decoder reconstructs the image from the resulting context (stage 1, from images alone). Stage 2 adds a
+ * caption decoder that reads that context ({@link VlvCaptionConfig}). See docs/vlv.md.
+ *
+ * @param vision the image encoder (its image size is the decoder's)
+ * @param queries N_q, the number of caption-embedding vectors (at most the text encoder's positions)
+ * @param adapter the query adapter's stack (self-attention among queries, cross-attention to the image)
+ * @param decoder the frozen text-to-image model (its text encoder and denoiser)
+ * @param captioner the caption decoder, null before stage 2
+ */
+public record VlvConfig(VisionConfig vision, int queries, TransformerConfig adapter, DiffusionConfig decoder,
+    VlvCaptionConfig captioner) implements ModelConfig {
+  public static final String TYPE = "vlv";
+
+  public VlvConfig {
+    if (vision == null || adapter == null || decoder == null) {
+      throw new IllegalArgumentException("a VLV model needs vision, adapter and decoder configs");
+    }
+    if (queries < 1) {
+      throw new IllegalArgumentException("queries must be >= 1, got " + queries);
+    }
+    if (queries > decoder.textEncoder().maxPositions()) {
+      throw new IllegalArgumentException("queries (" + queries + ") must fit the decoder's text encoder, which has "
+          + decoder.textEncoder().maxPositions() + " positions");
+    }
+    if (vision.imageSize() != decoder.imageSize()) {
+      throw new IllegalArgumentException("the encoder's image size (" + vision.imageSize() + ") must be the decoder's ("
+          + decoder.imageSize() + ")");
+    }
+  }
+
+  @Override
+  public String modelType() {
+    return TYPE;
+  }
+
+  /** The tokenizer is the decoder's (its CLIP text encoder's); the caption decoder writes with it too. */
+  @Override
+  public int vocabSize() {
+    return decoder.vocabSize();
+  }
+
+  @Override
+  public VlvConfig withVocabSize(int n) {
+    return withDecoder(decoder.withVocabSize(n));
+  }
+
+  public VlvConfig withDecoder(DiffusionConfig d) {
+    return new VlvConfig(vision, queries, adapter, d, captioner);
+  }
+
+  public VlvConfig withQueries(int n) {
+    return new VlvConfig(vision, n, adapter, decoder, captioner);
+  }
+
+  public VlvConfig withCaptioner(VlvCaptionConfig c) {
+    return new VlvConfig(vision, queries, adapter, decoder, c);
+  }
+
+  /** This model's encoder and decoder with {@code other}'s caption decoder (stage 2 from a stage-1 model). */
+  public VlvConfig withEncoderOf(VlvConfig stage1) {
+    return new VlvConfig(stage1.vision, stage1.queries, stage1.adapter, stage1.decoder, captioner);
+  }
+
+  /**
+   * Fine-tuning a VLV checkpoint ({@code train --init}) keeps its model; a stage-1 checkpoint cannot
+   * become a stage-2 model this way (the caption decoder would have no weights): stage 2 takes it as
+   * its autoencoder part.
+   */
+  @Override
+  public ModelConfig continuedUnder(ModelConfig recipeModel) {
+    if (captioner == null && recipeModel instanceof VlvConfig vlv && vlv.captioner() != null) {
+      throw new dev.glimpse.util.GlimpseException("a VLV stage-1 checkpoint starts stage 2 as its autoencoder: use "
+          + "--part autoencoder=DIR instead of --init");
+    }
+    return this;
+  }
+
+  @Override
+  public int imageSize() {
+    return vision.imageSize();
+  }
+
+  @Override
+  public int maxTextLength() {
+    return captioner != null ? captioner.maxTextPositions() : decoder.maxTextLength();
+  }
+}

@@ -1,0 +1,245 @@
+package dev.glimpse.recipes;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import dev.glimpse.data.ImageTransform;
+import dev.glimpse.data.synth.SceneConfig;
+import dev.glimpse.data.synth.SceneGenerator;
+import dev.glimpse.data.synth.Split;
+import dev.glimpse.model.VlvModel;
+import dev.glimpse.nn.ParameterStore;
+import dev.glimpse.testing.CliRun;
+import dev.glimpse.testing.TinyVlv;
+import dev.glimpse.train.Checkpoint;
+import dev.glimpse.train.RunLog;
+import dev.glimpse.util.GlimpseException;
+import dev.glimpse.util.SafeTensors;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole VLV pipeline on tiny models: a CLIP checkpoint, a text-to-image model on its frozen text
+ * encoder, VLV stage 1 on the frozen diffusion decoder from images alone, stage 2 on the stage-1
+ * autoencoder with its evaluation (captions, text-only QA, reconstruction through z and through the
+ * caption, scored by a reference captioner); the frozen parts stay bit-identical, stage 1 never reads a
+ * caption, and {@code glimpse generate} draws from prompts and reconstructs images with one clear error
+ * line for bad prompts and checkpoints of the wrong kind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class VlvPipelineTest {
+  private Path dir;
+  private Path clip;
+  private Path diffusion;
+  private Path reference;
+  private Path stage1;
+  private Path stage2;
+  private JsonObject stage2Summary;
+
+  private static TrainRun.Options options(Path out, boolean evaluate, Map<String, Path> parts) {
+    return new TrainRun.Options(out, false, Long.MAX_VALUE, evaluate, true, TrainRunTest.QUIET).withParts(parts);
+  }
+
+  @BeforeAll
+  void trainThePipeline(@TempDir Path tmp) {
+    dir = tmp;
+    clip = dir.resolve("clip");
+    TinyVlv.clipCheckpoint(clip);
+    diffusion = dir.resolve("diffusion");
+    TrainRun.run(TinyVlv.diffusion(3), options(diffusion, false, Map.of("text-encoder", clip)));
+    reference = dir.resolve("reference");
+    TrainRun.run(TrainRunTest.tiny(2), options(reference, false, Map.of()));
+    stage1 = dir.resolve("stage1");
+    TrainRun.run(TinyVlv.stage1(3), options(stage1, false, Map.of("decoder", diffusion)));
+    stage2 = dir.resolve("stage2");
+    Recipe s2 = TinyVlv.stage2(3);
+    s2 = s2.withEval(s2.eval().withReferenceCaptioner(reference.toString()));
+    stage2Summary = TrainRun.run(s2, options(stage2, true, Map.of("autoencoder", stage1)));
+  }
+
+  private static Map<String, SafeTensors.Tensor> weights(Path run) {
+    return SafeTensors.read(Checkpoint.resolve(run).resolve(Checkpoint.WEIGHTS)).tensors();
+  }
+
+  /** Every tensor of {@code part} under {@code prefix} equals {@code source}'s under {@code sourcePrefix}, bit for bit. */
+  private static int assertSame(Map<String, SafeTensors.Tensor> part, String prefix, Map<String, SafeTensors.Tensor> source,
+      String sourcePrefix) {
+    int n = 0;
+    for (Map.Entry<String, SafeTensors.Tensor> e : part.entrySet()) {
+      if (e.getKey().startsWith(prefix)) {
+        String name = sourcePrefix + e.getKey().substring(prefix.length());
+        assertArrayEquals(source.get(name).toFloats(), e.getValue().toFloats(), e.getKey() + " changed");
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void frozenPartsAreBitIdenticalAfterTraining() {
+    Map<String, SafeTensors.Tensor> clipWeights = weights(clip);
+    Map<String, SafeTensors.Tensor> diffusionWeights = weights(diffusion);
+    Map<String, SafeTensors.Tensor> stage1Weights = weights(stage1);
+    Map<String, SafeTensors.Tensor> stage2Weights = weights(stage2);
+    assertTrue(assertSame(diffusionWeights, "text_encoder.text.", clipWeights, "text.") > 0);
+    assertTrue(assertSame(diffusionWeights, "text_encoder.text_embedding.", clipWeights, "text_embedding.") > 0);
+    assertTrue(assertSame(stage1Weights, "decoder.", diffusionWeights, "") > 10);
+    assertTrue(assertSame(stage2Weights, "decoder.", stage1Weights, "decoder.") > 10);
+    assertTrue(assertSame(stage2Weights, "encoder.", stage1Weights, "encoder.") > 10);
+  }
+
+  @Test
+  void stageOneTrainsTheEncoderWithTheDenoisingLoss() throws Exception {
+    Map<String, SafeTensors.Tensor> trained = weights(stage1);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      ParameterStore fresh = new ParameterStore(manager, TinyVlv.stage1(3).train().seed());
+      new VlvModel(fresh.root(), TinyVlv.vlvModel(false));
+      int moved = 0;
+      for (String name : fresh.names()) {
+        if (name.startsWith("encoder.")) {
+          moved += java.util.Arrays.equals(fresh.get(name).array().toFloatArray(), trained.get(name).toFloats()) ? 0 : 1;
+        }
+      }
+      assertTrue(moved > 10, "the encoder trains (" + moved + " tensors moved)");
+    }
+    List<String> log = Files.readAllLines(stage1.resolve(RunLog.FILE));
+    assertEquals(3, log.size());
+    assertTrue(log.get(0).contains("\"loss_denoise\""), log.get(0));
+  }
+
+  @Test
+  void stageTwoReportsCaptionsTextQaAndBothReconstructions() {
+    JsonObject s = stage2Summary;
+    for (String key : new String[] {"cider", "text_qa_accuracy", "reconstruction_attribute_accuracy",
+        "embedding_reconstruction_accuracy"}) {
+      assertTrue(s.has(key), key + " in " + s.keySet());
+      double v = s.get(key).getAsDouble();
+      assertTrue(v >= 0 && (key.equals("cider") || v <= 1), key + " = " + v);
+    }
+    assertTrue(s.getAsJsonObject("text_qa").get("questions").getAsInt() > 0);
+    assertTrue(s.getAsJsonObject("text_reconstruction").has("frechet_distance"));
+    assertTrue(Files.isRegularFile(stage2.resolve("eval").resolve("samples.png")));
+  }
+
+  @Test
+  void stageOneNeverReadsACaption() throws Exception {
+    // the same images under two different sets of captions: stage 1 learns exactly the same weights
+    Path data = dir.resolve("captionless");
+    Files.createDirectories(data.resolve("images"));
+    SceneGenerator scenes = new SceneGenerator(SceneConfig.defaults().withSeed(9));
+    StringBuilder a = new StringBuilder();
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      BufferedImage image = scenes.render(scenes.scene(Split.TRAIN, i));
+      ImageIO.write(image, "png", data.resolve("images/" + i + ".png").toFile());
+      a.append("{\"image\": \"images/").append(i).append(".png\", \"caption\": \"a red circle number ").append(i)
+          .append("\"}\n");
+      b.append("{\"image\": \"images/").append(i).append(".png\", \"captions\": [\"three blue stars\", \"nothing ")
+          .append(i * 7).append("\"]}\n");
+    }
+    Files.writeString(data.resolve("a.jsonl"), a);
+    Files.writeString(data.resolve("b.jsonl"), b);
+    List<Map<String, SafeTensors.Tensor>> runs = new ArrayList<>();
+    for (String file : new String[] {"a.jsonl", "b.jsonl"}) {
+      Recipe r = TinyVlv.stage1(3);
+      r = r.withData(new DataConfig("jsonl:" + data.resolve(file), null, 0, 0, 1, 0, 0, 0, null, null, null, false,
+          ImageTransform.FIT, 0, null));
+      Path out = dir.resolve("captionless-" + file);
+      TrainRun.run(r, options(out, false, Map.of("decoder", diffusion)));
+      runs.add(weights(out));
+    }
+    for (String name : runs.get(0).keySet()) {
+      assertArrayEquals(runs.get(0).get(name).toFloats(), runs.get(1).get(name).toFloats(), name);
+    }
+  }
+
+  @Test
+  void partsAreCheckedBeforeAnyTraining() {
+    GlimpseException missing = assertThrows(GlimpseException.class,
+        () -> TrainRun.run(TinyVlv.stage1(2), options(dir.resolve("no-decoder"), false, Map.of())));
+    assertTrue(missing.getMessage().contains("--part decoder="), missing.getMessage());
+    GlimpseException wrongKind = assertThrows(GlimpseException.class,
+        () -> TrainRun.run(TinyVlv.stage1(2), options(dir.resolve("git-decoder"), false, Map.of("decoder", reference))));
+    assertTrue(wrongKind.getMessage().contains("diffusion"), wrongKind.getMessage());
+    GlimpseException unknown = assertThrows(GlimpseException.class,
+        () -> TrainRun.run(TinyVlv.stage1(2), options(dir.resolve("unknown"), false, Map.of("tokenizer", diffusion))));
+    assertTrue(unknown.getMessage().contains("takes decoder"), unknown.getMessage());
+    Recipe unfrozen = TinyVlv.stage1(2);
+    Recipe trainsDecoder = unfrozen.withTrain(unfrozen.train().withFreeze(List.of()));
+    GlimpseException decoder = assertThrows(GlimpseException.class,
+        () -> TrainRun.run(trainsDecoder, options(dir.resolve("unfrozen"), false, Map.of("decoder", diffusion))));
+    assertTrue(decoder.getMessage().contains("frozen decoder"), decoder.getMessage());
+  }
+
+  @Test
+  void generateDrawsFromPromptsAndReconstructsImages() throws Exception {
+    Path grid = dir.resolve("grid.png");
+    CliRun r = CliRun.of("generate", "--checkpoint", diffusion.toString(), "--prompt", "a large red circle on the left",
+        "--prompt", "a small blue square at the top", "--samples", "2", "--steps", "2", "--tile", "32", "--out",
+        grid.toString(), "--json");
+    assertEquals(0, r.exitCode(), r.err());
+    JsonObject json = r.json();
+    assertEquals(2, json.getAsJsonArray("prompts").size());
+    BufferedImage image = ImageIO.read(grid.toFile());
+    assertTrue(image.getWidth() >= 2 * 32 && image.getHeight() >= 2 * 32);
+
+    Path input = dir.resolve("input.png");
+    ImageIO.write(new SceneGenerator(SceneConfig.defaults()).render(new SceneGenerator(SceneConfig.defaults())
+        .scene(Split.TEST, 1)), "png", input.toFile());
+    Path rebuilt = dir.resolve("rebuilt.png");
+    CliRun z = CliRun.of("generate", "--checkpoint", stage2.toString(), "--from-image", input.toString(), "--steps", "2",
+        "--samples", "1", "--out", rebuilt.toString());
+    assertEquals(0, z.exitCode(), z.err());
+    assertTrue(Files.size(rebuilt) > 0);
+
+    CliRun caption = CliRun.of("caption", "--checkpoint", stage2.toString(), input.toString());
+    assertEquals(0, caption.exitCode(), caption.err());
+  }
+
+  @Test
+  void generateRefusesBadPromptsAndCheckpointsWithOneLine() {
+    String out = dir.resolve("bad.png").toString();
+    assertOneLine(CliRun.of("generate", "--checkpoint", diffusion.toString(), "--prompt", " ", "--out", out),
+        "empty prompt");
+    String long_ = String.join(" ", java.util.Collections.nCopies(40, "a large red circle"));
+    assertOneLine(CliRun.of("generate", "--checkpoint", diffusion.toString(), "--prompt", long_, "--out", out),
+        "takes at most 24");
+    assertOneLine(CliRun.of("generate", "--checkpoint", reference.toString(), "--prompt", "a red circle", "--out", out),
+        "does not generate images");
+    assertOneLine(CliRun.of("generate", "--checkpoint", diffusion.toString(), "--from-image",
+        dir.resolve("input.png").toString(), "--out", out), "cannot reconstruct");
+    assertFalse(Files.exists(Path.of(out)), "nothing written");
+  }
+
+  private static void assertOneLine(CliRun r, String expected) {
+    assertNotEquals(0, r.exitCode());
+    List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
+    assertEquals(1, lines.size(), r.err());
+    assertTrue(lines.get(0).startsWith("error: ") && lines.get(0).contains(expected), lines.get(0));
+  }
+
+  @Test
+  void evalScoresAStageOneCheckpointByEmbeddingReconstruction() {
+    CliRun r = CliRun.of("eval", "--checkpoint", stage1.toString(), "--count", "2", "--reference-captioner",
+        reference.toString(), "--out", dir.resolve("eval-s1").toString(), "--json");
+    assertEquals(0, r.exitCode(), r.err());
+    JsonObject json = r.json();
+    assertTrue(json.has("embedding_reconstruction_accuracy"), json.toString());
+    assertTrue(json.has("reconstruction_mse"), json.toString());
+  }
+}
