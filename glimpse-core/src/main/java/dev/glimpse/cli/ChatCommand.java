@@ -7,6 +7,7 @@ import dev.glimpse.data.Images;
 import dev.glimpse.generate.Captioner;
 import dev.glimpse.generate.Chat;
 import dev.glimpse.generate.GenerationConfig;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.train.LoadedModel;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
@@ -46,6 +47,8 @@ public final class ChatCommand implements Callable<Integer> {
 
   @Mixin DecodingOptions decoding;
 
+  @Mixin DeviceOption device;
+
   @Override
   public Integer call() {
     List<Path> files = CaptionCommand.imageFiles(inputs);
@@ -53,7 +56,7 @@ public final class ChatCommand implements Callable<Integer> {
     for (Path f : files) {
       images.add(Images.read(f));
     }
-    try (NDManager manager = NDManager.newBaseManager(); LoadedModel loaded = LoadedModel.load(hub.resolve(checkpoint),
+    try (NDManager manager = Devices.manager(device.device()); LoadedModel loaded = LoadedModel.load(hub.resolve(checkpoint),
         manager)) {
       GenerationConfig cfg = decoding.config(loaded.model().maxTextLength());
       Captioner captioner = new Captioner(loaded.model(), loaded.tokenizer(), loaded.transform(), loaded.manager());

@@ -3,6 +3,7 @@ package dev.glimpse.hf;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import dev.glimpse.data.ImageTransform;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.nn.VisionConfig;
 import dev.glimpse.nn.VisionTransformer;
@@ -59,7 +60,7 @@ public final class HfVisionTower {
     Map<String, SafeTensors.Tensor> hf = HfModel.readWeights(dir);
     TensorMap map = new TensorMap();
     ClipVisionHf.tensors(map, "vision", "vision_model.", config.encoder().layers());
-    try (NDManager manager = NDManager.newBaseManager(); ParameterStore store = new ParameterStore(manager, 0)) {
+    try (NDManager manager = Devices.cpuManager(); ParameterStore store = new ParameterStore(manager, 0)) {
       new VisionTransformer(store.root().sub("vision"), config);
       Map<String, SafeTensors.Tensor> ours = map.toOurs(hf, store, dir.resolve(HfModel.WEIGHTS).toString());
       Map<String, SafeTensors.Tensor> out = new LinkedHashMap<>();

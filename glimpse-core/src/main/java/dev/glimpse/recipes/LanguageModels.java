@@ -6,6 +6,7 @@ import dev.glimpse.hf.HfModel;
 import dev.glimpse.model.ConnectorConfig;
 import dev.glimpse.model.LanguageModelConfig;
 import dev.glimpse.model.ModelConfig;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.nn.Parameter;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.tokenize.HfTokenizer;
@@ -47,7 +48,7 @@ public final class LanguageModels {
   public static Pretrained read(Path path) {
     Path dir = Checkpoint.resolve(path);
     if (HfModel.isHfDir(dir)) {
-      try (NDManager manager = NDManager.newBaseManager(); HfModel hf = HfModel.load(dir, manager)) {
+      try (NDManager manager = Devices.cpuManager(); HfModel hf = HfModel.load(dir, manager)) {
         LanguageModelConfig config = languageModelOf(hf.config(), path);
         return new Pretrained(dir, config, hfTokenizer(hf.tokenizer(), path), part(hf.store().toTensors()));
       }

@@ -11,6 +11,7 @@ import dev.glimpse.model.ModelConfig;
 import dev.glimpse.model.ModelDesign;
 import dev.glimpse.model.Models;
 import dev.glimpse.model.VisionTower;
+import dev.glimpse.nn.Devices;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.SafeTensors;
@@ -51,7 +52,7 @@ public final class VisionTowers {
         HfVisionTower.Loaded loaded = HfVisionTower.read(path);
         return new Pretrained(path, VisionTower.Spec.vit(loaded.config()), loaded.transform(), loaded.weights());
       }
-      try (NDManager manager = NDManager.newBaseManager(); HfModel hf = HfModel.load(path, manager)) {
+      try (NDManager manager = Devices.cpuManager(); HfModel hf = HfModel.load(path, manager)) {
         VisionTower.Source source = towerOf(hf.config(), path);
         return new Pretrained(path, source.spec(), hf.transform(), under(hf.store().toTensors(), source.prefix()));
       }
