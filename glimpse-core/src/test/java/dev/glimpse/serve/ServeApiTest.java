@@ -431,6 +431,21 @@ class ServeApiTest {
     byte[] cut = java.util.Arrays.copyOf(png, png.length / 2);
     assertError(server.post("/v1/chat/completions", chat("git", null, "data:image/png;base64,"
         + Base64.getEncoder().encodeToString(cut))), 400, "invalid_request_error", p);
+    // A JPEG cut off mid-stream: ImageIO alone decodes it with the rest filled gray and no error.
+    TestServer.Reply jpeg = server.post("/v1/chat/completions", chat("git", null, "data:image/jpeg;base64,"
+        + Base64.getEncoder().encodeToString(cutPhoto())));
+    assertError(jpeg, 400, "invalid_request_error", p);
+    assertTrue(jpeg.error().get("message").getAsString().contains("truncated JPEG image"), jpeg.body());
+  }
+
+  /** The test photograph (a baseline JPEG) cut at two thirds of its bytes. */
+  static byte[] cutPhoto() {
+    try (java.io.InputStream in = ServeApiTest.class.getResourceAsStream("/images/grace_hopper.jpg")) {
+      byte[] jpeg = in.readAllBytes();
+      return java.util.Arrays.copyOf(jpeg, jpeg.length * 2 / 3);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -590,6 +605,8 @@ class ServeApiTest {
         {"input[0]", "[[1, 2, 3]]"},
         {"input[1].type", "[\"a\", {\"type\": \"video\"}]"},
         {"input[0].image_url.url", "[{\"type\": \"image_url\", \"image_url\": {\"url\": \"http://x/y.png\"}}]"},
+        {"input[1].image_url.url", "[\"a cat\", {\"type\": \"image_url\", \"image_url\": {\"url\": \"data:image/jpeg;base64,"
+            + Base64.getEncoder().encodeToString(cutPhoto()) + "\"}}]"},
         {"encoding_format", "\"int8\""},
         {"dimensions", "3"},
     };
