@@ -223,6 +223,16 @@ class VlvPipelineTest {
         "does not generate images");
     assertOneLine(CliRun.of("generate", "--checkpoint", diffusion.toString(), "--from-image",
         dir.resolve("input.png").toString(), "--out", out), "cannot reconstruct");
+    // a photograph cut off mid-stream: ImageIO alone would fill the rest with gray and reconstruct it
+    Path cut = dir.resolve("cut-off.jpg");
+    try (java.io.InputStream in = getClass().getResourceAsStream("/images/grace_hopper.jpg")) {
+      byte[] jpeg = in.readAllBytes();
+      Files.write(cut, java.util.Arrays.copyOf(jpeg, jpeg.length * 2 / 3));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertOneLine(CliRun.of("generate", "--checkpoint", stage2.toString(), "--from-image", cut.toString(), "--out", out),
+        "truncated JPEG image " + cut);
     assertFalse(Files.exists(Path.of(out)), "nothing written");
   }
 

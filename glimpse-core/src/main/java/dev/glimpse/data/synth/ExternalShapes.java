@@ -53,10 +53,10 @@ public final class ExternalShapes {
    * the running jar ({@code glimpse-core/target/glimpse.jar}); empty when none has it.
    */
   public static Optional<Path> locate(Path bundled) {
-    if (Files.isDirectory(bundled)) {
+    if (holdsSet(bundled)) {
       return Optional.of(bundled);
     }
-    if (Files.isDirectory(MODULE.resolve(bundled))) {
+    if (holdsSet(MODULE.resolve(bundled))) {
       return Optional.of(MODULE.resolve(bundled));
     }
     try {
@@ -64,7 +64,7 @@ public final class ExternalShapes {
       if (source != null) {
         Path jar = Path.of(source.getLocation().toURI()).toAbsolutePath();
         for (Path dir = jar.getParent(); dir != null; dir = dir.getParent()) {
-          if (Files.isDirectory(dir.resolve(bundled))) {
+          if (holdsSet(dir.resolve(bundled))) {
             return Optional.of(dir.resolve(bundled));
           }
         }
@@ -73,6 +73,15 @@ public final class ExternalShapes {
       // not a file location: fall through
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether a folder holds a set (its labels.json): a folder of the same name left empty at the
+   * checkout's root (git keeps no empty folders, but a moved tree leaves them) must not hide the
+   * module's, or the quickstart would fail after training on "no labels.json".
+   */
+  private static boolean holdsSet(Path dir) {
+    return Files.isRegularFile(dir.resolve("labels.json"));
   }
 
   private ExternalShapes() {}

@@ -43,6 +43,16 @@ class ExternalShapesTest {
     assertTrue(nonSquare >= 8, "non-square images: " + nonSquare);
   }
 
+  /** A folder of the set's name without labels.json (an empty leftover of a moved tree) is passed over. */
+  @Test
+  void locateFindsFoldersThatHoldASet() throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("empty"));
+    assertTrue(ExternalShapes.locate(dir.resolve("empty")).isEmpty());
+    Path set = ExternalShapes.locate(ExternalShapes.FLAT).orElseThrow();
+    assertTrue(java.nio.file.Files.isRegularFile(set.resolve("labels.json")), set.toString());
+    assertEquals(set, ExternalShapes.locate(set).orElseThrow());
+  }
+
   @Test
   void groundTruthCaptionsScorePerfectly() {
     List<ExternalShapes.Item> items = ExternalShapes.load(ExternalShapes.BUNDLED);
