@@ -75,7 +75,8 @@ public final class Progress implements AutoCloseable {
       double seconds = (now - startNanos) / 1e9;
       long doneHere = done - initial;
       String eta = doneHere > 0 ? String.format(", ETA %.0fs", seconds / doneHere * (total - done)) : "";
-      plain.printf("%s %d/%d (%.0f%%) %s, %.0fs elapsed%s%n", task, done, total, 100.0 * done / total, message,
+      String what = message == null || message.isBlank() ? "" : " " + message.strip();
+      plain.printf("%s %d/%d (%.0f%%)%s, %.0fs elapsed%s%n", task, done, total, 100.0 * done / total, what,
           seconds, eta);
     }
   }
