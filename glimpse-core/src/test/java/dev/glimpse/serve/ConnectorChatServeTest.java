@@ -173,6 +173,10 @@ class ConnectorChatServeTest {
     TestServer.Reply three = server.post("/v1/chat/completions", body(model, message("user", FIRST, IMAGE),
         message("assistant", REPLY, null), message("user", SECOND, null)));
     assertEquals(200, three.status(), three.body());
+    TestServer.Reply twoUsers = server.post("/v1/chat/completions", body(model, message("user", FIRST, IMAGE),
+        message("user", SECOND, null)));
+    assertEquals(400, twoUsers.status(), twoUsers.body());
+    assertEquals("messages", twoUsers.error().get("param").getAsString(), twoUsers.body());
 
     try (NDManager m = NDManager.newBaseManager(); LoadedModel loaded = LoadedModel.load(RUNS.get(model), m)) {
       ChatTemplate template = loaded.tokenizer().chatTemplate();
