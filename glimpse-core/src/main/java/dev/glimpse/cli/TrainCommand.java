@@ -127,8 +127,8 @@ public final class TrainCommand implements Callable<Integer> {
         stopAfter == null ? Long.MAX_VALUE : stopAfter, !noEval, false, common.info(), initDir, towerDir, lmDir,
         visionLayer, device.device(), partDirs));
     Summaries.print(common, "training summary", summary, "recipe", "steps", "final_loss", "train_seconds", "tokens_per_s",
-        "trained_parameters", "cider", "vqa_accuracy", "fewshot_accuracy_0", "fewshot_accuracy_1",
-        "fewshot_accuracy_2", "fewshot_accuracy_4", "perplexity",
+        "parameters", "trained_parameters", "visual_tokens_per_image", "cider", "vqa_accuracy", "fewshot_accuracy_0",
+        "fewshot_accuracy_1", "fewshot_accuracy_2", "fewshot_accuracy_4", "perplexity",
         "attribute_accuracy.single_object_color_shape", "attribute_accuracy.two_object_count_relation",
         "attribute_accuracy.count", "attribute_accuracy.relation", "attribute_accuracy.position",
         "caption_metrics.Bleu_4", "caption_metrics.CIDEr", "caption_metrics.METEOR", "caption_metrics.ROUGE_L", "r1_t2i",

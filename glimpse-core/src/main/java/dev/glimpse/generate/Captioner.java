@@ -99,12 +99,28 @@ public final class Captioner {
 
   /**
    * One image (or clip) preprocessed for the model, ready to batch: the resized and normalised pixels,
-   * or the patches of a native-resolution model. Made by {@link #prepare}, on any thread.
+   * the patches of a native-resolution model, or, for a model of image sequences, each image seen as
+   * it sees it ({@code views}: one view, or AnyRes's base view and tiles). Made by {@link #prepare}, on
+   * any thread.
+   *
+   * @param views the images' views for a model of image sequences, else null
    */
-  public record Prepared(float[] pixels, int frames, NativeImage nativeImage) {}
+  public record Prepared(float[] pixels, int frames, NativeImage nativeImage, List<ImageViews.Viewed> views) {
+    public Prepared(float[] pixels, int frames, NativeImage nativeImage) {
+      this(pixels, frames, nativeImage, null);
+    }
+  }
 
   /** Preprocesses one image or clip (thread-safe: preprocessing reads only the transform). */
   public Prepared prepare(List<BufferedImage> clip) {
+    if (model instanceof TakesImageSequences sequences && !sequences.readsVideo()) {
+      // as generate() sees them: an AnyRes LLaVA takes each image at its own grid of tiles
+      List<ImageViews.Viewed> views = new ArrayList<>();
+      for (BufferedImage image : clip) {
+        views.add(sequences.imageViews().view(image, transform));
+      }
+      return new Prepared(null, clip.size(), null, List.copyOf(views));
+    }
     if (model instanceof NativeResolutionModel n && n.nativeResolution() != null) {
       return new Prepared(null, 1, n.nativeResolution().apply(clip.get(0), transform));
     }
@@ -133,6 +149,13 @@ public final class Captioner {
   public DecodeState prefillIds(List<Prepared> inputs, List<int[]> prompts, NDManager m) {
     NDArray[] prompt = prompts(prompts, m);
     Prepared first = inputs.get(0);
+    if (first.views() != null && model instanceof TakesImageSequences sequences) {
+      List<List<ImageViews.Viewed>> rows = new ArrayList<>();
+      for (Prepared p : inputs) {
+        rows.add(p.views());
+      }
+      return sequences.prefillSequence(ImageSequence.of(rows, transform, m), prompt[0], prompt[1], true);
+    }
     if (first.nativeImage() != null) {
       List<NativeImage> images = new ArrayList<>();
       for (Prepared p : inputs) {

@@ -106,6 +106,12 @@ public final class FlamingoModel implements TakesImageSequences {
     return ImageViews.single(1);
   }
 
+  // the latents each image (or clip) becomes, which the gated layers attend to; the text holds one marker
+  @Override
+  public int visualTokens(ImageViews.Viewed viewed) {
+    return config.resampler().latents();
+  }
+
   @Override
   public boolean readsVideo() {
     return config.frames() > 1;

@@ -23,6 +23,16 @@ public interface TakesImageSequences extends CaptioningModel {
    */
   NDArray forwardSequence(ImageSequence images, NDArray ids, NDArray valid);
 
+  /**
+   * Visual tokens the language model reads for one image, as a comparison of connectors counts them:
+   * by default the tokens the image takes in the text ({@link ImageViews.Viewed#tokens}); a design that
+   * reads images another way says so (Flamingo: its resampler's latents, read through cross-attention,
+   * while the text holds one marker token).
+   */
+  default int visualTokens(ImageViews.Viewed viewed) {
+    return viewed.tokens();
+  }
+
   /** The image placeholder's id: generation never writes it (it would stand for an image that is not there). */
   int imageTokenId();
 

@@ -143,6 +143,14 @@ public final class VlmTask implements Task {
       out.add("vqa_accuracy", scores.get("vqa_accuracy"));
       out.add("vqa", scores);
     }
+    if (model.model() instanceof TakesImageSequences sequences && !captions.isEmpty()) {
+      // mean over the caption images (AnyRes: each image its own count)
+      double tokens = 0;
+      for (Example ex : captions) {
+        tokens += sequences.visualTokens(sequences.imageViews().view(ex.frames().get(0), model.transform()));
+      }
+      out.addProperty("visual_tokens_per_image", tokens / captions.size());
+    }
     if (!naming.isEmpty() && model.model() instanceof TakesImageSequences) {
       JsonObject fewShot = new JsonObject();
       for (Map.Entry<Integer, List<Example>> e : naming.entrySet()) {

@@ -151,6 +151,18 @@ class ConnectorCliTest {
         hf.toString(), "--out", dir.resolve("bad4").toString());
     assertEquals(Main.EXIT_USER_ERROR, r.exitCode());
     assertTrue(r.err().contains("cannot be combined with --init"), r.err());
-    assertTrue(Files.notExists(dir.resolve("bad1").resolve("checkpoint")));
+    // VLV's --part beside the connectors' parts: one start or the other, and connectors take no --part
+    r = CliRun.of("train", "--config", flamingoRecipe.toString(), "--vision-tower", tower.toString(), "--part",
+        "decoder=" + lmRun, "--out", dir.resolve("bad5").toString());
+    assertEquals(Main.EXIT_USER_ERROR, r.exitCode());
+    assertTrue(r.err().contains("--part starts a new model from pre-trained parts; it cannot be combined with"),
+        r.err());
+    r = CliRun.of("train", "--config", flamingoRecipe.toString(), "--part", "decoder=" + lmRun, "--out",
+        dir.resolve("bad6").toString());
+    assertEquals(Main.EXIT_USER_ERROR, r.exitCode());
+    assertTrue(r.err().contains("--part: a flamingo model takes no parts from other checkpoints"), r.err());
+    for (String bad : new String[] {"bad1", "bad5", "bad6"}) {
+      assertTrue(Files.notExists(dir.resolve(bad).resolve("checkpoint")), bad);
+    }
   }
 }

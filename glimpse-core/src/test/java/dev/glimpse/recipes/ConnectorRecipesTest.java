@@ -154,6 +154,7 @@ class ConnectorRecipesTest {
         "fewshot_accuracy_2", "fewshot_accuracy_4"}) {
       assertTrue(summary.has(key), "summary lacks " + key);
     }
+    assertEquals(9.0, summary.get("visual_tokens_per_image").getAsDouble(), "24px / patch 8: 3x3 patches, CLS dropped");
     assertTrue(Files.isRegularFile(run.resolve(Checkpoint.RUN_CHECKPOINT).resolve(ChatTemplate.FILE)),
         "the chat template is saved with the tokenizer");
   }
@@ -196,6 +197,7 @@ class ConnectorRecipesTest {
     assertFalse(java.util.Arrays.equals(values(first, "language_projection.linear.weight"),
         values(second, "language_projection.linear.weight")));
     assertTrue(summary.has("vqa_accuracy") && summary.has("cider") && summary.has("fewshot_accuracy_4"));
+    assertEquals(4.0, summary.get("visual_tokens_per_image").getAsDouble(), "the Q-Former's 4 queries");
   }
 
   @Test
@@ -215,6 +217,7 @@ class ConnectorRecipesTest {
       double accuracy = summary.get("fewshot_accuracy_" + k).getAsDouble();
       assertTrue(accuracy >= 0 && accuracy <= 1);
     }
+    assertEquals(4.0, summary.get("visual_tokens_per_image").getAsDouble(), "the resampler's 4 latents");
     assertEquals(4, summary.getAsJsonObject("eval").getAsJsonObject("fewshot").getAsJsonObject("4_shot")
         .get("sequences").getAsInt());
   }
@@ -229,6 +232,7 @@ class ConnectorRecipesTest {
     Path run = dir.resolve("llava-anyres");
     JsonObject summary = TrainRun.run(recipe, parts(run));
     assertTrue(summary.has("vqa_accuracy") && summary.has("fewshot_accuracy_2"));
+    assertTrue(summary.get("visual_tokens_per_image").getAsDouble() > 9, "the base view's 9 tokens and the tiles'");
     assertEquals(32, values(weights(run), "image_newline").length, "the newline lives in the LM's space");
   }
 

@@ -60,33 +60,13 @@ final class QFormerObjective implements Objective<QFormerBatch> {
     NDArray itc = InfoNce.fromLogits(similarity.mul(scale)).loss();
 
     // ITM: the true pairs, then each image with its hardest text, each text with its hardest image
-    float[][] sim = rows(similarity, b);
-    int[] hardTexts = HardNegatives.textsFor(sim, batch.textKeys());
-    int[] hardImages = HardNegatives.imagesFor(sim, batch.textKeys());
-    List<Long> imageRows = new ArrayList<>();
-    List<Long> textRows = new ArrayList<>();
-    List<Float> labels = new ArrayList<>();
-    for (int i = 0; i < b; i++) {
-      add(imageRows, textRows, labels, i, i, 1);
-    }
-    for (int i = 0; i < b; i++) {
-      if (hardTexts[i] >= 0) {
-        add(imageRows, textRows, labels, i, hardTexts[i], 0);
-      }
-      if (hardImages[i] >= 0) {
-        add(imageRows, textRows, labels, hardImages[i], i, 0);
-      }
-    }
-    NDArray imageIndex = m.create(imageRows.stream().mapToLong(Long::longValue).toArray());
-    NDArray textIndex = m.create(textRows.stream().mapToLong(Long::longValue).toArray());
+    MatchPairs itmPairs = matchPairs(rows(similarity, b), batch.textKeys());
+    NDArray imageIndex = m.create(itmPairs.images());
+    NDArray textIndex = m.create(itmPairs.texts());
     NDArray pairs = qformer.joint(visual.get(imageIndex), t.textIds().get(textIndex), t.valid().get(textIndex),
         QFormer.Mode.BIDIRECTIONAL);                                                          // [P, Q+T, D]
     NDArray matchLogits = qformer.matchLogits(pairs.get(":, :" + q + ", :"));                 // [P, 2]
-    float[] labelValues = new float[labels.size()];
-    for (int i = 0; i < labelValues.length; i++) {
-      labelValues[i] = labels.get(i);
-    }
-    NDArray matched = m.create(labelValues).toType(DataType.INT64, false).reshape(-1, 1);   // [P, 1]
+    NDArray matched = m.create(itmPairs.labels()).toType(DataType.INT64, false).reshape(-1, 1); // [P, 1]
     NDArray itm = matchLogits.logSoftmax(1).gather(matched, 1).mean().neg();
 
     // ITG: [DEC] caption, predicting each next token
@@ -105,6 +85,44 @@ final class QFormerObjective implements Objective<QFormerBatch> {
     stats.put("temperature", qformer.temperature().value(step.progress()));
     long tokens = (long) inputValid.sum().getFloat();
     return new Loss(itc.add(itm).add(itg), tokens, parts, stats);
+  }
+
+  /**
+   * ITM's pairs of a batch: image i with text i (label 1) for every i, then, for every i, image i with
+   * its hardest negative text and text i with its hardest negative image (label 0; {@link
+   * HardNegatives}, none where every text of the batch equals text i).
+   *
+   * @param images the image row of each pair
+   * @param texts the text row of each pair
+   * @param labels 1 for a match, 0 for a negative
+   */
+  record MatchPairs(long[] images, long[] texts, float[] labels) {}
+
+  /** The ITM pairs of a batch from its ITC similarities [B][B] (image i, text j) and its text keys. */
+  static MatchPairs matchPairs(float[][] similarity, long[] textKeys) {
+    int b = similarity.length;
+    int[] hardTexts = HardNegatives.textsFor(similarity, textKeys);
+    int[] hardImages = HardNegatives.imagesFor(similarity, textKeys);
+    List<Long> imageRows = new ArrayList<>();
+    List<Long> textRows = new ArrayList<>();
+    List<Float> labels = new ArrayList<>();
+    for (int i = 0; i < b; i++) {
+      add(imageRows, textRows, labels, i, i, 1);
+    }
+    for (int i = 0; i < b; i++) {
+      if (hardTexts[i] >= 0) {
+        add(imageRows, textRows, labels, i, hardTexts[i], 0);
+      }
+      if (hardImages[i] >= 0) {
+        add(imageRows, textRows, labels, hardImages[i], i, 0);
+      }
+    }
+    float[] labelValues = new float[labels.size()];
+    for (int i = 0; i < labelValues.length; i++) {
+      labelValues[i] = labels.get(i);
+    }
+    return new MatchPairs(imageRows.stream().mapToLong(Long::longValue).toArray(),
+        textRows.stream().mapToLong(Long::longValue).toArray(), labelValues);
   }
 
   private static void add(List<Long> images, List<Long> texts, List<Float> labels, int image, int text, float label) {
