@@ -310,6 +310,8 @@ class EmbeddingCliTest {
         other.toString()), "built with another model");
     assertUserError(CliRun.of("search", "--index", tmp.resolve("nowhere").toString(), "--text", "x"),
         "not a Glimpse index");
+    assertUserError(CliRun.of("search", "--index", index.toString(), "--image", tmp.resolve("nowhere.png").toString()),
+        "image not found");
   }
 
   static void assertUserError(CliRun r, String expected) {
