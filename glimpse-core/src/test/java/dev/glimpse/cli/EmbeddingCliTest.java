@@ -172,6 +172,10 @@ class EmbeddingCliTest {
     assertEquals(0, zeroShot.exitCode(), zeroShot.err());
     assertEquals(32, zeroShot.json().get("classes").getAsInt());
     assertEquals(10, zeroShot.json().get("samples").getAsInt());
+    double top1 = zeroShot.json().get("top1").getAsDouble();
+    double top5 = zeroShot.json().get("top5").getAsDouble();
+    assertTrue(0 <= top1 && top1 <= top5 && top5 <= 1, "top1 " + top1 + " <= top5 " + top5);
+    assertEquals(0, Math.round(top1 * 10) - top1 * 10, 1e-9, "a share of 10 images");
   }
 
   @Test
@@ -269,6 +273,11 @@ class EmbeddingCliTest {
     assertUserError(CliRun.of("index", "build", "--checkpoint", run.toString(), "--images", empty.toString(), "--out",
         tmp.resolve("idx-empty").toString()), "no image files");
     assertFalse(Files.exists(tmp.resolve("idx-empty")), "no index is left behind");
+    assertUserError(CliRun.of("embed", "--checkpoint", run.toString(), "--images", empty.toString(), "--out",
+        tmp.resolve("empty.safetensors").toString()), "no image files");
+    assertFalse(Files.exists(tmp.resolve("empty.safetensors")), "no embeddings file is written");
+    assertUserError(CliRun.of("eval", "zeroshot", "--checkpoint", run.toString(), "--data", "imagefolder:" + empty),
+        empty.toString());
 
     Path blank = tmp.resolve("blank.txt");
     Files.writeString(blank, "a red circle\n\na blue square\n");
@@ -301,6 +310,8 @@ class EmbeddingCliTest {
         other.toString()), "built with another model");
     assertUserError(CliRun.of("search", "--index", tmp.resolve("nowhere").toString(), "--text", "x"),
         "not a Glimpse index");
+    assertUserError(CliRun.of("search", "--index", index.toString(), "--image", tmp.resolve("nowhere.png").toString()),
+        "image not found");
   }
 
   static void assertUserError(CliRun r, String expected) {

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.ClipModel;
 import dev.glimpse.model.Embedder;
-import dev.glimpse.tokenize.SpecialTokens;
 import dev.glimpse.tokenize.Tokenizer;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.util.GlimpseException;
@@ -34,7 +33,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Spark ML transformer: an image column or a text column to a vector column (Spark ML's vector type,
  * ready for LSH, k-means or a vector store), with a model that embeds images and texts in one space
- * ({@link Embedder}: HF CLIP today, CLIP-style models trained by Glimpse). Image and text
+ * ({@link Embedder}: HF CLIP, and CLIP or MM-GEM models trained by Glimpse). Image and text
  * embeddings of the same model can be compared directly; by default they are L2-normalised, so a dot
  * product is the cosine similarity.
  */
@@ -135,13 +134,20 @@ public final class GlimpseEmbedder extends GlimpseTransformer<GlimpseEmbedder> {
     return read().load(path);
   }
 
-  /** The model as an {@link Embedder}; any other design is a user error naming it. */
+  /**
+   * The model as an {@link Embedder}; any other design, or one trained without its embedding objective
+   * (MM-GEM's caption-only ablation), is a user error naming it.
+   */
   static Embedder embedding(LoadedModel model) {
     if (model.instance() instanceof Embedder e) {
+      if (!e.embeds()) {
+        throw new GlimpseException("the " + model.config().modelType() + " model in " + model.source() + " was "
+            + "trained without its embedding objective; GlimpseEmbedder needs a model that embeds");
+      }
       return e;
     }
     throw new GlimpseException("the " + model.config().modelType() + " model in " + model.source() + " does not "
-        + "embed images and texts; GlimpseEmbedder needs an embedding model such as CLIP");
+        + "embed images and texts; GlimpseEmbedder needs an embedding model such as CLIP or MM-GEM");
   }
 
   /** Embeddings of images, one row each. */
@@ -168,7 +174,7 @@ public final class GlimpseEmbedder extends GlimpseTransformer<GlimpseEmbedder> {
     List<int[]> ids = new ArrayList<>();
     int length = 1;
     for (String t : texts) {
-      int[] framed = textIds(t.isEmpty() ? new int[0] : tokenizer.encode(t), tokenizer.special(), em.maxTextLength());
+      int[] framed = em.textIds(t.isEmpty() ? new int[0] : tokenizer.encode(t), tokenizer.special().bos());
       ids.add(framed);
       length = Math.max(length, framed.length);
     }
@@ -188,20 +194,6 @@ public final class GlimpseEmbedder extends GlimpseTransformer<GlimpseEmbedder> {
           m.create(valid, new Shape(texts.size(), length)));
       return rows(normalize ? ClipModel.normalize(e) : e);
     }
-  }
-
-  /**
-   * The ids the text tower reads for a text's tokens: BOS, the tokens, EOS, as CLIP's tokenizer frames
-   * them (and as glimpse serve's embeddings do); tokens beyond the model's text length are cut so that
-   * the EOS, where CLIP reads the text embedding, is kept.
-   */
-  static int[] textIds(int[] tokens, SpecialTokens special, int maxTextLength) {
-    int keep = Math.min(tokens.length, Math.max(0, maxTextLength - 2));
-    int[] ids = new int[keep + 2];
-    ids[0] = special.bos();
-    System.arraycopy(tokens, 0, ids, 1, keep);
-    ids[keep + 1] = special.eos();
-    return ids;
   }
 
   /** Rows of a [B, P] array. */

@@ -33,8 +33,33 @@ public final class TestData {
          "decoder": {"width": 32, "layers": 1, "heads": 4, "kvHeads": 4, "mlpHidden": 64}}}}
       """;
 
+  /** A very small MM-GEM ({@code objectives} as its recipe takes them), trained for a few steps. */
+  static final String MMGEM_RECIPE = """
+      {"recipe": "mmgem-quick",
+       "train": {"steps": 6, "batchSize": 8, "warmupSteps": 1, "checkpointEvery": 0, "seed": 5},
+       "data": {"trainSize": 200, "testSize": 0},
+       "tokenizer": {"vocabSize": 300, "sampleExamples": 200},
+       "model": {"config": {
+         "vision": {"imageSize": 16, "patchSize": 8, "encoder": {"width": 32, "layers": 1, "heads": 2, "kvHeads": 2, "mlpHidden": 64}},
+         "text": {"width": 32, "layers": 1, "heads": 2, "kvHeads": 2, "mlpHidden": 64},
+         "embeddingDim": 24, "contextTokens": 2, "objectives": "%s"}}}
+      """;
+
+  /** A very small CLIP trained by Glimpse (the clip-quick recipe, shrunk). */
+  static final String CLIP_RECIPE = """
+      {"recipe": "clip-quick",
+       "train": {"steps": 6, "batchSize": 8, "warmupSteps": 1, "checkpointEvery": 0, "seed": 5},
+       "data": {"trainSize": 200, "testSize": 0},
+       "tokenizer": {"vocabSize": 300, "sampleExamples": 200},
+       "model": {"config": {
+         "vision": {"imageSize": 16, "patchSize": 8, "encoder": {"width": 32, "layers": 1, "heads": 2, "kvHeads": 2, "mlpHidden": 64}},
+         "text": {"width": 32, "layers": 1, "heads": 2, "kvHeads": 2, "mlpHidden": 64},
+         "projectionDim": 16}}}
+      """;
+
   private static Path root;
   private static Path run;
+  private static final java.util.Map<String, Path> trained = new java.util.HashMap<>();
 
   private TestData() {}
 
@@ -60,6 +85,25 @@ public final class TestData {
       run = out;
     }
     return run;
+  }
+
+  /** A run folder of a tiny MM-GEM: {@code objectives} "both" (MM-GEM) or "generation" (caption-only). */
+  public static Path mmgemRun(String objectives) {
+    return train("mmgem-" + objectives, MMGEM_RECIPE.formatted(objectives));
+  }
+
+  /** A run folder of a tiny CLIP trained by Glimpse. */
+  public static Path clipRun() {
+    return train("clip", CLIP_RECIPE);
+  }
+
+  private static synchronized Path train(String name, String recipe) {
+    return trained.computeIfAbsent(name, n -> {
+      Path out = root().resolve(n);
+      TrainRun.run(RecipeFiles.fromJson(JsonParser.parseString(recipe).getAsJsonObject(), "test recipe " + n),
+          new TrainRun.Options(out, false, Long.MAX_VALUE, false, true, new PrintStream(OutputStream.nullOutputStream())));
+      return out;
+    });
   }
 
   /** The tiny HF CLIP model (with its tokenizer) of the test resources. */

@@ -261,6 +261,52 @@ class TransformersTest {
   }
 
   @Test
+  void embedderTakesMmGemAndClipCheckpointsTrainedByGlimpseAsGlimpseEmbedDoes() {
+    List<String> texts = List.of("a red circle", "two blue squares and a green triangle on the left", "circle");
+    List<Path> scenes = files.stream().filter(f -> f.getFileName().toString().startsWith("scene")).toList();
+    for (Path checkpoint : List.of(TestData.mmgemRun("both"), TestData.clipRun())) {
+      // the reference: the core's Embeddings, what glimpse embed writes (MM-GEM reads a text at [EMB], CLIP at EOS)
+      float[][] wantTexts;
+      float[][] wantImages;
+      try (NDManager m = NDManager.newBaseManager(); LoadedModel loaded = LoadedModel.load(checkpoint, m)) {
+        dev.glimpse.embed.Embeddings embeddings = dev.glimpse.embed.Embeddings.of(loaded);
+        wantTexts = embeddings.texts(texts, 8, null);
+        wantImages = embeddings.images(scenes.stream().map(Images::read).toList(), 8, null);
+      }
+      List<Row> textRows = new GlimpseEmbedder().setCheckpoint(checkpoint.toString()).setInputType("text")
+          .setInputCol("text").setBatchSize(2).transform(spark.createDataset(texts, Encoders.STRING()).toDF("text")
+              .repartition(1)).collectAsList();
+      assertEquals(texts.size(), textRows.size());
+      for (Row r : textRows) {
+        assertNull(r.get(2), checkpoint + " '" + r.getString(0) + "'");
+        assertClose(wantTexts[texts.indexOf(r.getString(0))], ((Vector) r.get(1)).toArray(),
+            checkpoint.getFileName() + " text '" + r.getString(0) + "'");
+      }
+      List<String> paths = scenes.stream().map(Path::toString).toList();
+      List<Row> imageRows = new GlimpseEmbedder().setCheckpoint(checkpoint.toString()).setInputCol("path")
+          .setBatchSize(2).transform(spark.createDataset(paths, Encoders.STRING()).toDF("path")).collectAsList();
+      assertEquals(paths.size(), imageRows.size());
+      for (Row r : imageRows) {
+        assertNull(r.get(2), checkpoint + " " + r.getString(0));
+        assertClose(wantImages[paths.indexOf(r.getString(0))], ((Vector) r.get(1)).toArray(),
+            checkpoint.getFileName() + " image " + r.getString(0));
+      }
+    }
+    // the caption-only ablation was never trained to embed: the job fails with that reason
+    Exception captionOnly = assertThrows(Exception.class, () -> new GlimpseEmbedder()
+        .setCheckpoint(TestData.mmgemRun("generation").toString()).setInputCol("path").transform(paths())
+        .collectAsList());
+    assertTrue(rootMessage(captionOnly).contains("trained without its embedding objective"), rootMessage(captionOnly));
+  }
+
+  private static void assertClose(float[] want, double[] got, String what) {
+    assertEquals(want.length, got.length, what);
+    for (int i = 0; i < want.length; i++) {
+      assertEquals(want[i], got[i], 1e-5, what + " [" + i + "]");
+    }
+  }
+
+  @Test
   void corruptMissingAndNullInputsGiveErrorRowsNotAFailedJob(@TempDir Path dir) throws IOException {
     Path corrupt = dir.resolve("corrupt.png");
     Files.write(corrupt, new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3, 4, 5});
