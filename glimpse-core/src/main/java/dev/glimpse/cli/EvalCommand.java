@@ -91,7 +91,7 @@ public final class EvalCommand implements Callable<Integer> {
         "caption_metrics.METEOR", "caption_metrics.ROUGE_L", "r1_t2i", "r1_i2t", "cider", "long_r1_t2i",
         "zeroshot_top1", "region_r1", "region_cider", "global_features.region_r1", "global_features.region_cider",
         "prompt_attribute_accuracy", "frechet_distance", "reconstruction_attribute_accuracy",
-        "embedding_reconstruction_accuracy", "text_qa_accuracy",
+        "embedding_reconstruction_accuracy", "reconstruction_mse", "text_qa_accuracy",
         "results_dir");
     return 0;
   }

@@ -54,7 +54,7 @@ final class Parts implements AutoCloseable {
         TakesParts.Part part;
         try {
           part = design.part(e.getKey(), config, source.config());
-        } catch (GlimpseException ex) {
+        } catch (GlimpseException | IllegalArgumentException ex) { // a config the part does not fit: one line
           throw new GlimpseException("--part " + e.getKey() + "=" + e.getValue() + ": " + ex.getMessage());
         }
         taken.set(taken.size() - 1, new Taken(e.getKey(), source, part));

@@ -184,6 +184,9 @@ public final class TrainRun {
     try (NDManager manager = Devices.manager(o.device()); RunStart start = RunStart.choose(requested, o, manager)) {
       Recipe recipe = start.recipe();
       Task task = Tasks.of(recipe);
+      if (o.evaluate() && recipe.data().testSize() > 0) {
+        ReferenceCaptioner.check(recipe.eval(), manager); // a wrong one fails now, not after the training
+      }
       Json.write(out.resolve(RECIPE_FILE), RecipeFiles.toJson(recipe));
       o.info().printf("recipe %s: %s%n", recipe.name(), recipe.description());
 
