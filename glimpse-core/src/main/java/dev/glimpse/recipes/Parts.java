@@ -80,6 +80,22 @@ final class Parts implements AutoCloseable {
     }
   }
 
+  /**
+   * Warns, for a new run, of each optional part that was not given: the recipe's own stands in, with
+   * fresh weights (a diffusion model without {@code --part text-encoder=} conditions on a random frozen
+   * text encoder, which is not the recipe).
+   */
+  static void warnMissing(ModelConfig model, java.util.Set<String> given, PrintStream info) {
+    if (Models.design(model.modelType()) instanceof TakesParts parts) {
+      for (TakesParts.Slot slot : parts.parts(model)) {
+        if (!slot.required() && !given.contains(slot.name())) {
+          info.printf("warning: no --part %s=DIR: the recipe's own %s starts from fresh weights (the part is %s)%n",
+              slot.name(), slot.name(), slot.description());
+        }
+      }
+    }
+  }
+
   private static TakesParts designOf(ModelConfig model) {
     ModelDesign design = Models.design(model.modelType());
     if (!(design instanceof TakesParts parts)) {

@@ -189,6 +189,9 @@ public final class TrainRun {
       }
       Json.write(out.resolve(RECIPE_FILE), RecipeFiles.toJson(recipe));
       o.info().printf("recipe %s: %s%n", recipe.name(), recipe.description());
+      if (!o.resume() && o.init() == null) {
+        Parts.warnMissing(recipe.model(), o.parts().keySet(), o.info());
+      }
 
       Dataset train = task.trainData(recipe);
       Tokenizer tokenizer = start.tokenizer(train, o.info());

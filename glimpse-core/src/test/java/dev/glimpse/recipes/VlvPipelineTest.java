@@ -244,6 +244,20 @@ class VlvPipelineTest {
   }
 
   @Test
+  void aDiffusionRunWithoutItsClipTextEncoderSaysSo() {
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream info = new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8);
+    TrainRun.run(TinyVlv.diffusion(2), new TrainRun.Options(dir.resolve("no-clip"), false, 1, false, true, info));
+    String printed = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(printed.contains("warning: no --part text-encoder=DIR"), printed);
+    log.reset();
+    TrainRun.run(TinyVlv.diffusion(2), new TrainRun.Options(dir.resolve("with-clip"), false, 1, false, true, info)
+        .withParts(Map.of("text-encoder", clip)));
+    printed = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertFalse(printed.contains("warning: no --part"), printed);
+  }
+
+  @Test
   void aDecoderOfAnotherImageSizeIsOneErrorLine() {
     // the quick recipe's 32x32 encoder on the tiny 16x16 decoder
     assertOneLine(CliRun.of("train", "--recipe", "vlv-quick-stage1", "--part", "decoder=" + diffusion, "--out",
