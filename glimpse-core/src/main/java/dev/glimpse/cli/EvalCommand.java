@@ -91,9 +91,9 @@ public final class EvalCommand implements Callable<Integer> {
         "caption_metrics.METEOR", "caption_metrics.ROUGE_L", "r1_t2i", "r1_i2t", "cider", "long_r1_t2i",
         "zeroshot_top1", "region_r1", "region_cider", "global_features.region_r1", "global_features.region_cider",
         "prompt_attribute_accuracy", "frechet_distance", "reconstruction_attribute_accuracy",
-        "embedding_reconstruction_accuracy", "text_qa_accuracy", "vqa_accuracy", "fewshot_accuracy_0",
-        "fewshot_accuracy_1", "fewshot_accuracy_2", "fewshot_accuracy_4", "visual_tokens_per_image", "perplexity",
-        "naming_accuracy", "results_dir");
+        "embedding_reconstruction_accuracy", "reconstruction_mse", "text_qa_accuracy", "vqa_accuracy",
+        "fewshot_accuracy_0", "fewshot_accuracy_1", "fewshot_accuracy_2", "fewshot_accuracy_4",
+        "visual_tokens_per_image", "perplexity", "naming_accuracy", "results_dir");
     return 0;
   }
 }

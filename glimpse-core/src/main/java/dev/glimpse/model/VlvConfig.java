@@ -12,7 +12,8 @@ import dev.glimpse.nn.VisionConfig;
  * caption decoder that reads that context ({@link VlvCaptionConfig}). See docs/vlv.md.
  *
  * @param vision the image encoder (its image size is the decoder's)
- * @param queries N_q, the number of caption-embedding vectors (at most the text encoder's positions)
+ * @param queries N_q, the number of caption-embedding vectors (at most the text encoder's positions, {@link
+ *     #checkFitsDecoder})
  * @param adapter the query adapter's stack (self-attention among queries, cross-attention to the image)
  * @param decoder the frozen text-to-image model (its text encoder and denoiser)
  * @param captioner the caption decoder, null before stage 2
@@ -28,9 +29,18 @@ public record VlvConfig(VisionConfig vision, int queries, TransformerConfig adap
     if (queries < 1) {
       throw new IllegalArgumentException("queries must be >= 1, got " + queries);
     }
+  }
+
+  /**
+   * Refuses an encoder that does not fit its decoder: more queries than the decoder's text encoder has
+   * positions (the queries stand in for words), or another image size. Checked where the real decoder
+   * is in place ({@code --part decoder=}, building the model), not when a recipe file is read, so that a
+   * recipe file can ask for more queries or another image size than the recipe's placeholder decoder has.
+   */
+  public void checkFitsDecoder() {
     if (queries > decoder.textEncoder().maxPositions()) {
-      throw new IllegalArgumentException("queries (" + queries + ") must fit the decoder's text encoder, which has "
-          + decoder.textEncoder().maxPositions() + " positions");
+      throw new IllegalArgumentException(queries + " queries do not fit the decoder's text encoder, which has "
+          + decoder.textEncoder().maxPositions() + " positions (the queries stand in for its words)");
     }
     if (vision.imageSize() != decoder.imageSize()) {
       throw new IllegalArgumentException("the encoder's image size (" + vision.imageSize() + ") must be the decoder's ("

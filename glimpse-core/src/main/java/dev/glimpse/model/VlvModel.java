@@ -36,6 +36,7 @@ public final class VlvModel implements CaptioningModel, EncodesImages {
   private final PrefixLm lm;                   // null before stage 2
 
   public VlvModel(ParameterStore.Scope scope, VlvConfig config) {
+    config.checkFitsDecoder();
     this.config = config;
     ParameterStore.Scope encoder = scope.sub("encoder");
     this.vision = new VisionTransformer(encoder.sub("vision"), config.vision());

@@ -54,7 +54,7 @@ final class Parts implements AutoCloseable {
         TakesParts.Part part;
         try {
           part = design.part(e.getKey(), config, source.config());
-        } catch (GlimpseException ex) {
+        } catch (GlimpseException | IllegalArgumentException ex) { // a config the part does not fit: one line
           throw new GlimpseException("--part " + e.getKey() + "=" + e.getValue() + ": " + ex.getMessage());
         }
         taken.set(taken.size() - 1, new Taken(e.getKey(), source, part));
@@ -75,6 +75,22 @@ final class Parts implements AutoCloseable {
         if (slot.required()) {
           throw new GlimpseException("a " + model.modelType() + " model is trained from a pre-trained " + slot.name()
               + ": give --part " + slot.name() + "=DIR (" + slot.description() + ")");
+        }
+      }
+    }
+  }
+
+  /**
+   * Warns, for a new run, of each optional part that was not given: the recipe's own stands in, with
+   * fresh weights (a diffusion model without {@code --part text-encoder=} conditions on a random frozen
+   * text encoder, which is not the recipe).
+   */
+  static void warnMissing(ModelConfig model, java.util.Set<String> given, PrintStream info) {
+    if (Models.design(model.modelType()) instanceof TakesParts parts) {
+      for (TakesParts.Slot slot : parts.parts(model)) {
+        if (!slot.required() && !given.contains(slot.name())) {
+          info.printf("warning: no --part %s=DIR: the recipe's own %s starts from fresh weights (the part is %s)%n",
+              slot.name(), slot.name(), slot.description());
         }
       }
     }

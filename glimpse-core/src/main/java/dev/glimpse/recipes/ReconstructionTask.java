@@ -75,22 +75,27 @@ public final class ReconstructionTask implements Task {
 
   @Override
   public JsonObject evaluate(LoadedModel model, Dataset test, EvalConfig eval, Path outDir, PrintStream info) {
-    List<Example> examples = TaskSupport.examples(test, info);
-    JsonObject out = embeddingReconstruction(model, examples, eval, outDir, info, null);
-    if (outDir != null) {
-      Json.write(outDir.resolve("metrics.json"), out);
+    // the reference is opened first: a wrong one is refused before any image is generated
+    try (NDManager manager = model.manager().newSubManager();
+        ReferenceCaptioner reference = ReferenceCaptioner.open(eval, manager)) {
+      List<Example> examples = TaskSupport.examples(test, info);
+      JsonObject out = embeddingReconstruction(model, examples, eval, reference, outDir, info, null);
+      if (outDir != null) {
+        Json.write(outDir.resolve("metrics.json"), out);
+      }
+      return out;
     }
-    return out;
   }
 
   /**
    * Image -> z -> image for every example, scored; writes the sample grid (original | reconstruction,
    * plus {@code extra} columns when given).
    *
+   * @param reference scores the reconstructions, may be null (then only {@code reconstruction_mse})
    * @param reconstructions receives the reconstructions when not null
    */
-  static JsonObject embeddingReconstruction(LoadedModel model, List<Example> examples, EvalConfig eval, Path outDir,
-      PrintStream info, List<BufferedImage> reconstructions) {
+  static JsonObject embeddingReconstruction(LoadedModel model, List<Example> examples, EvalConfig eval,
+      ReferenceCaptioner reference, Path outDir, PrintStream info, List<BufferedImage> reconstructions) {
     ImageGenerator.Settings settings = ImageTasks.settings(model);
     info.printf("reconstructing %d images through their caption embedding (%d DDIM steps, guidance %.1f)%n",
         examples.size(), settings.steps(), settings.guidance());
@@ -108,20 +113,17 @@ public final class ReconstructionTask implements Task {
     out.addProperty("guidance", settings.guidance());
     out.addProperty("reconstruction_mse", mse(originals, rebuilt, model));
     List<Scene> scenes = ImageTasks.scenes(examples);
-    try (NDManager manager = model.manager().newSubManager();
-        ReferenceCaptioner reference = ReferenceCaptioner.open(eval, manager)) {
-      if (reference == null) {
-        info.printf("no reference captioner (eval.referenceCaptioner, --reference-captioner): "
-            + "embedding_reconstruction_accuracy and frechet_distance are left out%n");
-      } else if (scenes != null) {
-        ReferenceCaptioner.Scored scored = reference.score(scenes, rebuilt, originals);
-        out.addProperty("embedding_reconstruction_accuracy", scored.attributeAccuracy());
-        if (scored.frechetDistance() != null) {
-          out.addProperty("frechet_distance", scored.frechetDistance());
-        }
-        out.add("attributes", scored.attributes());
-        out.addProperty("reference_captioner", reference.source().toString());
+    if (reference == null) {
+      info.printf("no reference captioner (eval.referenceCaptioner, --reference-captioner): "
+          + "embedding_reconstruction_accuracy and frechet_distance are left out%n");
+    } else if (scenes != null) {
+      ReferenceCaptioner.Scored scored = reference.score(scenes, rebuilt, originals);
+      out.addProperty("embedding_reconstruction_accuracy", scored.attributeAccuracy());
+      if (scored.frechetDistance() != null) {
+        out.addProperty("frechet_distance", scored.frechetDistance());
       }
+      out.add("attributes", scored.attributes());
+      out.addProperty("reference_captioner", reference.source().toString());
     }
     return out;
   }

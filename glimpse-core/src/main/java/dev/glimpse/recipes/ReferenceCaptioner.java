@@ -50,6 +50,19 @@ final class ReferenceCaptioner implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens and closes the reference {@code eval} names (if any), so that a missing one or a checkpoint
+   * that cannot caption is refused before a run trains or generates anything.
+   */
+  static void check(EvalConfig eval, NDManager manager) {
+    if (eval.referenceCaptioner() == null) {
+      return;
+    }
+    try (NDManager m = manager.newSubManager(); ReferenceCaptioner reference = open(eval, m)) {
+      reference.source(); // opened: a captioner
+    }
+  }
+
   /** Its captions of the images (greedy, as its recipe evaluates). */
   List<String> captions(List<BufferedImage> images) {
     Captioner captioner = new Captioner(model.model(), model.tokenizer(), model.transform(), model.manager());

@@ -51,21 +51,22 @@ public final class TextToImageTask implements Task {
 
   @Override
   public JsonObject evaluate(LoadedModel model, Dataset test, EvalConfig eval, Path outDir, PrintStream info) {
-    List<Example> examples = TaskSupport.examples(test, info);
-    List<String> prompts = examples.stream().map(ex -> ex.targets().isEmpty() ? "" : ex.targets().get(0)).toList();
-    ImageGenerator.Settings settings = ImageTasks.settings(model);
-    info.printf("generating %d images (%d DDIM steps, guidance %.1f)%n", prompts.size(), settings.steps(),
-        settings.guidance());
-    List<BufferedImage> generated = ImageTasks.imageGenerator(model).fromTexts(prompts, settings, eval.batchSize());
-    List<BufferedImage> real = ImageTasks.asModelSees(ImageTasks.images(examples), model.transform());
-    ImageTasks.grid(outDir, List.of("real", "generated"), List.of(real, generated), prompts);
-    JsonObject out = new JsonObject();
-    out.addProperty("prompts", prompts.size());
-    out.addProperty("steps", settings.steps());
-    out.addProperty("guidance", settings.guidance());
-    List<Scene> scenes = ImageTasks.scenes(examples);
+    // the reference is opened first: a wrong one is refused before any image is generated
     try (NDManager manager = model.manager().newSubManager();
         ReferenceCaptioner reference = ReferenceCaptioner.open(eval, manager)) {
+      List<Example> examples = TaskSupport.examples(test, info);
+      List<String> prompts = examples.stream().map(ex -> ex.targets().isEmpty() ? "" : ex.targets().get(0)).toList();
+      ImageGenerator.Settings settings = ImageTasks.settings(model);
+      info.printf("generating %d images (%d DDIM steps, guidance %.1f)%n", prompts.size(), settings.steps(),
+          settings.guidance());
+      List<BufferedImage> generated = ImageTasks.imageGenerator(model).fromTexts(prompts, settings, eval.batchSize());
+      List<BufferedImage> real = ImageTasks.asModelSees(ImageTasks.images(examples), model.transform());
+      ImageTasks.grid(outDir, List.of("real", "generated"), List.of(real, generated), prompts);
+      JsonObject out = new JsonObject();
+      out.addProperty("prompts", prompts.size());
+      out.addProperty("steps", settings.steps());
+      out.addProperty("guidance", settings.guidance());
+      List<Scene> scenes = ImageTasks.scenes(examples);
       if (reference == null) {
         info.printf("no reference captioner (eval.referenceCaptioner, --reference-captioner): prompt_attribute_accuracy "
             + "and frechet_distance are left out%n");
@@ -79,10 +80,10 @@ public final class TextToImageTask implements Task {
         out.addProperty("reference_captioner", reference.source().toString());
         out.add("samples", TaskSupport.samples(examples, scored.captions(), 8));
       }
+      if (outDir != null) {
+        Json.write(outDir.resolve("metrics.json"), out);
+      }
+      return out;
     }
-    if (outDir != null) {
-      Json.write(outDir.resolve("metrics.json"), out);
-    }
-    return out;
   }
 }

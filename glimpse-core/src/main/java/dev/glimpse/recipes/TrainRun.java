@@ -184,8 +184,14 @@ public final class TrainRun {
     try (NDManager manager = Devices.manager(o.device()); RunStart start = RunStart.choose(requested, o, manager)) {
       Recipe recipe = start.recipe();
       Task task = Tasks.of(recipe);
+      if (o.evaluate() && recipe.data().testSize() > 0) {
+        ReferenceCaptioner.check(recipe.eval(), manager); // a wrong one fails now, not after the training
+      }
       Json.write(out.resolve(RECIPE_FILE), RecipeFiles.toJson(recipe));
       o.info().printf("recipe %s: %s%n", recipe.name(), recipe.description());
+      if (!o.resume() && o.init() == null) {
+        Parts.warnMissing(recipe.model(), o.parts().keySet(), o.info());
+      }
 
       Dataset train = task.trainData(recipe);
       Tokenizer tokenizer = start.tokenizer(train, o.info());

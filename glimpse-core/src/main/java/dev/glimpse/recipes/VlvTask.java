@@ -59,35 +59,37 @@ public final class VlvTask implements Task {
 
   @Override
   public JsonObject evaluate(LoadedModel model, Dataset test, EvalConfig eval, Path outDir, PrintStream info) {
-    List<Example> examples = TaskSupport.examples(test, info);
-    List<String> captions = TaskSupport.generate(model, examples, eval, null);
-    JsonObject out = CaptionTask.score(examples, captions, outDir);
-    if (out.has("CIDEr")) {
-      out.add("cider", out.get("CIDEr"));
-    }
-    if (test instanceof SyntheticCaptions synthetic) {
-      out.add("text_qa", textQa(synthetic, captions));
-      out.add("text_qa_accuracy", out.getAsJsonObject("text_qa").get("accuracy"));
-    }
-
-    List<BufferedImage> throughZ = new ArrayList<>();
-    JsonObject embedding = ReconstructionTask.embeddingReconstruction(model, examples, eval, null, info, throughZ);
-    out.add("embedding_reconstruction", embedding);
-    if (embedding.has("embedding_reconstruction_accuracy")) {
-      out.add("embedding_reconstruction_accuracy", embedding.get("embedding_reconstruction_accuracy"));
-    }
-
-    ImageGenerator.Settings settings = ImageTasks.settings(model);
-    info.printf("reconstructing %d images from their captions (%d DDIM steps, guidance %.1f)%n", captions.size(),
-        settings.steps(), settings.guidance());
-    List<BufferedImage> throughCaption = ImageTasks.imageGenerator(model).fromTexts(captions, settings,
-        eval.batchSize());
-    List<BufferedImage> originals = ImageTasks.asModelSees(ImageTasks.images(examples), model.transform());
-    ImageTasks.grid(outDir, List.of("original", "through z", "through caption"),
-        List.of(originals, throughZ, throughCaption), captions);
-    List<Scene> scenes = ImageTasks.scenes(examples);
+    // the reference is opened first: a wrong one is refused before any caption or image is generated
     try (NDManager manager = model.manager().newSubManager();
         ReferenceCaptioner reference = ReferenceCaptioner.open(eval, manager)) {
+      List<Example> examples = TaskSupport.examples(test, info);
+      List<String> captions = TaskSupport.generate(model, examples, eval, null);
+      JsonObject out = CaptionTask.score(examples, captions, outDir);
+      if (out.has("CIDEr")) {
+        out.add("cider", out.get("CIDEr"));
+      }
+      if (test instanceof SyntheticCaptions synthetic) {
+        out.add("text_qa", textQa(synthetic, captions));
+        out.add("text_qa_accuracy", out.getAsJsonObject("text_qa").get("accuracy"));
+      }
+
+      List<BufferedImage> throughZ = new ArrayList<>();
+      JsonObject embedding = ReconstructionTask.embeddingReconstruction(model, examples, eval, reference, null, info,
+          throughZ);
+      out.add("embedding_reconstruction", embedding);
+      if (embedding.has("embedding_reconstruction_accuracy")) {
+        out.add("embedding_reconstruction_accuracy", embedding.get("embedding_reconstruction_accuracy"));
+      }
+
+      ImageGenerator.Settings settings = ImageTasks.settings(model);
+      info.printf("reconstructing %d images from their captions (%d DDIM steps, guidance %.1f)%n", captions.size(),
+          settings.steps(), settings.guidance());
+      List<BufferedImage> throughCaption = ImageTasks.imageGenerator(model).fromTexts(captions, settings,
+          eval.batchSize());
+      List<BufferedImage> originals = ImageTasks.asModelSees(ImageTasks.images(examples), model.transform());
+      ImageTasks.grid(outDir, List.of("original", "through z", "through caption"),
+          List.of(originals, throughZ, throughCaption), captions);
+      List<Scene> scenes = ImageTasks.scenes(examples);
       if (reference == null) {
         info.printf("no reference captioner (eval.referenceCaptioner, --reference-captioner): the reconstruction "
             + "accuracies and Fréchet distances are left out%n");
@@ -103,11 +105,11 @@ public final class VlvTask implements Task {
         out.addProperty("reconstruction_attribute_accuracy", scored.attributeAccuracy());
         out.addProperty("reference_captioner", reference.source().toString());
       }
+      if (outDir != null) {
+        Json.write(outDir.resolve("metrics.json"), out);
+      }
+      return out;
     }
-    if (outDir != null) {
-      Json.write(outDir.resolve("metrics.json"), out);
-    }
-    return out;
   }
 
   /**

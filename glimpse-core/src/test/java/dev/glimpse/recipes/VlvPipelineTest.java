@@ -4,21 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
+import dev.glimpse.data.DenoisingBatch;
+import dev.glimpse.data.Dataset;
+import dev.glimpse.data.Example;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.data.synth.SceneConfig;
 import dev.glimpse.data.synth.SceneGenerator;
 import dev.glimpse.data.synth.Split;
+import dev.glimpse.model.VlvConfig;
 import dev.glimpse.model.VlvModel;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.testing.CliRun;
 import dev.glimpse.testing.TinyVlv;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.train.RunLog;
+import dev.glimpse.train.Training;
+import dev.glimpse.train.TrainingSetup;
+import dev.glimpse.train.design.VlvDesign;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.SafeTensors;
 import java.awt.image.BufferedImage;
@@ -27,6 +35,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,10 +145,12 @@ class VlvPipelineTest {
     assertTrue(Files.isRegularFile(stage2.resolve("eval").resolve("samples.png")));
   }
 
-  @Test
-  void stageOneNeverReadsACaption() throws Exception {
-    // the same images under two different sets of captions: stage 1 learns exactly the same weights
+  /** Eight scene images under two JSONL files that caption them differently (a.jsonl, b.jsonl). */
+  private Path captionedTwice() throws Exception {
     Path data = dir.resolve("captionless");
+    if (Files.isRegularFile(data.resolve("b.jsonl"))) {
+      return data;
+    }
     Files.createDirectories(data.resolve("images"));
     SceneGenerator scenes = new SceneGenerator(SceneConfig.defaults().withSeed(9));
     StringBuilder a = new StringBuilder();
@@ -154,17 +165,55 @@ class VlvPipelineTest {
     }
     Files.writeString(data.resolve("a.jsonl"), a);
     Files.writeString(data.resolve("b.jsonl"), b);
+    return data;
+  }
+
+  private static Recipe stageOneOn(Path jsonl) {
+    Recipe r = TinyVlv.stage1(3);
+    return r.withData(new DataConfig("jsonl:" + jsonl, null, 0, 0, 1, 0, 0, 0, null, null, null, false,
+        ImageTransform.FIT, 0, null));
+  }
+
+  @Test
+  void stageOneNeverReadsACaption() throws Exception {
+    // the same images under two different sets of captions: stage 1 learns exactly the same weights
+    Path data = captionedTwice();
     List<Map<String, SafeTensors.Tensor>> runs = new ArrayList<>();
     for (String file : new String[] {"a.jsonl", "b.jsonl"}) {
-      Recipe r = TinyVlv.stage1(3);
-      r = r.withData(new DataConfig("jsonl:" + data.resolve(file), null, 0, 0, 1, 0, 0, 0, null, null, null, false,
-          ImageTransform.FIT, 0, null));
+      Recipe r = stageOneOn(data.resolve(file));
       Path out = dir.resolve("captionless-" + file);
       TrainRun.run(r, options(out, false, Map.of("decoder", diffusion)));
       runs.add(weights(out));
     }
     for (String name : runs.get(0).keySet()) {
       assertArrayEquals(runs.get(0).get(name).toFloats(), runs.get(1).get(name).toFloats(), name);
+    }
+  }
+
+  @Test
+  void stageOneDataAndBatchesHoldNoText() throws Exception {
+    // what the stage-1 trainer is given: a captioned JSONL source and the synthetic scenes, without any text
+    for (Recipe r : List.of(stageOneOn(captionedTwice().resolve("a.jsonl")), TinyVlv.stage1(3))) {
+      Dataset train = Tasks.of(r).trainData(r);
+      assertTrue(train.size() > 0, r.data().toString());
+      for (int i = 0; i < Math.min(8, train.size()); i++) {
+        Example ex = train.get(i);
+        assertEquals("", ex.prompt(), r.data() + " example " + i);
+        assertEquals(List.of(), ex.targets(), r.data() + " example " + i);
+      }
+    }
+    // and the stage-1 batcher reads images alone even from captioned examples
+    try (NDManager manager = NDManager.newBaseManager()) {
+      VlvConfig config = TinyVlv.vlvModel(false);
+      VlvModel model = new VlvModel(new ParameterStore(manager, 1).root(), config);
+      Recipe r = TinyVlv.stage1(3);
+      Training<?> training = new VlvDesign().training(model, new TrainingSetup(config, null,
+          ImageTransform.square(TinyVlv.SIDE), r.train(), 1, false));
+      SceneGenerator scenes = new SceneGenerator(SceneConfig.defaults());
+      List<Example> captioned = List.of(Example.caption("x", scenes.render(scenes.scene(Split.TRAIN, 0)),
+          List.of("a large red circle on the left")));
+      Object batch = training.batcher().batch(captioned, new SplittableRandom(1));
+      assertNull(((DenoisingBatch) batch).ids(), "a stage-1 batch carries no caption ids");
     }
   }
 
@@ -184,6 +233,57 @@ class VlvPipelineTest {
     GlimpseException decoder = assertThrows(GlimpseException.class,
         () -> TrainRun.run(trainsDecoder, options(dir.resolve("unfrozen"), false, Map.of("decoder", diffusion))));
     assertTrue(decoder.getMessage().contains("frozen decoder"), decoder.getMessage());
+    // an encoder that does not fit the decoder it is given: more queries than its text encoder's positions
+    Recipe many = TinyVlv.stage1(2);
+    Recipe manyQueries = many.withModel(((VlvConfig) many.model()).withQueries(30));
+    GlimpseException queries = assertThrows(GlimpseException.class,
+        () -> TrainRun.run(manyQueries, options(dir.resolve("too-many-queries"), false, Map.of("decoder", diffusion))));
+    assertTrue(queries.getMessage().contains("--part decoder=") && queries.getMessage().contains("30 queries")
+        && queries.getMessage().contains("24 positions"), queries.getMessage());
+    assertFalse(Files.exists(dir.resolve("too-many-queries").resolve(Checkpoint.RUN_CHECKPOINT)));
+  }
+
+  @Test
+  void aDiffusionRunWithoutItsClipTextEncoderSaysSo() {
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream info = new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8);
+    TrainRun.run(TinyVlv.diffusion(2), new TrainRun.Options(dir.resolve("no-clip"), false, 1, false, true, info));
+    String printed = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(printed.contains("warning: no --part text-encoder=DIR"), printed);
+    log.reset();
+    TrainRun.run(TinyVlv.diffusion(2), new TrainRun.Options(dir.resolve("with-clip"), false, 1, false, true, info)
+        .withParts(Map.of("text-encoder", clip)));
+    printed = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertFalse(printed.contains("warning: no --part"), printed);
+  }
+
+  @Test
+  void aDecoderOfAnotherImageSizeIsOneErrorLine() {
+    // the quick recipe's 32x32 encoder on the tiny 16x16 decoder
+    assertOneLine(CliRun.of("train", "--recipe", "vlv-quick-stage1", "--part", "decoder=" + diffusion, "--out",
+        dir.resolve("other-size").toString()), "image size");
+  }
+
+  @Test
+  void aWrongReferenceCaptionerIsRefusedBeforeAnyWork() {
+    // train: before the first step (a CLIP checkpoint cannot caption)
+    Recipe r = TinyVlv.diffusion(2);
+    Recipe withClip = r.withEval(r.eval().withReferenceCaptioner(clip.toString()));
+    Path out = dir.resolve("clip-reference");
+    GlimpseException e = assertThrows(GlimpseException.class,
+        () -> TrainRun.run(withClip, options(out, true, Map.of("text-encoder", clip))));
+    assertTrue(e.getMessage().contains("reference captioner"), e.getMessage());
+    assertFalse(Files.exists(out.resolve(Checkpoint.RUN_CHECKPOINT)), "nothing trained");
+    // eval: before any image is generated, one error line
+    for (Path checkpoint : List.of(diffusion, stage1, stage2)) {
+      CliRun run = CliRun.of("eval", "--checkpoint", checkpoint.toString(), "--count", "2", "--reference-captioner",
+          clip.toString(), "--out", dir.resolve("eval-clip-reference").toString());
+      assertNotEquals(0, run.exitCode());
+      List<String> errors = run.err().lines().filter(l -> l.startsWith("error: ")).toList();
+      assertEquals(1, errors.size(), run.err());
+      assertTrue(errors.get(0).contains("reference captioner"), errors.get(0));
+      assertFalse(run.err().contains("generating") || run.err().contains("reconstructing"), run.err());
+    }
   }
 
   @Test

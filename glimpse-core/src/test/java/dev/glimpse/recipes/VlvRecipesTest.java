@@ -1,9 +1,11 @@
 package dev.glimpse.recipes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import dev.glimpse.model.ClipTextConfig;
 import dev.glimpse.model.DiffusionConfig;
 import dev.glimpse.model.Models;
 import dev.glimpse.model.VlvConfig;
@@ -37,6 +39,17 @@ class VlvRecipesTest {
     Files.writeString(file, "{\"recipe\": \"vlv-quick-stage1\", \"model\": {\"config\": {\"queries\": 4}}}");
     VlvConfig model = (VlvConfig) RecipeFiles.read(file).model();
     assertEquals(4, model.queries());
+    // the paper's 77 queries: more than the recipe's placeholder decoder has positions, so the file reads and
+    // the fit is checked against the decoder that --part decoder= puts in place (a CLIP of 77 positions)
+    Path nq77 = dir.resolve("nq77.json");
+    Files.writeString(nq77, "{\"recipe\": \"vlv-quick-stage1\", \"model\": {\"config\": {\"queries\": 77}}}");
+    VlvConfig many = (VlvConfig) RecipeFiles.read(nq77).model();
+    assertEquals(77, many.queries());
+    IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, many::checkFitsDecoder);
+    assertTrue(tooMany.getMessage().contains("77 queries"), tooMany.getMessage());
+    DiffusionConfig decoder = many.decoder();
+    ClipTextConfig text = decoder.textEncoder();
+    many.withDecoder(decoder.withTextEncoder(new ClipTextConfig(text.text(), text.vocabSize(), 77))).checkFitsDecoder();
   }
 
   @Test

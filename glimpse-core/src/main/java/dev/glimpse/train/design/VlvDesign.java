@@ -72,7 +72,16 @@ public final class VlvDesign implements TrainableDesign, TakesParts {
 
   @Override
   public Part part(String name, ModelConfig into, ModelConfig from) {
-    VlvConfig vlv = (VlvConfig) into;
+    Part part = taken(name, (VlvConfig) into, from);
+    try {
+      ((VlvConfig) part.config()).checkFitsDecoder();
+    } catch (IllegalArgumentException e) {
+      throw new GlimpseException(e.getMessage());
+    }
+    return part;
+  }
+
+  private static Part taken(String name, VlvConfig vlv, ModelConfig from) {
     Map<String, String> prefixes = new LinkedHashMap<>();
     switch (name) {
       case DECODER -> {
