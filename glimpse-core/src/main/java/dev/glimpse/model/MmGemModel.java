@@ -92,7 +92,10 @@ public final class MmGemModel implements CaptioningModel, RegionModel {
     return h1.forward(pooled);
   }
 
-  /** What retrieval compares: VEmb (stage 2: through h4): [R, P] -> [R, P]. */
+  /**
+   * What region retrieval compares: VEmb, in stage 2 through h4 (identity at its start): [R, P] -> [R, P].
+   * Stage 2 trains h4 on the rows of its batches (regions, and whole images as one box).
+   */
   public NDArray retrievalEmbedding(NDArray vemb) {
     return h4 == null ? vemb : h4.forward(vemb);
   }
@@ -109,7 +112,9 @@ public final class MmGemModel implements CaptioningModel, RegionModel {
 
   @Override
   public NDArray embedImages(NDArray pixels) {
-    return retrievalEmbedding(imageEmbedding(pooled(pixels, null)));     // [B, P]
+    // whole images keep stage 1's embedding (h1 alone): h4 serves regions, so stage 2 leaves global
+    // retrieval exactly as it was
+    return imageEmbedding(pooled(pixels, null));                          // [B, P]
   }
 
   @Override

@@ -206,6 +206,16 @@ class EmbeddingCliTest {
     assertFalse(java.util.Arrays.equals(before.get("h3.weight").toFloats(), after.get("h3.weight").toFloats()),
         "h3 trains");
     assertTrue(after.tensors().containsKey("h4.weight") && after.tensors().containsKey("soft_prompts"));
+    // whole images do not go through h4: their embeddings, and so global retrieval, stay stage 1's
+    Path e1 = tmp.resolve("stage1-images.safetensors");
+    Path e2 = tmp.resolve("stage2-images.safetensors");
+    for (Path[] pair : new Path[][] {{run, e1}, {stage2, e2}}) {
+      CliRun embed = CliRun.of("embed", "--checkpoint", pair[0].toString(), "--images", images.toString(), "--out",
+          pair[1].toString());
+      assertEquals(0, embed.exitCode(), embed.err());
+    }
+    assertArrayEquals(SafeTensors.read(e1).get("embeddings").toFloats(), SafeTensors.read(e2).get("embeddings").toFloats(),
+        1e-6f, "stage 2 leaves whole-image embeddings unchanged"); // float noise only: the weights are equal
   }
 
   @Test
