@@ -8,16 +8,12 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.glimpse.nn.Parameter;
 import dev.glimpse.nn.ParameterStore;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.glimpse.testing.MemoryProbes;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Gradient caching gives the plain batch's gradients, and holds one chunk's graph at a time. */
@@ -80,23 +76,7 @@ class GradientCacheTest {
   }
 
   private static long stepGrowthKb(int chunk) throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Dai.djl.offline=true", "-Xmx1g", "-cp",
-        System.getProperty("java.class.path"), GradientCacheMemoryProbe.class.getName(), String.valueOf(chunk));
-    pb.redirectErrorStream(true);
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    Process process = pb.start();
-    List<String> lines = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        lines.add(line);
-      }
-    }
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "probe finished");
-    assertEquals(0, process.exitValue(), String.join("\n", lines));
-    String result = lines.stream().filter(l -> l.startsWith("growth_kb ")).findFirst()
-        .orElseThrow(() -> new AssertionError(String.join("\n", lines)));
-    return Long.parseLong(result.substring("growth_kb ".length()).trim());
+    return MemoryProbes.growthKb(GradientCacheMemoryProbe.class, String.valueOf(chunk), 120);
   }
 
   static long statusKb(String field) throws Exception {

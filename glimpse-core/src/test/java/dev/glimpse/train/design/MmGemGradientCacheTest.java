@@ -9,33 +9,29 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.glimpse.data.Example;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.data.PairBatch;
+import dev.glimpse.data.synth.SceneConfig;
+import dev.glimpse.data.synth.SceneGenerator;
 import dev.glimpse.data.synth.Split;
 import dev.glimpse.data.synth.SyntheticCaptions;
 import dev.glimpse.data.synth.SyntheticRegions;
-import dev.glimpse.data.synth.SceneConfig;
-import dev.glimpse.data.synth.SceneGenerator;
 import dev.glimpse.model.MmGemConfig;
 import dev.glimpse.model.MmGemModel;
 import dev.glimpse.nn.Parameter;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.nn.TransformerConfig;
 import dev.glimpse.nn.VisionConfig;
+import dev.glimpse.testing.MemoryProbes;
 import dev.glimpse.tokenize.BpeTrainer;
 import dev.glimpse.tokenize.Tokenizer;
 import dev.glimpse.train.Objective;
 import dev.glimpse.train.TrainConfig;
 import dev.glimpse.train.Training;
 import dev.glimpse.train.TrainingSetup;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -147,22 +143,6 @@ class MmGemGradientCacheTest {
   }
 
   private static long stepGrowthKb(int chunk) throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Dai.djl.offline=true", "-Xmx1g", "-cp",
-        System.getProperty("java.class.path"), MmGemMemoryProbe.class.getName(), String.valueOf(chunk));
-    pb.redirectErrorStream(true);
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    Process process = pb.start();
-    List<String> lines = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        lines.add(line);
-      }
-    }
-    assertTrue(process.waitFor(300, TimeUnit.SECONDS), "probe finished");
-    assertEquals(0, process.exitValue(), String.join("\n", lines));
-    String result = lines.stream().filter(l -> l.startsWith("growth_kb ")).findFirst()
-        .orElseThrow(() -> new AssertionError(String.join("\n", lines)));
-    return Long.parseLong(result.substring("growth_kb ".length()).trim());
+    return MemoryProbes.growthKb(MmGemMemoryProbe.class, String.valueOf(chunk), 300);
   }
 }
