@@ -123,6 +123,8 @@ public final class ReconstructionTask implements Task {
         out.addProperty("frechet_distance", scored.frechetDistance());
       }
       out.add("attributes", scored.attributes());
+      // the ceiling: the reference's figure on the originals at the model's resolution
+      out.addProperty("real_image_attribute_accuracy", reference.score(scenes, originals, null).attributeAccuracy());
       out.addProperty("reference_captioner", reference.source().toString());
     }
     return out;

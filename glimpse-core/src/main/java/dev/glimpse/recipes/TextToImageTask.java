@@ -77,6 +77,9 @@ public final class TextToImageTask implements Task {
           out.addProperty("frechet_distance", scored.frechetDistance());
         }
         out.add("attributes", scored.attributes());
+        // the same figure for the real held-out images at the model's resolution: what the reference
+        // can read at all at that size, the ceiling of the generated images' figure
+        out.addProperty("real_image_attribute_accuracy", reference.score(scenes, real, null).attributeAccuracy());
         out.addProperty("reference_captioner", reference.source().toString());
         out.add("samples", TaskSupport.samples(examples, scored.captions(), 8));
       }

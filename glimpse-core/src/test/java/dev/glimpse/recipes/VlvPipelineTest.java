@@ -351,5 +351,23 @@ class VlvPipelineTest {
     JsonObject json = r.json();
     assertTrue(json.has("embedding_reconstruction_accuracy"), json.toString());
     assertTrue(json.has("reconstruction_mse"), json.toString());
+    assertInUnitRange(json, "real_image_attribute_accuracy");
+  }
+
+  @Test
+  void evalOfTheDiffusionModelGivesTheFigureOfTheRealImagesBeside() {
+    CliRun r = CliRun.of("eval", "--checkpoint", diffusion.toString(), "--count", "3", "--reference-captioner",
+        reference.toString(), "--out", dir.resolve("eval-diffusion").toString(), "--json");
+    assertEquals(0, r.exitCode(), r.err());
+    JsonObject json = r.json();
+    assertInUnitRange(json, "prompt_attribute_accuracy");
+    assertInUnitRange(json, "real_image_attribute_accuracy");
+    assertEquals(3, json.get("prompts").getAsInt());
+  }
+
+  private static void assertInUnitRange(JsonObject json, String key) {
+    assertTrue(json.has(key), key + " in " + json.keySet());
+    double v = json.get(key).getAsDouble();
+    assertTrue(v >= 0 && v <= 1, key + " = " + v);
   }
 }
