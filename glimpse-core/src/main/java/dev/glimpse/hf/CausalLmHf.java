@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.glimpse.model.DecodeState;
 import dev.glimpse.model.LanguageModel;
 import dev.glimpse.model.LanguageModelConfig;
 import dev.glimpse.model.ModelConfig;
@@ -276,5 +277,15 @@ final class CausalLmHf implements HfArchitecture {
   @Override
   public Prompting prompting(VerifyInputs in, SpecialIds ids, NDManager manager) {
     return new Prompting(in.inputIds(), LlavaHf.valid(in), LlavaHf.rows(in.inputIds()));
+  }
+
+  @Override
+  public boolean readsImages() {
+    return false;
+  }
+
+  @Override
+  public DecodeState prefill(Object model, VerifyInputs in, Prompting prompting) {
+    return ((LanguageModel) model).prefill(prompting.promptIds(), prompting.promptValid(), true);
   }
 }

@@ -3,7 +3,10 @@ package dev.glimpse.hf;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
+import dev.glimpse.model.CaptioningModel;
+import dev.glimpse.model.DecodeState;
 import dev.glimpse.model.ModelConfig;
+import dev.glimpse.model.StepModel;
 import java.util.Map;
 import java.util.Set;
 
@@ -39,10 +42,26 @@ interface HfArchitecture {
   /** How HF's generate() is prompted and what it returns before the new tokens; null if it cannot generate. */
   Prompting prompting(VerifyInputs in, SpecialIds ids, NDManager manager);
 
+  /** Whether the model reads {@code pixel_values} (a text-only language model does not). */
+  default boolean readsImages() {
+    return true;
+  }
+
+  /**
+   * Runs generate()'s prompt (with a KV cache) and leaves the first next-token scores in the state,
+   * which the model, a {@link StepModel}, then steps. A captioner encodes the image first.
+   */
+  default DecodeState prefill(Object model, VerifyInputs in, Prompting prompting) {
+    return ((CaptioningModel) model).prefill(in.pixels(), prompting.promptIds(), prompting.promptValid(), true);
+  }
+
   /** BOS/EOS/PAD ids; -1 when the config sets none. */
   record SpecialIds(int bos, int eos, int pad) {}
 
-  /** The tensors of a verify run: pixel_values (float), input_ids and attention_mask (int64; may be null). */
+  /**
+   * The tensors of a verify run: pixel_values (float; null for a text-only model), input_ids and
+   * attention_mask (int64; may be null).
+   */
   record VerifyInputs(NDArray pixels, NDArray inputIds, NDArray attentionMask) {}
 
   /**

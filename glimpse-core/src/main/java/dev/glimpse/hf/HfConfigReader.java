@@ -19,9 +19,12 @@ import java.util.TreeSet;
  * naming the option. A missing key takes the transformers 4.45 class default given by the caller.
  */
 final class HfConfigReader {
-  /** PretrainedConfig keys that do not change the function a loaded model computes. */
+  /**
+   * PretrainedConfig keys that do not change the function a loaded model computes ({@code dtype} is
+   * {@code torch_dtype} as transformers 4.56 and later write it; the weights file says the real dtype).
+   */
   private static final Set<String> HARMLESS = Set.of(
-      "architectures", "model_type", "transformers_version", "torch_dtype", "use_bfloat16", "torchscript",
+      "architectures", "model_type", "transformers_version", "torch_dtype", "dtype", "use_bfloat16", "torchscript",
       "return_dict", "output_attentions", "output_hidden_states", "use_cache", "id2label", "label2id",
       "num_labels", "problem_type", "finetuning_task", "tokenizer_class", "prefix", "task_specific_params",
       "tf_legacy_loss", "chunk_size_feed_forward", "bos_token_id", "eos_token_id", "pad_token_id",

@@ -10,8 +10,8 @@ import com.google.gson.JsonObject;
 import dev.glimpse.generate.GenerationConfig;
 import dev.glimpse.generate.Generated;
 import dev.glimpse.generate.Generator;
-import dev.glimpse.model.CaptioningModel;
 import dev.glimpse.model.DecodeState;
+import dev.glimpse.model.StepModel;
 import dev.glimpse.tokenize.SpecialTokens;
 import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.Json;
@@ -34,7 +34,7 @@ import java.util.TreeSet;
  * Glimpse does not know is reported as skipped, never dropped silently.
  *
  * <p>Generation reproduces HF {@code generate()}: GIT starts from [BOS] and returns it with the new
- * tokens; LLaVA returns the prompt and the new tokens; BLIP-2 returns [BOS] and the new tokens; a row
+ * tokens; LLaVA and the text-only LLaMA and OPT models return the prompt and the new tokens; BLIP-2 returns [BOS] and the new tokens; a row
  * that produced EOS is filled with the pad id. The number of new tokens comes from the expected
  * sequences' length; beam search takes its beam count from {@code --num-beams}, else from
  * {@code fixture_meta.json} next to the expected file, else from {@code generation_config.json}.
@@ -83,7 +83,7 @@ public final class HfVerify {
     NDManager manager = m.manager().newSubManager();
     try (manager; NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      HfArchitecture.VerifyInputs in = inputs(inputs, manager);
+      HfArchitecture.VerifyInputs in = inputs(inputs, arch, manager);
       Map<String, SafeTensors.Tensor> want = expected.tensors();
       Set<String> floats = new LinkedHashSet<>();
       for (String name : want.keySet()) {
@@ -126,7 +126,7 @@ public final class HfVerify {
             skipped.add(skip(name, arch.hfType() + " does not generate text"));
           }
         } else {
-          Generation gen = new Generation(m.captioner(), in, prompting, special, want, manager);
+          Generation gen = new Generation(arch, m.model(), in, prompting, special, want, manager);
           int prefix = prompting.outputPrefix()[0].length;
           Integer maxNew = want.containsKey(GREEDY) ? (int) want.get(GREEDY).shape()[1] - prefix
               : want.containsKey(BEAM) ? (int) want.get(BEAM).shape()[1] - prefix : null;
@@ -168,9 +168,14 @@ public final class HfVerify {
     }
   }
 
-  private static HfArchitecture.VerifyInputs inputs(SafeTensors.File file, NDManager manager) {
-    SafeTensors.Tensor pixels = file.get("pixel_values");
-    NDArray pixelArray = manager.create(pixels.toFloats(), new Shape(pixels.shape()));
+  private static HfArchitecture.VerifyInputs inputs(SafeTensors.File file, HfArchitecture arch, NDManager manager) {
+    NDArray pixelArray = null;
+    if (arch.readsImages()) {
+      SafeTensors.Tensor pixels = file.get("pixel_values");
+      pixelArray = manager.create(pixels.toFloats(), new Shape(pixels.shape()));
+    } else if (!file.tensors().containsKey("input_ids")) {
+      throw new GlimpseException("tensor 'input_ids' not found: a " + arch.hfType() + " model reads text only");
+    }
     NDArray ids = null;
     NDArray mask = null;
     if (file.tensors().containsKey("input_ids")) {
@@ -249,16 +254,20 @@ public final class HfVerify {
 
   /** Generation runs for one verify call; sequences are rebuilt in HF's output layout. */
   private static final class Generation {
-    private final CaptioningModel model;
+    private final HfArchitecture arch;
+    private final Object modelObject;
+    private final StepModel model;
     private final HfArchitecture.VerifyInputs in;
     private final HfArchitecture.Prompting prompting;
     private final SpecialTokens special;
     private final Map<String, SafeTensors.Tensor> want;
     private final NDManager manager;
 
-    Generation(CaptioningModel model, HfArchitecture.VerifyInputs in, HfArchitecture.Prompting prompting,
+    Generation(HfArchitecture arch, Object model, HfArchitecture.VerifyInputs in, HfArchitecture.Prompting prompting,
         SpecialTokens special, Map<String, SafeTensors.Tensor> want, NDManager manager) {
-      this.model = model;
+      this.arch = arch;
+      this.modelObject = model;
+      this.model = (StepModel) model;
       this.in = in;
       this.prompting = prompting;
       this.special = special;
@@ -268,7 +277,7 @@ public final class HfVerify {
 
     private List<Generated> run(GenerationConfig cfg) {
       Generator generator = new Generator(model, special.eos(), special.pad());
-      try (DecodeState state = model.prefill(in.pixels(), prompting.promptIds(), prompting.promptValid(), true)) {
+      try (DecodeState state = arch.prefill(modelObject, in, prompting)) {
         return generator.generate(state, cfg, null);
       }
     }
@@ -316,7 +325,7 @@ public final class HfVerify {
       }
       float[] actual = new float[steps * b * v];
       long[] shape = {steps, b, model.vocabSize()};
-      try (DecodeState state = model.prefill(in.pixels(), prompting.promptIds(), prompting.promptValid(), true)) {
+      try (DecodeState state = arch.prefill(modelObject, in, prompting)) {
         for (int s = 0; s < steps; s++) {
           try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();

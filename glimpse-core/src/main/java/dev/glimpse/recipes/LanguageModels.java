@@ -50,7 +50,8 @@ public final class LanguageModels {
     if (HfModel.isHfDir(dir)) {
       try (NDManager manager = Devices.cpuManager(); HfModel hf = HfModel.load(dir, manager)) {
         LanguageModelConfig config = languageModelOf(hf.config(), path);
-        return new Pretrained(dir, config, hfTokenizer(hf.tokenizer(), path), part(hf.store().toTensors()));
+        // a copy: the folder's own tokenizer is closed with the HfModel here
+        return new Pretrained(dir, config, hfTokenizer(hf.tokenizer(), path).copy(), part(hf.store().toTensors()));
       }
     }
     CheckpointConfig saved = CheckpointConfig.read(dir);

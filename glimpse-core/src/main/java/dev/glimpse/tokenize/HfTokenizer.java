@@ -157,6 +157,11 @@ public final class HfTokenizer implements Tokenizer {
     return tokenizer.decode(kept, true).trim();
   }
 
+  /** An independent copy with its own native tokenizer, for a holder that outlives this one's owner. */
+  public HfTokenizer copy() {
+    return new HfTokenizer(json, special, "copied tokenizer", chatTemplate);
+  }
+
   /** This tokenizer with a chat template (saved with it). */
   public HfTokenizer withChatTemplate(ChatTemplate template) {
     return new HfTokenizer(json, special, "tokenizer with a chat template", template);

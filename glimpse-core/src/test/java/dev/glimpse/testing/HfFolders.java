@@ -20,17 +20,21 @@ import javax.imageio.ImageIO;
 public final class HfFolders {
   private HfFolders() {}
 
-  /** git + wordpiece-99, llava + llama-bpe-120, blip2 + opt-bpe-120, clip + wordpiece-99. */
+  /**
+   * git + wordpiece-99, llava + llama-bpe-120, blip2 + opt-bpe-120, clip + wordpiece-99; the
+   * OPTForCausalLM folders of fixtures/hf-extra (opt_causal_lm, opt_post_ln, opt_proj_dim) + opt-bpe-120.
+   */
   public static Path make(Path parent, String fixture) {
     String tokenizer = switch (fixture) {
       case "git", "clip" -> "wordpiece-99";
       case "llava" -> "llama-bpe-120";
-      case "blip2" -> "opt-bpe-120";
+      case "blip2", "opt_causal_lm", "opt_post_ln", "opt_proj_dim" -> "opt-bpe-120";
       default -> throw new IllegalArgumentException(fixture);
     };
+    String set = fixture.startsWith("opt_") ? "hf-extra/" : "hf/";
     try {
       Path dir = Files.createDirectories(parent.resolve(fixture));
-      for (Path source : new Path[] {resource("hf/" + fixture), resource("hf-tokenizers/" + tokenizer)}) {
+      for (Path source : new Path[] {resource(set + fixture), resource("hf-tokenizers/" + tokenizer)}) {
         try (Stream<Path> files = Files.list(source)) {
           for (Path f : files.toList()) {
             String name = f.getFileName().toString();

@@ -1,0 +1,165 @@
+package dev.glimpse.hf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.glimpse.model.LanguageModel;
+import dev.glimpse.model.LanguageModelConfig;
+import dev.glimpse.util.GlimpseException;
+import dev.glimpse.util.SafeTensors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * HuggingFace {@code OPTForCausalLM} folders written by transformers itself ({@code save_pretrained};
+ * fixtures/hf-extra/make_opt.py): Glimpse's language model gives transformers' logits and greedy
+ * tokens, and the OPT options it does not implement are one error line each.
+ */
+class HfOptCausalLmTest {
+  static NDManager manager;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void setUp() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    manager.close();
+  }
+
+  /**
+   * Pre-LN (125m..175b) and post-LN (350m) layouts: logits of a batch with a left-padded row, the
+   * greedy continuation and every step's scores (KV-cached decoding) match transformers.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"opt_causal_lm", "opt_post_ln"})
+  void matchesTransformers(String name) {
+    Path dir = HfFixtures.extra(name);
+    JsonObject report = HfVerify.run(dir, dir.resolve("inputs.safetensors"), dir.resolve("outputs.safetensors"),
+        new HfVerify.Options(null, HfVerify.DEFAULT_TOLERANCE), manager);
+    for (String line : HfVerify.describe(report)) {
+      System.out.println(name + line);
+    }
+    assertEquals(0, report.getAsJsonArray("skipped").size(), "skipped: " + report.get("skipped"));
+    Set<String> compared = new HashSet<>();
+    for (JsonElement t : report.getAsJsonArray("tensors")) {
+      compared.add(t.getAsJsonObject().get("name").getAsString());
+    }
+    for (JsonElement t : report.getAsJsonArray("sequences")) {
+      compared.add(t.getAsJsonObject().get("name").getAsString());
+    }
+    assertEquals(Set.of("logits", "generate.greedy", "generate.greedy.scores"), compared);
+    assertTrue(report.get("ok").getAsBoolean(), report.toString());
+  }
+
+  /** The model as --language-model sees it: OPT's config mapped to ours, the head tied, positions offset by 2. */
+  @Test
+  void loadsAsALanguageModelWithOptsLayout() {
+    try (HfModel hf = HfModel.load(HfFixtures.extra("opt_causal_lm"), manager)) {
+      LanguageModelConfig c = (LanguageModelConfig) hf.config();
+      assertTrue(c.learnedPositions() && c.tieWordEmbeddings(), c.toString());
+      assertEquals(2, c.positionOffset());
+      assertEquals(96, c.maxTextPositions());
+      assertEquals(120, c.vocabSize());
+      assertTrue(c.text().preNorm() && c.text().finalNorm(), c.text().toString());
+      // the forward of the bare language model is the one verified above
+      LanguageModel lm = (LanguageModel) hf.model();
+      SafeTensors.File in = SafeTensors.read(HfFixtures.extra("opt_causal_lm").resolve("inputs.safetensors"));
+      SafeTensors.File out = SafeTensors.read(HfFixtures.extra("opt_causal_lm").resolve("outputs.safetensors"));
+      try (NDManager m = manager.newSubManager()) {
+        NDArray ids = m.create(in.get("input_ids").toLongs(), new Shape(in.get("input_ids").shape()));
+        NDArray valid = m.create(in.get("attention_mask").toFloats(), new Shape(in.get("attention_mask").shape()));
+        float[] got = lm.forward(ids, valid).toFloatArray();
+        float[] want = out.get("logits").toFloats();
+        double max = 0;
+        for (int i = 0; i < want.length; i++) {
+          max = Math.max(max, Math.abs(got[i] - want[i]));
+        }
+        assertTrue(max < 1e-4, "max |logits - transformers| = " + max);
+      }
+    }
+    try (HfModel hf = HfModel.load(HfFixtures.extra("opt_post_ln"), manager)) {
+      LanguageModelConfig c = (LanguageModelConfig) hf.config();
+      assertTrue(!c.text().preNorm() && !c.text().finalNorm(), c.text().toString());
+    }
+  }
+
+  @Test
+  void projectInAndOutAreRefusedInOneLine() {
+    // opt-350m's word_embed_proj_dim != hidden_size, as transformers writes it (project_in/out in the file)
+    String m = error(HfFixtures.extra("opt_proj_dim"));
+    assertMentions(m, "'word_embed_proj_dim'", "16", "project_in/project_out are not supported", "hidden_size 32");
+  }
+
+  @Test
+  void otherUnsupportedOptionsAreRefusedInOneLine() throws IOException {
+    assertMentions(error(withConfig(c -> c.addProperty("layer_norm_elementwise_affine", false))),
+        "'layer_norm_elementwise_affine'");
+    assertMentions(error(withConfig(c -> c.addProperty("activation_function", "swishy"))),
+        "'activation_function'", "'swishy'");
+    assertMentions(error(withConfig(c -> c.addProperty("num_attention_heads", 5))), "32", "5");
+  }
+
+  @Test
+  void aMissingWeightIsNamed() throws IOException {
+    Path dir = withConfig(c -> { });
+    List<SafeTensors.Tensor> kept = new ArrayList<>();
+    for (SafeTensors.Tensor t : SafeTensors.read(dir.resolve("model.safetensors")).tensors().values()) {
+      if (!t.name().equals("model.decoder.layers.1.fc2.weight")) {
+        kept.add(SafeTensors.Tensor.ofFloats(t.name(), t.shape(), t.toFloats()));
+      }
+    }
+    SafeTensors.write(dir.resolve("model.safetensors"), kept, Map.of("format", "pt"));
+    assertMentions(error(dir), "model.safetensors does not match the model",
+        "missing model.decoder.layers.1.fc2.weight [32, 64]");
+  }
+
+  /** A copy of opt_causal_lm with its config.json edited. */
+  private Path withConfig(Consumer<JsonObject> edit) throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("opt-" + System.nanoTime()));
+    try (Stream<Path> files = Files.list(HfFixtures.extra("opt_causal_lm"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, dir.resolve(f.getFileName()));
+      }
+    }
+    JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
+    edit.accept(config);
+    Files.writeString(dir.resolve("config.json"), config.toString());
+    return dir;
+  }
+
+  private static String error(Path dir) {
+    GlimpseException e = assertThrows(GlimpseException.class, () -> HfModel.load(dir, manager).close());
+    assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    return e.getMessage();
+  }
+
+  private static void assertMentions(String message, String... parts) {
+    for (String p : parts) {
+      assertTrue(message.contains(p), "'" + p + "' missing from: " + message);
+    }
+  }
+}
