@@ -184,6 +184,25 @@ class VlvPipelineTest {
   }
 
   @Test
+  void anInterruptedStageTwoResumesWithBothTokenizersToTheStraightRun() throws Exception {
+    Path out = dir.resolve("stage2-resumed");
+    TrainRun.run(TinyVlv.stage2MlpOnly(2), new TrainRun.Options(out, false, 1, false, true, TrainRunTest.QUIET)
+        .withParts(stage2Parts()));
+    assertEquals(1, Checkpoint.readState(Checkpoint.resolve(out)).step());
+    TrainRun.run(null, new TrainRun.Options(out, true, Long.MAX_VALUE, false, true, TrainRunTest.QUIET));
+    Map<String, SafeTensors.Tensor> straight = weights(stage2Mlp);
+    Map<String, SafeTensors.Tensor> resumed = weights(out);
+    assertEquals(straight.keySet(), resumed.keySet());
+    for (String name : straight.keySet()) {
+      assertArrayEquals(straight.get(name).toFloats(), resumed.get(name).toFloats(), name);
+    }
+    for (String file : new String[] {"tokenizer.json", Checkpoint.DECODER_TOKENIZER}) {
+      assertEquals(Files.readString(Checkpoint.resolve(stage2Mlp).resolve(file)),
+          Files.readString(Checkpoint.resolve(out).resolve(file)), file);
+    }
+  }
+
+  @Test
   void theDecoderOfAStageTwoCheckpointDrawsExactlyAsTheDiffusionModel() throws Exception {
     // the frozen decoder and its own tokenizer: a prompt gives the diffusion model's image, pixel for pixel
     List<int[]> pixels = new ArrayList<>();

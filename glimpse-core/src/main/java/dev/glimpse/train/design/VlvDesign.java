@@ -58,6 +58,17 @@ public final class VlvDesign implements TrainableDesign, TakesParts {
     return new VlvModel(scope, (VlvConfig) config);
   }
 
+  /** A stage-2 config of the GIT-style caption decoder that stage 2 trained from scratch before. */
+  @Override
+  public void checkConfigJson(com.google.gson.JsonObject config, String where) {
+    if (config.has("captioner") && config.get("captioner").isJsonObject()
+        && config.getAsJsonObject("captioner").has("lm")) {
+      throw new GlimpseException(where + " is a VLV stage-2 model of the GIT-style caption decoder, which this Glimpse "
+          + "no longer reads: stage 2 now captions with a pre-trained language model (train it again with --part "
+          + LANGUAGE_MODEL + "=DIR, docs/vlv.md)");
+    }
+  }
+
   @Override
   public Training<?> training(Object model, TrainingSetup setup) {
     VlvModel vlv = (VlvModel) model;
