@@ -102,7 +102,7 @@ public final class GenerateCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new GlimpseException("invalid option: " + e.getMessage());
       }
-      ImageGenerator sampler = new ImageGenerator(decoder, loaded.tokenizer(), loaded.manager(), common.json);
+      ImageGenerator sampler = new ImageGenerator(decoder, loaded.decoderTokenizer(), loaded.manager(), common.json);
       List<ImageGrid.Row> rows = new ArrayList<>();
       JsonArray items = new JsonArray();
       if (!prompts.isEmpty()) {

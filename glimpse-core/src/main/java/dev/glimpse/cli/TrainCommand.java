@@ -72,7 +72,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--language-model", paramLabel = "DIR|hf:ID",
       description = {"Start the language model of a connector recipe from this checkpoint (an 'lm' run such as",
           "lm-quick, a connector model, or a HuggingFace LlamaForCausalLM/OPTForCausalLM folder): its config,",
-          "weights and tokenizer replace the recipe's (an <image> token is added to the tokenizer)."})
+          "weights and tokenizer replace the recipe's (an <image> token is added to the tokenizer). A VLV",
+          "stage-2 recipe takes its language model as --part language-model=DIR instead."})
   String languageModel;
 
   @Option(names = "--vision-layer", paramLabel = "N",
@@ -83,7 +84,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--part", paramLabel = "NAME=DIR|hf:ID",
       description = {"Take a part of the recipe's model from a checkpoint (repeatable): a diffusion recipe's",
           "text-encoder (a CLIP checkpoint), a VLV stage-1 recipe's decoder (a diffusion checkpoint), a VLV stage-2",
-          "recipe's autoencoder (a VLV stage-1 run). The part's config, weights and tokenizer replace the recipe's."})
+          "recipe's autoencoder (a VLV stage-1 run) and language-model (an 'lm' run such as lm-quick, whose",
+          "tokenizer writes the captions). The part's config, weights and tokenizer replace the recipe's."})
   Map<String, String> parts = new LinkedHashMap<>();
 
   @Option(names = "--reference-captioner", paramLabel = "DIR",
@@ -116,6 +118,7 @@ public final class TrainCommand implements Callable<Integer> {
       throw new GlimpseException("--stop-after must be > 0, got " + stopAfter);
     }
     // before a model id is downloaded
+    RunStart.checkLanguageModelOption(recipe, languageModel != null);
     RunStart.checkStart(init != null, resume, visionTower != null || languageModel != null || visionLayer != null,
         !parts.isEmpty());
     Path initDir = hub.resolve(init);

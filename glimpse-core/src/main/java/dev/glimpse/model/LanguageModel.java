@@ -21,6 +21,11 @@ import java.util.List;
  * 0..T-1 in a teacher-forced forward and count real tokens when generating, padding at 1.
  */
 public final class LanguageModel implements StepModel, ScoresText {
+  /** Parameter-name prefixes, under the scope the model is built in: token embedding, stack, untied head. */
+  public static final String EMBEDDING = "text_embedding.";
+  public static final String STACK = "text.";
+  public static final String HEAD = "lm_head.";
+
   private final LanguageModelConfig config;
   private final TextEmbedding embedding;
   private final Transformer text;

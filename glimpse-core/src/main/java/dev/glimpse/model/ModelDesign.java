@@ -20,4 +20,12 @@ public interface ModelDesign {
 
   /** Builds the model, creating its parameters in {@code scope}. */
   Object build(ParameterStore.Scope scope, ModelConfig config);
+
+  /**
+   * Refuses, with a message of its own, a config JSON of an earlier form that this design no longer
+   * reads (rather than the generic "unknown field"); called before the JSON is parsed.
+   *
+   * @param where the file, for the message
+   */
+  default void checkConfigJson(com.google.gson.JsonObject config, String where) {}
 }

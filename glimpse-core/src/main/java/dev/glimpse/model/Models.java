@@ -63,6 +63,7 @@ public final class Models {
   public static ModelConfig parse(String type, JsonElement json, String where) {
     ModelDesign d = design(type);
     if (json != null && json.isJsonObject()) {
+      d.checkConfigJson(json.getAsJsonObject(), where);
       Json.requireKnownKeys(json.getAsJsonObject(), d.configClass(), where, "model.config");
     }
     try {

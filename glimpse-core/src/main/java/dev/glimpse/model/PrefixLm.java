@@ -6,39 +6,29 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.glimpse.nn.AttentionMask;
 import dev.glimpse.nn.KvCache;
-import dev.glimpse.nn.LmHead;
 import dev.glimpse.nn.ParameterStore;
-import dev.glimpse.nn.TextEmbedding;
-import dev.glimpse.nn.Transformer;
-import dev.glimpse.nn.TransformerConfig;
 
 /**
- * A GIT-style language model over a prefix of continuous vectors: one transformer over [prefix ; text]
- * with GIT's mask (the prefix sees itself, text sees the prefix and earlier text), learned text
- * positions, an untied LM head. VLV's caption decoder: the prefix is the projected context of the
- * caption embedding ({@link VlvModel}).
+ * A decoder-only language model ({@link LanguageModel}, the {@code lm} design) reading a prefix of
+ * continuous vectors before its text: one causal sequence {@code [prefix ; text]}, as a pre-trained LM
+ * reads a soft prompt. Positions run over the whole sequence (prefix 0..N-1, then the text), padding
+ * is masked as keys. VLV's caption decoder: the prefix is the projected context of the caption
+ * embedding ({@link VlvModel}). The parameters are the language model's own names under the scope it
+ * is built in, so a language-model checkpoint loads into it as it is.
  */
 public final class PrefixLm {
-  private final TextEmbedding embedding;
-  private final Transformer stack;
-  private final LmHead head;
-  private final int maxPositions;
+  private final LanguageModel lm;
 
-  public PrefixLm(ParameterStore.Scope scope, TransformerConfig config, int vocabSize, int maxPositions) {
-    this.maxPositions = maxPositions;
-    double std = config.initStd();
-    this.embedding = new TextEmbedding(scope.sub("text_embedding"), vocabSize, config.width(), maxPositions, 0, null,
-        config.normEps(), std);
-    this.stack = new Transformer(scope.sub("decoder"), config);
-    this.head = LmHead.untied(scope.sub("lm_head"), config.width(), vocabSize, false, std);
+  public PrefixLm(ParameterStore.Scope scope, LanguageModelConfig config) {
+    this.lm = new LanguageModel(scope, config);
   }
 
-  public int maxPositions() {
-    return maxPositions;
+  public LanguageModel languageModel() {
+    return lm;
   }
 
   /**
-   * Teacher-forced logits of the text positions.
+   * Teacher-forced logits of the text positions (the prefix carries no prediction).
    *
    * @param prefix [B, N, D]
    * @param ids [B, T] int64 (BOS first)
@@ -47,57 +37,52 @@ public final class PrefixLm {
    */
   public NDArray logits(NDArray prefix, NDArray ids, NDArray valid) {
     long n = prefix.getShape().get(1);
-    NDArray hidden = decode(prefix, ids, positions(ids), valid, null);
-    return head.forward(hidden.get(":, " + n + ":, :"));
+    NDArray all = withPrefix(prefix, valid);                                              // [B, N + T]
+    NDArray x = prefix.concat(lm.embedTokens(ids), 1);                                   // [B, N + T, D]
+    NDArray hidden = lm.hidden(x, lm.sequencePositions(all), LanguageModel.causalMask(all), null, null, null);
+    return lm.logits(hidden.get(":, " + n + ":, :"));
   }
 
-  // [B, N, D] prefix + [B, T] ids -> [B, N + T, D] under GIT's mask with key padding
-  private NDArray decode(NDArray prefix, NDArray ids, NDArray positions, NDArray valid, KvCache cache) {
-    int n = (int) prefix.getShape().get(1);
-    int t = (int) ids.getShape().get(1);
-    NDManager manager = ids.getManager();
-    NDArray keyValid = manager.ones(new Shape(ids.getShape().get(0), n)).concat(valid.toType(DataType.FLOAT32, false), 1);
-    NDArray mask = GitModel.seq2seqMask(n, t).toArray(manager).add(AttentionMask.keyPadding(keyValid));
-    NDArray sequence = prefix.concat(embedding.forward(ids, positions), 1);       // [B, N + T, D]
-    return stack.forward(sequence, mask, cache, null, null, null);
-  }
-
-  /** Runs the prefix and the prompt, leaving the first next-token logits in the returned state. */
+  /** Runs the prefix and the (right-padded) prompt, leaving the first next-token logits in the state. */
   public DecodeState prefill(NDArray prefix, NDArray promptIds, NDArray promptValid, boolean useCache) {
-    int n = (int) prefix.getShape().get(1);
-    long b = promptIds.getShape().get(0);
-    KvCache cache = useCache ? new KvCache(stack.numLayers()) : null;
-    NDArray hidden = decode(prefix, promptIds, positions(promptIds), promptValid, cache);  // [B, N + T, D]
-    long[] lengths = GitModel.lengths(promptValid);
-    long[] last = new long[(int) b];
-    for (int i = 0; i < b; i++) {
-      last[i] = n + lengths[i] - 1;
+    long n = prefix.getShape().get(1);
+    NDArray all = withPrefix(prefix, promptValid);
+    KvCache cache = useCache ? new KvCache(lm.transformer().numLayers()) : null;
+    NDArray x = prefix.concat(lm.embedTokens(promptIds), 1);
+    NDArray hidden = lm.hidden(x, lm.promptPositions(all), LanguageModel.causalMask(all), cache, null, null);
+    long[] next = ImageTokens.lengths(promptValid);                                      // real prompt tokens
+    for (int i = 0; i < next.length; i++) {
+      next[i] += n;                                                                       // after the prefix
     }
-    DecodeState state = new DecodeState(prefix, promptIds, promptValid, lengths, cache);
-    state.setLogits(head.forward(GitModel.lastPositions(hidden, last)));           // [B, V]
+    DecodeState state = new DecodeState(prefix, promptIds, promptValid, next, cache);
+    state.setLogits(lm.logits(ImageTokens.lastReal(hidden, all)));                      // [B, V]
     return state;
   }
 
   /** Appends one token per row and sets the logits of the next. */
   public void step(DecodeState state, long[] ids, NDManager manager) {
-    long[] positions = state.nextPositions();
-    state.append(ids);
     if (state.cached()) {
-      NDArray x = embedding.forward(manager.create(ids).reshape(-1, 1), manager.create(positions).reshape(-1, 1));
-      NDArray keyValid = state.keyValid(manager);
+      long[] positions = state.nextPositions();
+      state.append(ids);
+      NDArray x = lm.embedTokens(manager.create(ids).reshape(-1, 1));                    // [B, 1, D]
+      NDArray keyValid = state.keyValid(manager);                                        // prefix included
       NDArray mask = keyValid == null ? null : AttentionMask.keyPadding(keyValid);
-      NDArray hidden = stack.forward(x, mask, state.cache(), null, null, null);  // [B, 1, D]
-      state.setLogits(head.forward(hidden.squeeze(1)));
+      NDArray hidden = lm.hidden(x, manager.create(positions).reshape(-1, 1), mask, state.cache(), null, null);
+      state.setLogits(lm.logits(hidden.squeeze(1)));
       return;
     }
-    NDArray hidden = decode(state.visual(), state.tokens(manager), state.positions(manager), state.valid(manager), null);
-    long length = hidden.getShape().get(1);
-    state.setLogits(head.forward(hidden.get(":, " + (length - 1) + ", :")));
+    state.append(ids);
+    NDArray valid = state.valid(manager);
+    NDArray all = withPrefix(state.visual(), valid);
+    NDArray x = state.visual().concat(lm.embedTokens(state.tokens(manager)), 1);
+    NDArray hidden = lm.hidden(x, lm.promptPositions(all), LanguageModel.causalMask(all), null, null, null);
+    state.setLogits(lm.logits(hidden.get(":, -1, :")));
   }
 
-  private static NDArray positions(NDArray ids) {
-    long b = ids.getShape().get(0);
-    long t = ids.getShape().get(1);
-    return ids.getManager().arange(0, t, 1, DataType.INT64).reshape(1, t).repeat(0, b);
+  // [B, N] ones before the text's validity: [B, N + T] float32
+  private static NDArray withPrefix(NDArray prefix, NDArray valid) {
+    NDManager manager = valid.getManager();
+    Shape shape = new Shape(valid.getShape().get(0), prefix.getShape().get(1));
+    return manager.ones(shape).concat(valid.toType(DataType.FLOAT32, false), 1);
   }
 }

@@ -27,8 +27,23 @@ public interface TakesParts {
    *     {@code "text." -> "text_encoder.text."}); every parameter of the model under a target prefix is
    *     loaded from the checkpoint
    * @param tokenizer the run takes the checkpoint's tokenizer (the part reads text with it)
+   * @param decoderTokenizer the run keeps the checkpoint's image-decoder tokenizer as its decoder's own
+   *     (the part is an image decoder whose tokenizer is not the run's; {@link
+   *     GeneratesImages#decoderHasOwnTokenizer})
    */
-  record Part(ModelConfig config, Map<String, String> prefixes, boolean tokenizer) {}
+  record Part(ModelConfig config, Map<String, String> prefixes, boolean tokenizer, boolean decoderTokenizer) {
+    /** A part that brings no image decoder of its own tokenizer. */
+    public Part(ModelConfig config, Map<String, String> prefixes, boolean tokenizer) {
+      this(config, prefixes, tokenizer, false);
+    }
+  }
+
+  /**
+   * The name of the part that is the model's language model, for a design that takes it as a part
+   * (VLV's caption decoder): {@code --language-model}, which starts a connector model's, is refused for
+   * such a model in favour of {@code --part language-model=DIR}.
+   */
+  String LANGUAGE_MODEL = "language-model";
 
   /** The parts a model of this config can take. */
   List<Slot> parts(ModelConfig config);

@@ -1,21 +1,20 @@
 package dev.glimpse.model;
 
-import dev.glimpse.nn.TransformerConfig;
-
 /**
- * VLV's caption decoder (stage 2): an MLP from the text encoder's context vectors to the language
- * model's width, and a GIT-style language model ({@link PrefixLm}) that reads them as a prefix.
+ * VLV's caption decoder (stage 2): an MLP from the frozen CLIP text encoder's context vectors to the
+ * language model's width, and a decoder-only language model of the {@code lm} design ({@link
+ * LanguageModel}, e.g. {@code lm-quick}'s LLaMA-style model) that reads them as a prefix of its
+ * caption. The language model comes pre-trained, with its tokenizer, from a checkpoint ({@code glimpse
+ * train --part language-model=DIR}); the recipe's config is a placeholder it replaces.
  *
- * @param lm the language model's stack
- * @param maxTextPositions learned text positions (caption tokens with BOS and EOS)
+ * @param languageModel the language model's config (its vocabulary is the run's tokenizer's)
  */
-public record VlvCaptionConfig(TransformerConfig lm, int maxTextPositions) {
+public record VlvCaptionConfig(LanguageModelConfig languageModel) {
   public VlvCaptionConfig {
-    if (lm == null) {
-      throw new IllegalArgumentException("the caption decoder needs a transformer config");
-    }
-    if (maxTextPositions < 3) {
-      throw new IllegalArgumentException("caption decoder maxTextPositions must be >= 3, got " + maxTextPositions);
+    if (languageModel == null) {
+      throw new IllegalArgumentException("the caption decoder needs a languageModel config (an 'lm' model; the "
+          + "GIT-style caption decoder of earlier VLV checkpoints is no longer supported: train stage 2 again with "
+          + "--part language-model=DIR)");
     }
   }
 }

@@ -9,7 +9,8 @@ import dev.glimpse.nn.VisionConfig;
  * caption embedding z of {@code queries} vectors; a projection puts z in the input-embedding space of
  * the decoder's frozen CLIP text encoder, where it stands in for word embeddings; the frozen diffusion
  * decoder reconstructs the image from the resulting context (stage 1, from images alone). Stage 2 adds a
- * caption decoder that reads that context ({@link VlvCaptionConfig}). See docs/vlv.md.
+ * caption decoder that reads that context: a pre-trained language model with its own tokenizer ({@link
+ * VlvCaptionConfig}). See docs/vlv.md.
  *
  * @param vision the image encoder (its image size is the decoder's)
  * @param queries N_q, the number of caption-embedding vectors (at most the text encoder's positions, {@link
@@ -46,6 +47,10 @@ public record VlvConfig(VisionConfig vision, int queries, TransformerConfig adap
       throw new IllegalArgumentException("the encoder's image size (" + vision.imageSize() + ") must be the decoder's ("
           + decoder.imageSize() + ")");
     }
+    if (captioner != null && captioner.languageModel().maxTextPositions() < queries + 3) {
+      throw new IllegalArgumentException("the language model's " + captioner.languageModel().maxTextPositions()
+          + " positions leave no room for a caption after the " + queries + " prefix vectors");
+    }
   }
 
   @Override
@@ -53,15 +58,20 @@ public record VlvConfig(VisionConfig vision, int queries, TransformerConfig adap
     return TYPE;
   }
 
-  /** The tokenizer is the decoder's (its CLIP text encoder's); the caption decoder writes with it too. */
+  /**
+   * The vocabulary of the model's tokenizer: before stage 2 the decoder's (its CLIP text encoder's), from
+   * stage 2 the language model's, which writes the captions (the decoder keeps its own tokenizer, saved
+   * beside it: {@link VlvModel#decoderHasOwnTokenizer}).
+   */
   @Override
   public int vocabSize() {
-    return decoder.vocabSize();
+    return captioner != null ? captioner.languageModel().vocabSize() : decoder.vocabSize();
   }
 
   @Override
   public VlvConfig withVocabSize(int n) {
-    return withDecoder(decoder.withVocabSize(n));
+    return captioner != null ? withCaptioner(new VlvCaptionConfig(captioner.languageModel().withVocabSize(n)))
+        : withDecoder(decoder.withVocabSize(n));
   }
 
   public VlvConfig withDecoder(DiffusionConfig d) {
@@ -76,7 +86,7 @@ public record VlvConfig(VisionConfig vision, int queries, TransformerConfig adap
     return new VlvConfig(vision, queries, adapter, decoder, c);
   }
 
-  /** This model's encoder and decoder with {@code other}'s caption decoder (stage 2 from a stage-1 model). */
+  /** {@code stage1}'s encoder and decoder with this model's caption decoder (stage 2 from a stage-1 model). */
   public VlvConfig withEncoderOf(VlvConfig stage1) {
     return new VlvConfig(stage1.vision, stage1.queries, stage1.adapter, stage1.decoder, captioner);
   }
@@ -100,8 +110,9 @@ public record VlvConfig(VisionConfig vision, int queries, TransformerConfig adap
     return vision.imageSize();
   }
 
+  /** From stage 2: the language model's positions less the N_q prefix vectors before the caption. */
   @Override
   public int maxTextLength() {
-    return captioner != null ? captioner.maxTextPositions() : decoder.maxTextLength();
+    return captioner != null ? captioner.languageModel().maxTextPositions() - queries : decoder.maxTextLength();
   }
 }

@@ -16,13 +16,14 @@ import dev.glimpse.util.GlimpseException;
  * VLV ({@link VlvConfig}). Parameters: the encoder ({@code encoder.vision.*}, {@code encoder.queries},
  * {@code encoder.adapter.*}, {@code encoder.projection.*}), the frozen diffusion decoder ({@code
  * decoder.text_encoder.*}, {@code decoder.denoiser.*}) and, from stage 2, the caption decoder ({@code
- * caption.projector.*}, {@code caption.lm.*}).
+ * caption.projector.*}, and {@code caption.lm.*}: a language model of the {@code lm} design, its
+ * parameters named as in its own checkpoint under that prefix).
  *
  * <pre>
  *   image -> ViT -> adapter(queries, image tokens) = z              [B, N_q, D_z]   caption embedding
  *   z -> projection -> CLIP text encoder (in place of word embeddings) = c   [B, N_q, D_clip]
  *   stage 1: c conditions the frozen denoiser (reconstruction)
- *   stage 2: MLP(c) is the prefix of the language model (captioning)
+ *   stage 2: [MLP(c) ; caption] through the causal language model (captioning)
  * </pre>
  */
 public final class VlvModel implements CaptioningModel, EncodesImages {
@@ -48,9 +49,10 @@ public final class VlvModel implements CaptioningModel, EncodesImages {
     this.projection = new Linear(encoder.sub("projection"), width, decoder.textEncoder().inputWidth(), true, std);
     if (config.captioner() != null) {
       VlvCaptionConfig c = config.captioner();
+      LanguageModelConfig lmConfig = c.languageModel();
       this.captionProjector = new MlpProjector(scope.sub("caption.projector"), decoder.textEncoder().width(),
-          c.lm().width(), ActivationType.GELU, c.lm().initStd());
-      this.lm = new PrefixLm(scope.sub("caption.lm"), c.lm(), config.vocabSize(), c.maxTextPositions());
+          lmConfig.text().width(), ActivationType.GELU, lmConfig.text().initStd());
+      this.lm = new PrefixLm(scope.sub("caption.lm"), lmConfig);
     } else {
       this.captionProjector = null;
       this.lm = null;
@@ -85,6 +87,12 @@ public final class VlvModel implements CaptioningModel, EncodesImages {
     return decoder;
   }
 
+  /** From stage 2 the model's tokenizer is the language model's; the decoder reads prompts with its own. */
+  @Override
+  public boolean decoderHasOwnTokenizer() {
+    return captions();
+  }
+
   /** Whether the model has its caption decoder (stage 2). */
   public boolean captions() {
     return lm != null;
@@ -115,7 +123,7 @@ public final class VlvModel implements CaptioningModel, EncodesImages {
     return config.maxTextLength();
   }
 
-  // the language model's prefix: MLP(c), [B, N_q, D_lm]
+  // the language model's prefix: MLP(c), [B, N_q, D_clip] -> [B, N_q, D_lm]
   private NDArray prefix(NDArray pixels) {
     return captionProjector.forward(condition(pixels).context());
   }

@@ -41,7 +41,7 @@ final class ImageTasks {
 
   /** The model's image generator (its decoder's own sampling defaults). */
   static ImageGenerator imageGenerator(LoadedModel model) {
-    return new ImageGenerator(generator(model).imageDecoder(), model.tokenizer(), model.manager(), false);
+    return new ImageGenerator(generator(model).imageDecoder(), model.decoderTokenizer(), model.manager(), false);
   }
 
   static ImageGenerator.Settings settings(LoadedModel model) {

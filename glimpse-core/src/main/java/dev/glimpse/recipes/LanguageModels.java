@@ -29,9 +29,9 @@ import java.util.Map;
  */
 public final class LanguageModels {
   /** Parameter-name prefixes of a language model, in its own checkpoint and inside every connector model. */
-  public static final String EMBEDDING = "text_embedding.";
-  public static final String STACK = "text.";
-  public static final String HEAD = "lm_head.";
+  public static final String EMBEDDING = dev.glimpse.model.LanguageModel.EMBEDDING;
+  public static final String STACK = dev.glimpse.model.LanguageModel.STACK;
+  public static final String HEAD = dev.glimpse.model.LanguageModel.HEAD;
 
   private LanguageModels() {}
 

@@ -60,6 +60,12 @@ final class Parts implements AutoCloseable {
         taken.set(taken.size() - 1, new Taken(e.getKey(), source, part));
         config = part.config();
       }
+      for (TakesParts.Slot slot : design.parts(model)) {
+        if (slot.required() && !given.containsKey(slot.name())) {
+          throw new GlimpseException("a " + model.modelType() + " model is trained from a pre-trained " + slot.name()
+              + " too: give --part " + slot.name() + "=DIR (" + slot.description() + ")");
+        }
+      }
     } catch (RuntimeException ex) {
       taken.forEach(t -> t.source().close());
       throw ex;
@@ -113,6 +119,19 @@ final class Parts implements AutoCloseable {
   LoadedModel tokenizerSource() {
     for (Taken t : taken) {
       if (t.part().tokenizer()) {
+        return t.source();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The checkpoint whose image decoder comes with the tokenizer the run's decoder keeps as its own
+   * ({@link TakesParts.Part#decoderTokenizer}), or null.
+   */
+  LoadedModel decoderTokenizerSource() {
+    for (Taken t : taken) {
+      if (t.part().decoderTokenizer()) {
         return t.source();
       }
     }

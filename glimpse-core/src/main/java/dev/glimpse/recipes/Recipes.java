@@ -653,18 +653,21 @@ public final class Recipes {
 
   /**
    * VLV stage 2 (docs/vlv.md): the caption embedding's context (the frozen CLIP text encoder's output for
-   * z) through a 2-layer MLP into a GIT-style 3x128 language model, trained on captions with the LM
-   * loss on the caption only; the autoencoder comes from a stage-1 run ({@code --part
-   * autoencoder=STAGE1_RUN}). {@code vlv-quick}: the MLP and the language model learn, the encoder is
-   * frozen; {@code vlv-quick-mlp}, {@code vlv-quick-all} and {@code vlv-quick-progressive} (MLP, + LM at a
-   * third of the run, + encoder at two thirds, by parameter groups with a start step) are the
-   * unfreezing ablation. 3000 steps of 32. Run: {@code ./glimpse train --recipe vlv-quick --part
-   * autoencoder=runs/vlv-s1 --reference-captioner runs/quickstart --out runs/vlv}.
+   * z) through a 2-layer MLP into the input space of a pre-trained language model, prepended to the
+   * caption, trained with the LM loss on the caption only. The autoencoder comes from a stage-1 run
+   * ({@code --part autoencoder=STAGE1_RUN}), the language model with its tokenizer from an {@code
+   * lm-quick} run ({@code --part language-model=LM_RUN}; {@link #languageModelConfig} is a placeholder
+   * it replaces, and a run without it is refused). {@code vlv-quick}: the MLP and the language model
+   * learn, the encoder is frozen; {@code vlv-quick-mlp}, {@code vlv-quick-all} and {@code
+   * vlv-quick-progressive} (MLP, + LM at a third of the run, + encoder at two thirds, by parameter
+   * groups with a start step) are the unfreezing ablation. 3000 steps of 32. Run: {@code ./glimpse
+   * train --recipe vlv-quick --part autoencoder=runs/vlv-s1 --part language-model=runs/lm-quick
+   * --reference-captioner runs/quickstart --out runs/vlv}.
    */
   static Recipe vlvQuick(VlvStage2 schedule) {
     int steps = 3000;
     VlvConfig stage1 = (VlvConfig) vlvQuickStage1().model();
-    VlvConfig model = stage1.withCaptioner(new VlvCaptionConfig(TransformerConfig.preLn(128, 3, 4).withInitStd(0.1), 24));
+    VlvConfig model = stage1.withCaptioner(new VlvCaptionConfig(languageModelConfig()));
     List<ParameterGroup> groups = switch (schedule) {
       case MLP -> List.of(ParameterGroup.frozen("caption.lm."), ParameterGroup.frozen("encoder."));
       case MLP_AND_LM -> List.of(ParameterGroup.frozen("encoder."));
@@ -689,8 +692,8 @@ public final class Recipes {
       t.freeze = List.of("decoder.");
       t.groups = groups;
     });
-    return new Recipe(name, "VLV stage 2 (--part autoencoder=STAGE1_RUN): caption decoder 3x128 on the caption embedding; "
-        + what + "; 3000 steps.", VlvTask.NAME, model, train,
+    return new Recipe(name, "VLV stage 2 (--part autoencoder=STAGE1_RUN --part language-model=LM_QUICK_RUN): the "
+        + "pre-trained LM captions from the caption embedding; " + what + "; 3000 steps.", VlvTask.NAME, model, train,
         DataConfig.synthetic(400_000, 200).withFirstTargetProbability(1.0), TokenizerConfig.bpe(512),
         EvalConfig.greedy(24).withBatchSize(50));
   }

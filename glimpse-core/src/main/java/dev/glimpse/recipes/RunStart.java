@@ -7,6 +7,8 @@ import dev.glimpse.data.Dataset;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.ConnectorConfig;
 import dev.glimpse.model.ModelConfig;
+import dev.glimpse.model.Models;
+import dev.glimpse.model.TakesParts;
 import dev.glimpse.tokenize.ChatTemplate;
 import dev.glimpse.nn.ParameterGroup;
 import dev.glimpse.nn.ParameterStore;
@@ -51,6 +53,15 @@ public sealed interface RunStart extends AutoCloseable
   /** How images become the model's input. */
   ImageTransform transform(ModelConfig config);
 
+  /**
+   * The tokenizer the model's image decoder reads prompts with, when the run has one to carry apart from
+   * its own (owned by this start; saved only for a model whose decoder has its own, {@link
+   * dev.glimpse.model.GeneratesImages#decoderHasOwnTokenizer}), or null.
+   */
+  default Tokenizer decoderTokenizer() {
+    return null;
+  }
+
   /** HuggingFace side files to keep in the run's checkpoints (so that {@code export hf} writes them back), or null. */
   default JsonObject hfSection() {
     return null;
@@ -77,6 +88,7 @@ public sealed interface RunStart extends AutoCloseable
    */
   static RunStart choose(Recipe requested, TrainRun.Options o, NDManager manager) {
     Path checkpoint = o.out().resolve(Checkpoint.RUN_CHECKPOINT);
+    checkLanguageModelOption(requested, o.languageModel() != null);
     checkStart(o.init() != null, o.resume(), o.visionTower() != null || o.languageModel() != null
         || o.visionLayer() != null, !o.parts().isEmpty());
     if (o.resume()) {
@@ -101,6 +113,22 @@ public sealed interface RunStart extends AutoCloseable
     }
     Parts.requireNone(requested.model());
     return new Fresh(requested);
+  }
+
+  /**
+   * Refuses {@code --language-model} for a model whose design takes its language model as a part (VLV
+   * stage 2: {@code --part language-model=DIR}), naming the flag to use instead.
+   */
+  public static void checkLanguageModelOption(Recipe requested, boolean languageModel) {
+    if (!languageModel || requested == null) {
+      return;
+    }
+    ModelConfig model = requested.model();
+    if (Models.design(model.modelType()) instanceof TakesParts parts
+        && parts.parts(model).stream().anyMatch(slot -> slot.name().equals(TakesParts.LANGUAGE_MODEL))) {
+      throw new GlimpseException("--language-model: a " + model.modelType() + " model takes its language model as a "
+          + "part: give --part " + TakesParts.LANGUAGE_MODEL + "=DIR instead");
+    }
   }
 
   /** Refuses the combinations of start options that contradict each other. */
@@ -211,6 +239,11 @@ public sealed interface RunStart extends AutoCloseable
     }
 
     @Override
+    public Tokenizer decoderTokenizer() {
+      return init.decoderTokenizer();
+    }
+
+    @Override
     public JsonObject hfSection() {
       return init.hfSection();
     }
@@ -251,6 +284,7 @@ public sealed interface RunStart extends AutoCloseable
     private final Path checkpoint;
     private final CheckpointConfig saved;
     private Tokenizer tokenizer;
+    private Tokenizer decoderTokenizer; // the image decoder's own, when the checkpoint carries one
 
     private Resume(Recipe recipe, Path checkpoint, CheckpointConfig saved) {
       this.recipe = recipe;
@@ -277,6 +311,14 @@ public sealed interface RunStart extends AutoCloseable
     public Tokenizer tokenizer(Dataset train, PrintStream info) {
       tokenizer = HfTokenizer.load(checkpoint);
       return tokenizer;
+    }
+
+    @Override
+    public Tokenizer decoderTokenizer() {
+      if (decoderTokenizer == null) {
+        decoderTokenizer = Checkpoint.readDecoderTokenizer(checkpoint);
+      }
+      return decoderTokenizer;
     }
 
     @Override
@@ -321,6 +363,9 @@ public sealed interface RunStart extends AutoCloseable
     public void close() {
       if (tokenizer != null) {
         tokenizer.close();
+      }
+      if (decoderTokenizer != null) {
+        decoderTokenizer.close();
       }
     }
   }
@@ -495,6 +540,12 @@ public sealed interface RunStart extends AutoCloseable
       }
       info.printf("tokenizer: from %s (%d ids)%n", source.source(), source.tokenizer().vocabSize());
       return source.tokenizer();
+    }
+
+    @Override
+    public Tokenizer decoderTokenizer() {
+      LoadedModel source = parts.decoderTokenizerSource();
+      return source == null ? null : source.decoderTokenizer();
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.glimpse.data.Dataset;
 import dev.glimpse.data.Example;
 import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.ConnectorConfig;
+import dev.glimpse.model.GeneratesImages;
 import dev.glimpse.model.ModelConfig;
 import dev.glimpse.nn.Devices;
 import dev.glimpse.tokenize.ChatTemplate;
@@ -208,6 +209,7 @@ public final class TrainRun {
               g.name(), g.firstStep(), recipe.train().steps());
         }
       }
+      Tokenizer decoderTokenizer = decoderTokenizer(model, start, modelConfig);
       CheckpointConfig checkpointConfig = checkpointConfig(recipe, modelConfig, transform, start.hfSection());
       try (AdamW optimizer = AdamW.of(store, recipe.train()); RunLog log = new RunLog(out)) {
         TrainerState first = start.restore(optimizer, log, o.info());
@@ -216,7 +218,8 @@ public final class TrainRun {
         Training<?> training = design.training(model, new TrainingSetup(modelConfig, tokenizer, transform,
             recipe.train(), recipe.data().firstTargetProbability(), recipe.data().packTexts()));
         Trainer.Checkpointer checkpointer =
-            state -> Checkpoint.write(checkpointDir, checkpointConfig, store, tokenizer, optimizer, state);
+            state -> Checkpoint.write(checkpointDir, checkpointConfig, store, tokenizer, decoderTokenizer, optimizer,
+                state);
         Trained result = train(training, train, recipe.train(), store, optimizer, log, checkpointer, first, o);
         LossPlot.write(out.resolve(LOSS_PLOT), recipe.name() + " training loss", log.lossCurves());
         if (result.skipped() > 0) {
@@ -240,7 +243,8 @@ public final class TrainRun {
         boolean complete = result.run().state().step() >= recipe.train().steps();
         summary.addProperty("complete", complete);
         if (complete && o.evaluate() && recipe.data().testSize() > 0) {
-          LoadedModel loaded = new LoadedModel(manager, store, model, modelConfig, tokenizer, transform, checkpointDir);
+          LoadedModel loaded = new LoadedModel(manager, store, model, modelConfig, tokenizer, transform, checkpointDir,
+              null, decoderTokenizer);
           JsonObject eval = task.evaluate(loaded, task.testData(recipe), recipe.eval(), out.resolve("eval"), o.info());
           summary.add("eval", eval);
           for (String key : eval.keySet()) {
@@ -252,6 +256,27 @@ public final class TrainRun {
         return summary;
       }
     }
+  }
+
+  /**
+   * The tokenizer the run's checkpoints carry for the model's image decoder when the decoder has its own
+   * (VLV stage 2: the stage-1 decoder's, the model's own being the language model's), else null.
+   */
+  private static Tokenizer decoderTokenizer(Object model, RunStart start, ModelConfig config) {
+    if (!(model instanceof GeneratesImages generator) || !generator.decoderHasOwnTokenizer()) {
+      return null;
+    }
+    Tokenizer own = start.decoderTokenizer();
+    if (own == null) {
+      throw new GlimpseException("the " + config.modelType() + " model's image decoder reads prompts with a tokenizer "
+          + "of its own, and this run has none to give it (start it from the part that brings the decoder)");
+    }
+    int rows = generator.imageDecoder().config().vocabSize();
+    if (own.vocabSize() > rows) {
+      throw new GlimpseException("the image decoder's tokenizer has " + own.vocabSize() + " ids but its text encoder "
+          + "only " + rows);
+    }
+    return own;
   }
 
   /** A finished (or stopped) training and the examples its loader skipped. */

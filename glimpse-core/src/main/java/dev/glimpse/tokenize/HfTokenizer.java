@@ -43,12 +43,22 @@ public final class HfTokenizer implements Tokenizer {
    */
   public static HfTokenizer load(Path path) {
     Path file = Files.isDirectory(path) ? path.resolve(FILE) : path;
+    return load(file, file.resolveSibling(SPECIAL_FILE), file.resolveSibling(ChatTemplate.FILE));
+  }
+
+  /**
+   * Loads the tokenizer saved in {@code dir} with {@code prefix} before its file names ({@link
+   * #save(Path, String)}).
+   */
+  public static HfTokenizer load(Path dir, String prefix) {
+    return load(dir.resolve(prefix + FILE), dir.resolve(prefix + SPECIAL_FILE), dir.resolve(prefix + ChatTemplate.FILE));
+  }
+
+  private static HfTokenizer load(Path file, Path specialFile, Path templateFile) {
     if (!Files.isRegularFile(file)) {
       throw new GlimpseException("tokenizer file not found: " + file);
     }
-    Path specialFile = file.resolveSibling(SPECIAL_FILE);
     SpecialTokens special = Files.isRegularFile(specialFile) ? Json.read(specialFile, SpecialTokens.class) : null;
-    Path templateFile = file.resolveSibling(ChatTemplate.FILE);
     ChatTemplate template = null;
     if (Files.isRegularFile(templateFile)) {
       Json.requireKnownKeys(Json.parse(templateFile).getAsJsonObject(), ChatTemplate.class, templateFile.toString(),
@@ -216,11 +226,11 @@ public final class HfTokenizer implements Tokenizer {
   }
 
   @Override
-  public void save(Path dir) {
-    AtomicFiles.writeString(dir.resolve(FILE), json);
-    Json.write(dir.resolve(SPECIAL_FILE), special);
+  public void save(Path dir, String prefix) {
+    AtomicFiles.writeString(dir.resolve(prefix + FILE), json);
+    Json.write(dir.resolve(prefix + SPECIAL_FILE), special);
     if (chatTemplate != null) {
-      Json.write(dir.resolve(ChatTemplate.FILE), chatTemplate);
+      Json.write(dir.resolve(prefix + ChatTemplate.FILE), chatTemplate);
     }
   }
 

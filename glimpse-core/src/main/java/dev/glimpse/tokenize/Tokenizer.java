@@ -24,7 +24,15 @@ public interface Tokenizer extends AutoCloseable {
    * Writes {@code tokenizer.json} (HuggingFace format) and {@code special_tokens.json} into a folder,
    * and {@value ChatTemplate#FILE} when it has a chat template.
    */
-  void save(Path dir);
+  default void save(Path dir) {
+    save(dir, "");
+  }
+
+  /**
+   * As {@link #save(Path)}, each file name preceded by {@code prefix} ({@code "decoder_"}: {@code
+   * decoder_tokenizer.json}...): a second tokenizer in the same folder.
+   */
+  void save(Path dir, String prefix);
 
   @Override
   void close();

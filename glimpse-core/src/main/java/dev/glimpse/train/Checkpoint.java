@@ -29,6 +29,14 @@ public final class Checkpoint {
   public static final String STATE = "trainer_state.json";
   /** Name of the latest checkpoint inside a run folder. */
   public static final String RUN_CHECKPOINT = "checkpoint";
+  /**
+   * File-name prefix of the second tokenizer a checkpoint may carry: the one its image decoder reads
+   * prompts with when the model's own tokenizer is another ({@code decoder_tokenizer.json}, {@code
+   * decoder_special_tokens.json}; {@link dev.glimpse.model.GeneratesImages#decoderHasOwnTokenizer}).
+   */
+  public static final String DECODER_TOKENIZER_PREFIX = "decoder_";
+  /** The image decoder's tokenizer file, when the checkpoint has one. */
+  public static final String DECODER_TOKENIZER = DECODER_TOKENIZER_PREFIX + HfTokenizer.FILE;
 
   private Checkpoint() {}
 
@@ -38,6 +46,16 @@ public final class Checkpoint {
    */
   public static void write(Path dir, CheckpointConfig config, ParameterStore params, Tokenizer tokenizer,
       AdamW optimizer, TrainerState state) {
+    write(dir, config, params, tokenizer, null, optimizer, state);
+  }
+
+  /**
+   * As {@link #write(Path, CheckpointConfig, ParameterStore, Tokenizer, AdamW, TrainerState)}, with the
+   * tokenizer the model's image decoder reads prompts with when it is not the model's ({@value
+   * #DECODER_TOKENIZER}; null for none).
+   */
+  public static void write(Path dir, CheckpointConfig config, ParameterStore params, Tokenizer tokenizer,
+      Tokenizer decoderTokenizer, AdamW optimizer, TrainerState state) {
     Path parent = dir.toAbsolutePath().getParent();
     Path staged = parent.resolve("." + dir.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
         + System.nanoTime());
@@ -48,6 +66,9 @@ public final class Checkpoint {
       params.save(staged.resolve(WEIGHTS), Map.of("format", "pt", "producer", "glimpse"));
       if (tokenizer != null) {
         tokenizer.save(staged);
+      }
+      if (decoderTokenizer != null) {
+        decoderTokenizer.save(staged, DECODER_TOKENIZER_PREFIX);
       }
       if (optimizer != null) {
         SafeTensors.write(staged.resolve(OPTIMIZER), optimizer.stateTensors(), Map.of("format", "glimpse-adamw"));
@@ -101,6 +122,11 @@ public final class Checkpoint {
       throw new GlimpseException("incomplete checkpoint " + dir + ": missing " + String.join(", ", missing));
     }
     return dir;
+  }
+
+  /** The image decoder's own tokenizer saved in a checkpoint folder ({@value #DECODER_TOKENIZER}), or null. */
+  public static HfTokenizer readDecoderTokenizer(Path dir) {
+    return Files.isRegularFile(dir.resolve(DECODER_TOKENIZER)) ? HfTokenizer.load(dir, DECODER_TOKENIZER_PREFIX) : null;
   }
 
   /** The checkpoint's {@code config.json} ({@link CheckpointConfig#read}). */

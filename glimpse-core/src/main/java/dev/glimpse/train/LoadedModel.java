@@ -7,6 +7,7 @@ import dev.glimpse.data.ImageTransform;
 import dev.glimpse.hf.HfModel;
 import dev.glimpse.model.CaptioningModel;
 import dev.glimpse.model.Embedder;
+import dev.glimpse.model.GeneratesImages;
 import dev.glimpse.model.ModelConfig;
 import dev.glimpse.model.Models;
 import dev.glimpse.nn.ParameterStore;
@@ -29,6 +30,7 @@ public final class LoadedModel implements AutoCloseable {
   private final ImageTransform transform;
   private final Path source;
   private final JsonObject hfSection; // HF side files of a model that came from HuggingFace, or null
+  private final Tokenizer decoderTokenizer; // the image decoder's own tokenizer, or null (see decoderTokenizer())
 
   public LoadedModel(NDManager manager, ParameterStore store, Object model, ModelConfig config,
       Tokenizer tokenizer, ImageTransform transform, Path source) {
@@ -38,6 +40,16 @@ public final class LoadedModel implements AutoCloseable {
   /** @param hfSection the HF side files (config.json...) of a model from HuggingFace, kept for export; may be null */
   public LoadedModel(NDManager manager, ParameterStore store, Object model, ModelConfig config,
       Tokenizer tokenizer, ImageTransform transform, Path source, JsonObject hfSection) {
+    this(manager, store, model, config, tokenizer, transform, source, hfSection, null);
+  }
+
+  /**
+   * @param decoderTokenizer the tokenizer the model's image decoder reads prompts with when it is not
+   *     {@code tokenizer} ({@link GeneratesImages#decoderHasOwnTokenizer}; owned and closed by this), or null
+   */
+  public LoadedModel(NDManager manager, ParameterStore store, Object model, ModelConfig config,
+      Tokenizer tokenizer, ImageTransform transform, Path source, JsonObject hfSection, Tokenizer decoderTokenizer) {
+    this.decoderTokenizer = decoderTokenizer;
     this.manager = manager;
     this.store = store;
     this.model = model;
@@ -67,14 +79,39 @@ public final class LoadedModel implements AutoCloseable {
     }
     NDManager manager = parent.newSubManager();
     ParameterStore store = new ParameterStore(manager, 0);
+    Tokenizer decoderTokenizer = null;
     try {
+      decoderTokenizer = Checkpoint.readDecoderTokenizer(dir);
       Object model = Models.build(config, store.root());
+      checkDecoderTokenizer(model, config, decoderTokenizer, dir);
       store.load(dir.resolve(Checkpoint.WEIGHTS));
-      return new LoadedModel(manager, store, model, config, tokenizer, saved.image(), dir, saved.hf());
+      return new LoadedModel(manager, store, model, config, tokenizer, saved.image(), dir, saved.hf(), decoderTokenizer);
     } catch (RuntimeException e) {
       tokenizer.close();
+      if (decoderTokenizer != null) {
+        decoderTokenizer.close();
+      }
       manager.close();
       throw e;
+    }
+  }
+
+  /**
+   * A model whose image decoder reads prompts with a tokenizer of its own needs that tokenizer, of no
+   * more ids than the decoder's text encoder has rows.
+   */
+  private static void checkDecoderTokenizer(Object model, ModelConfig config, Tokenizer decoderTokenizer, Path dir) {
+    if (!(model instanceof GeneratesImages generator) || !generator.decoderHasOwnTokenizer()) {
+      return;
+    }
+    if (decoderTokenizer == null) {
+      throw new GlimpseException("incomplete checkpoint " + dir + ": missing " + Checkpoint.DECODER_TOKENIZER + " (the "
+          + config.modelType() + " model's image decoder reads prompts with a tokenizer of its own)");
+    }
+    int rows = generator.imageDecoder().config().vocabSize();
+    if (decoderTokenizer.vocabSize() > rows) {
+      throw new GlimpseException(Checkpoint.DECODER_TOKENIZER + " in " + dir + " has " + decoderTokenizer.vocabSize()
+          + " ids but the image decoder's text encoder only " + rows + " (mismatched checkpoint files?)");
     }
   }
 
@@ -150,6 +187,15 @@ public final class LoadedModel implements AutoCloseable {
     return tokenizer;
   }
 
+  /**
+   * The tokenizer the model's image decoder reads prompts with: its own when the checkpoint carries one
+   * ({@link GeneratesImages#decoderHasOwnTokenizer}: a VLV that captions with a language model), else
+   * the model's tokenizer.
+   */
+  public Tokenizer decoderTokenizer() {
+    return decoderTokenizer != null ? decoderTokenizer : tokenizer;
+  }
+
   public ImageTransform transform() {
     return transform;
   }
@@ -174,6 +220,9 @@ public final class LoadedModel implements AutoCloseable {
   @Override
   public void close() {
     tokenizer.close();
+    if (decoderTokenizer != null) {
+      decoderTokenizer.close();
+    }
     manager.close();
   }
 }

@@ -58,6 +58,8 @@ class VlvPipelineTest {
   private Path reference;
   private Path stage1;
   private Path stage2;
+  private Path stage2Mlp;
+  private Path lm;
   private JsonObject stage2Summary;
 
   private static TrainRun.Options options(Path out, boolean evaluate, Map<String, Path> parts) {
@@ -75,10 +77,18 @@ class VlvPipelineTest {
     TrainRun.run(TrainRunTest.tiny(2), options(reference, false, Map.of()));
     stage1 = dir.resolve("stage1");
     TrainRun.run(TinyVlv.stage1(3), options(stage1, false, Map.of("decoder", diffusion)));
+    lm = dir.resolve("lm");
+    TinyVlv.languageModelCheckpoint(lm);
     stage2 = dir.resolve("stage2");
     Recipe s2 = TinyVlv.stage2(3);
     s2 = s2.withEval(s2.eval().withReferenceCaptioner(reference.toString()));
-    stage2Summary = TrainRun.run(s2, options(stage2, true, Map.of("autoencoder", stage1)));
+    stage2Summary = TrainRun.run(s2, options(stage2, true, stage2Parts()));
+    stage2Mlp = dir.resolve("stage2-mlp");
+    TrainRun.run(TinyVlv.stage2MlpOnly(2), options(stage2Mlp, false, stage2Parts()));
+  }
+
+  private Map<String, Path> stage2Parts() {
+    return Map.of("autoencoder", stage1, "language-model", lm);
   }
 
   private static Map<String, SafeTensors.Tensor> weights(Path run) {
@@ -110,6 +120,226 @@ class VlvPipelineTest {
     assertTrue(assertSame(stage1Weights, "decoder.", diffusionWeights, "") > 10);
     assertTrue(assertSame(stage2Weights, "decoder.", stage1Weights, "decoder.") > 10);
     assertTrue(assertSame(stage2Weights, "encoder.", stage1Weights, "encoder.") > 10);
+    // MLP only: the language model is the checkpoint's, bit for bit, beside the frozen CLIP text encoder and decoder
+    Map<String, SafeTensors.Tensor> mlpOnly = weights(stage2Mlp);
+    Map<String, SafeTensors.Tensor> lmWeights = weights(lm);
+    assertEquals(lmWeights.size(), assertSame(mlpOnly, "caption.lm.", lmWeights, ""));
+    assertTrue(assertSame(mlpOnly, "decoder.text_encoder.text.", clipWeights, "text.") > 0);
+    assertTrue(assertSame(mlpOnly, "decoder.", diffusionWeights, "") > 10);
+    assertTrue(assertSame(mlpOnly, "encoder.", stage1Weights, "encoder.") > 10);
+  }
+
+  @Test
+  void stageTwoTrainsTheMlpAndTheLanguageModelItWasGiven() throws Exception {
+    Map<String, SafeTensors.Tensor> lmWeights = weights(lm);
+    for (Path run : List.of(stage2, stage2Mlp)) {
+      Map<String, SafeTensors.Tensor> trained = weights(run);
+      // the language model in place is the lm checkpoint's, under caption.lm.: same names and shapes
+      for (Map.Entry<String, SafeTensors.Tensor> e : lmWeights.entrySet()) {
+        SafeTensors.Tensor t = trained.get("caption.lm." + e.getKey());
+        assertArrayEquals(e.getValue().shape(), t.shape(), e.getKey());
+      }
+      assertEquals(lmWeights.size(), trained.keySet().stream().filter(n -> n.startsWith("caption.lm.")).count());
+      List<String> log = Files.readAllLines(run.resolve(RunLog.FILE));
+      assertTrue(log.get(0).contains("\"loss_lm\""), log.get(0));
+    }
+    // MLP + LM: both moved away from where they started
+    Map<String, SafeTensors.Tensor> trained = weights(stage2);
+    Map<String, SafeTensors.Tensor> mlpOnly = weights(stage2Mlp);
+    long lmMoved = lmWeights.keySet().stream().filter(n -> !java.util.Arrays.equals(lmWeights.get(n).toFloats(),
+        trained.get("caption.lm." + n).toFloats())).count();
+    assertTrue(lmMoved > lmWeights.size() / 2, lmMoved + " of " + lmWeights.size() + " language-model tensors moved");
+    try (NDManager manager = NDManager.newBaseManager()) {
+      ParameterStore fresh = new ParameterStore(manager, TinyVlv.stage2(3).train().seed());
+      new VlvModel(fresh.root(), TinyVlv.vlvModel(true).withVocabSize(lmVocab()));
+      for (Map<String, SafeTensors.Tensor> run : List.of(trained, mlpOnly)) {
+        for (String name : fresh.names()) {
+          if (name.startsWith("caption.projector.") && name.endsWith("weight")) {
+            assertFalse(java.util.Arrays.equals(fresh.get(name).array().toFloatArray(), run.get(name).toFloats()), name);
+          }
+        }
+      }
+    }
+  }
+
+  private int lmVocab() {
+    return dev.glimpse.checkpoint.CheckpointConfig.read(Checkpoint.resolve(lm)).model().vocabSize();
+  }
+
+  @Test
+  void stageTwoWritesWithTheLanguageModelsTokenizerAndKeepsTheDecodersBeside() throws Exception {
+    Path checkpoint = Checkpoint.resolve(stage2);
+    assertEquals(Files.readString(Checkpoint.resolve(lm).resolve("tokenizer.json")),
+        Files.readString(checkpoint.resolve("tokenizer.json")), "the captions' tokenizer is the language model's");
+    assertEquals(Files.readString(Checkpoint.resolve(stage1).resolve("tokenizer.json")),
+        Files.readString(checkpoint.resolve(Checkpoint.DECODER_TOKENIZER)), "the decoder keeps the CLIP tokenizer");
+    assertNotEquals(Files.readString(checkpoint.resolve("tokenizer.json")),
+        Files.readString(checkpoint.resolve(Checkpoint.DECODER_TOKENIZER)));
+    VlvConfig saved = (VlvConfig) dev.glimpse.checkpoint.CheckpointConfig.read(checkpoint).model();
+    assertEquals(lmVocab(), saved.vocabSize());
+    assertEquals(TinyVlv.languageModel(lmVocab()), saved.captioner().languageModel());
+    assertEquals(300, saved.decoder().vocabSize(), "the decoder's text encoder keeps its rows");
+    // a stage-1 checkpoint has one tokenizer, the decoder's
+    assertFalse(Files.exists(Checkpoint.resolve(stage1).resolve(Checkpoint.DECODER_TOKENIZER)));
+  }
+
+  @Test
+  void anInterruptedStageTwoResumesWithBothTokenizersToTheStraightRun() throws Exception {
+    Path out = dir.resolve("stage2-resumed");
+    TrainRun.run(TinyVlv.stage2MlpOnly(2), new TrainRun.Options(out, false, 1, false, true, TrainRunTest.QUIET)
+        .withParts(stage2Parts()));
+    assertEquals(1, Checkpoint.readState(Checkpoint.resolve(out)).step());
+    TrainRun.run(null, new TrainRun.Options(out, true, Long.MAX_VALUE, false, true, TrainRunTest.QUIET));
+    Map<String, SafeTensors.Tensor> straight = weights(stage2Mlp);
+    Map<String, SafeTensors.Tensor> resumed = weights(out);
+    assertEquals(straight.keySet(), resumed.keySet());
+    for (String name : straight.keySet()) {
+      assertArrayEquals(straight.get(name).toFloats(), resumed.get(name).toFloats(), name);
+    }
+    for (String file : new String[] {"tokenizer.json", Checkpoint.DECODER_TOKENIZER}) {
+      assertEquals(Files.readString(Checkpoint.resolve(stage2Mlp).resolve(file)),
+          Files.readString(Checkpoint.resolve(out).resolve(file)), file);
+    }
+  }
+
+  @Test
+  void theDecoderOfAStageTwoCheckpointDrawsExactlyAsTheDiffusionModel() throws Exception {
+    // the frozen decoder and its own tokenizer: a prompt gives the diffusion model's image, pixel for pixel
+    List<int[]> pixels = new ArrayList<>();
+    for (Path checkpoint : List.of(diffusion, stage2)) {
+      Path grid = dir.resolve("same-" + checkpoint.getFileName() + ".png");
+      CliRun r = CliRun.of("generate", "--checkpoint", checkpoint.toString(), "--prompt", "two small green stars",
+          "--prompt", "a large red circle on the left", "--steps", "2", "--seed", "3", "--tile", "16", "--out",
+          grid.toString());
+      assertEquals(0, r.exitCode(), r.err());
+      BufferedImage image = ImageIO.read(grid.toFile());
+      pixels.add(image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth()));
+    }
+    assertArrayEquals(pixels.get(0), pixels.get(1));
+  }
+
+  @Test
+  void theLanguageModelPartIsCheckedBeforeAnyTraining() {
+    GlimpseException missing = assertThrows(GlimpseException.class,
+        () -> TrainRun.run(TinyVlv.stage2(2), options(dir.resolve("no-lm"), false, Map.of("autoencoder", stage1))));
+    assertTrue(missing.getMessage().contains("--part language-model="), missing.getMessage());
+    for (Path wrong : List.of(reference, clip, stage1)) {
+      GlimpseException e = assertThrows(GlimpseException.class, () -> TrainRun.run(TinyVlv.stage2(2),
+          options(dir.resolve("wrong-lm"), false, Map.of("autoencoder", stage1, "language-model", wrong))));
+      assertTrue(e.getMessage().contains("--part language-model=" + wrong) && e.getMessage().contains("('lm') checkpoint"),
+          e.getMessage());
+    }
+    GlimpseException flag = assertThrows(GlimpseException.class, () -> TrainRun.run(TinyVlv.stage2(2),
+        new TrainRun.Options(dir.resolve("flag-lm"), false, Long.MAX_VALUE, false, true, TrainRunTest.QUIET, null, null,
+            lm, null, ai.djl.Device.cpu(), Map.of("autoencoder", stage1))));
+    assertTrue(flag.getMessage().contains("--part language-model=DIR"), flag.getMessage());
+    GlimpseException stageOne = assertThrows(GlimpseException.class, () -> TrainRun.run(TinyVlv.stage1(2),
+        options(dir.resolve("s1-lm"), false, Map.of("decoder", diffusion, "language-model", lm))));
+    assertTrue(stageOne.getMessage().contains("takes decoder"), stageOne.getMessage());
+    assertFalse(Files.exists(dir.resolve("wrong-lm").resolve(Checkpoint.RUN_CHECKPOINT)));
+
+    // on the command line: one error line each
+    Recipes.register("tiny-vlv-test", () -> TinyVlv.stage2(2));
+    String out = dir.resolve("cli-lm").toString();
+    assertOneLine(CliRun.of("train", "--recipe", "tiny-vlv-test", "--part", "autoencoder=" + stage1, "--part",
+        "language-model=" + reference, "--out", out), "('lm') checkpoint");
+    assertOneLine(CliRun.of("train", "--recipe", "tiny-vlv-test", "--part", "autoencoder=" + stage1, "--out", out),
+        "--part language-model=");
+    assertOneLine(CliRun.of("train", "--recipe", "tiny-vlv-test", "--part", "autoencoder=" + stage1,
+        "--language-model", lm.toString(), "--out", out), "--part language-model=DIR");
+    assertOneLine(CliRun.of("train", "--recipe", "vlv-quick", "--language-model", lm.toString(), "--out", out),
+        "--part language-model=DIR");
+  }
+
+  @Test
+  void aSavedStageTwoCheckpointNeedsNoLanguageModelRunAndRoundTrips() throws Exception {
+    Path moved = dir.resolve("lm-moved-away");
+    Files.move(lm, moved);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      BufferedImage image = new SceneGenerator(SceneConfig.defaults()).render(new SceneGenerator(SceneConfig.defaults())
+          .scene(Split.TEST, 2));
+      float[] logits;
+      String caption;
+      Path copy = dir.resolve("stage2-resaved");
+      try (dev.glimpse.train.LoadedModel loaded = dev.glimpse.train.LoadedModel.load(stage2, manager)) {
+        logits = logits(loaded, image);
+        caption = caption(loaded, image);
+        assertNotEquals(loaded.tokenizer().vocabSize(), loaded.decoderTokenizer().vocabSize());
+        Checkpoint.write(copy, dev.glimpse.checkpoint.CheckpointConfig.read(loaded.source()), loaded.store(),
+            loaded.tokenizer(), loaded.decoderTokenizer(), null, null);
+      }
+      try (dev.glimpse.train.LoadedModel again = dev.glimpse.train.LoadedModel.load(copy, manager)) {
+        assertArrayEquals(logits, logits(again, image));
+        assertEquals(caption, caption(again, image));
+      }
+      for (String file : new String[] {"model.safetensors", "tokenizer.json", Checkpoint.DECODER_TOKENIZER}) {
+        assertArrayEquals(Files.readAllBytes(Checkpoint.resolve(stage2).resolve(file)),
+            Files.readAllBytes(copy.resolve(file)), file);
+      }
+      // without its decoder's tokenizer a stage-2 checkpoint is incomplete: one error line
+      Files.delete(copy.resolve(Checkpoint.DECODER_TOKENIZER));
+      Path input = dir.resolve("round-trip.png");
+      ImageIO.write(image, "png", input.toFile());
+      assertOneLine(CliRun.of("caption", "--checkpoint", copy.toString(), input.toString()),
+          "missing " + Checkpoint.DECODER_TOKENIZER);
+    } finally {
+      Files.move(moved, lm);
+    }
+  }
+
+  private static float[] logits(dev.glimpse.train.LoadedModel loaded, BufferedImage image) {
+    try (NDManager m = loaded.manager().newSubManager()) {
+      int[] words = loaded.tokenizer().encode("a large red circle");
+      long[] ids = new long[words.length + 1];
+      ids[0] = loaded.tokenizer().special().bos();
+      for (int i = 0; i < words.length; i++) {
+        ids[i + 1] = words[i];
+      }
+      float[] pixels = loaded.transform().apply(image);
+      ai.djl.ndarray.NDArray x = m.create(pixels, new ai.djl.ndarray.types.Shape(1, 3, loaded.transform().height(),
+          loaded.transform().width()));
+      ai.djl.ndarray.NDArray idArray = m.create(ids).reshape(1, -1);
+      return loaded.model().forward(x, idArray, m.ones(idArray.getShape())).toFloatArray();
+    }
+  }
+
+  private static String caption(dev.glimpse.train.LoadedModel loaded, BufferedImage image) {
+    dev.glimpse.generate.Captioner captioner = new dev.glimpse.generate.Captioner(loaded.model(), loaded.tokenizer(),
+        loaded.transform(), loaded.manager());
+    return captioner.caption(List.of(image), dev.glimpse.generate.GenerationConfig.greedy(12), 1).get(0).text();
+  }
+
+  @Test
+  void evalAndServeWorkOnTheStageTwoCheckpoint() throws Exception {
+    CliRun r = CliRun.of("eval", "--checkpoint", stage2.toString(), "--count", "2", "--reference-captioner",
+        reference.toString(), "--out", dir.resolve("eval-s2").toString(), "--json");
+    assertEquals(0, r.exitCode(), r.err());
+    JsonObject json = r.json();
+    for (String key : new String[] {"cider", "text_qa_accuracy", "reconstruction_attribute_accuracy",
+        "embedding_reconstruction_accuracy"}) {
+      assertTrue(json.has(key), key + " in " + json.keySet());
+    }
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    ImageIO.write(new SceneGenerator(SceneConfig.defaults()).render(new SceneGenerator(SceneConfig.defaults())
+        .scene(Split.TEST, 3)), "png", png);
+    String url = "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png.toByteArray());
+    try (dev.glimpse.serve.GlimpseServer server = new dev.glimpse.serve.GlimpseServer(
+        dev.glimpse.serve.ServeOptions.defaults().withPort(0), line -> { })) {
+      int port = server.start();
+      server.load("vlv", stage2);
+      server.ready();
+      String body = "{\"model\": \"vlv\", \"max_tokens\": 8, \"messages\": [{\"role\": \"user\", \"content\": "
+          + "[{\"type\": \"image_url\", \"image_url\": {\"url\": \"" + url + "\"}}]}]}";
+      java.net.http.HttpResponse<String> reply = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+              .header("Content-Type", "application/json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, reply.statusCode(), reply.body());
+      JsonObject message = com.google.gson.JsonParser.parseString(reply.body()).getAsJsonObject()
+          .getAsJsonArray("choices").get(0).getAsJsonObject().getAsJsonObject("message");
+      assertTrue(message.get("content").isJsonPrimitive(), reply.body());
+    }
   }
 
   @Test

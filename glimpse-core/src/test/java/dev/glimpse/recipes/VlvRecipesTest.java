@@ -53,6 +53,22 @@ class VlvRecipesTest {
   }
 
   @Test
+  void aStageTwoConfigOfTheEarlierGitStyleDecoderIsOneClearError() {
+    com.google.gson.JsonObject json = Models.toJson(Recipes.get("vlv-quick").model()).getAsJsonObject();
+    com.google.gson.JsonObject git = new com.google.gson.JsonObject();
+    git.add("lm", Models.toJson(Recipes.get("vlv-quick-stage1").model()).getAsJsonObject().get("adapter"));
+    git.addProperty("maxTextPositions", 24);
+    json.add("captioner", git);
+    dev.glimpse.util.GlimpseException e = assertThrows(dev.glimpse.util.GlimpseException.class,
+        () -> Models.parse("vlv", json, "runs/vlv/checkpoint/config.json"));
+    assertTrue(e.getMessage().startsWith("runs/vlv/checkpoint/config.json is a VLV stage-2 model of the GIT-style")
+        && e.getMessage().contains("--part language-model=DIR"), e.getMessage());
+    // the current form reads
+    assertEquals(Recipes.get("vlv-quick").model(),
+        Models.parse("vlv", Models.toJson(Recipes.get("vlv-quick").model()), "recipe"));
+  }
+
+  @Test
   void modelsBuildAtTheirStatedSizes() {
     try (NDManager manager = NDManager.newBaseManager()) {
       ParameterStore diffusion = new ParameterStore(manager, 1);

@@ -12,6 +12,8 @@ import dev.glimpse.model.ClipModel;
 import dev.glimpse.model.ClipTextConfig;
 import dev.glimpse.model.DenoiserConfig;
 import dev.glimpse.model.DiffusionConfig;
+import dev.glimpse.model.LanguageModel;
+import dev.glimpse.model.LanguageModelConfig;
 import dev.glimpse.model.NoiseSchedule;
 import dev.glimpse.model.VlvCaptionConfig;
 import dev.glimpse.model.VlvConfig;
@@ -32,9 +34,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Tiny text-to-image and VLV models for tests: a CLIP checkpoint with random weights and a BPE
- * tokenizer of the synthetic captions, and recipes of a 16x16 DiT and a VLV on it that train in
- * seconds.
+ * Tiny text-to-image and VLV models for tests: a CLIP checkpoint and a language-model checkpoint with
+ * random weights, each with a BPE tokenizer of the synthetic captions of its own, and recipes of a
+ * 16x16 DiT and a VLV on them that train in seconds.
  */
 public final class TinyVlv {
   public static final int SIDE = 16;
@@ -55,6 +57,33 @@ public final class TinyVlv {
       ParameterStore store = new ParameterStore(manager, 11);
       new ClipModel(store.root(), config);
       Checkpoint.write(dir, new CheckpointConfig(config, ImageTransform.clip(32), null, List.of(), null, null), store,
+          tokenizer, null, null);
+    }
+  }
+
+  /** The tiny language model's stack: LLaMA-style (RMSNorm, rotary, SwiGLU, GQA), 2x32, untied head. */
+  public static LanguageModelConfig languageModel(int vocabSize) {
+    return new LanguageModelConfig(TransformerConfig.llama(32, 2, 2, 64).with(b -> b.kvHeads = 1), vocabSize, 64, 0,
+        false);
+  }
+
+  /**
+   * Writes an {@code lm} checkpoint (random weights, seed 13) with a BPE tokenizer of synthetic captions
+   * of its own, 280 ids at most: not the CLIP tokenizer of {@link #clipCheckpoint}, so that a test sees
+   * which of the two a model reads with.
+   */
+  public static void languageModelCheckpoint(Path dir) {
+    SceneGenerator scenes = new SceneGenerator(SceneConfig.defaults().withSeed(4));
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      texts.addAll(CaptionGrammar.captions(scenes.scene(Split.TRAIN, i)));
+    }
+    try (HfTokenizer tokenizer = new BpeTrainer(280, 2).train(texts);
+        NDManager manager = NDManager.newBaseManager()) {
+      LanguageModelConfig config = languageModel(tokenizer.vocabSize());
+      ParameterStore store = new ParameterStore(manager, 13);
+      new LanguageModel(store.root(), config);
+      Checkpoint.write(dir, new CheckpointConfig(config, ImageTransform.square(1), null, List.of(), null, null), store,
           tokenizer, null, null);
     }
   }
@@ -89,7 +118,7 @@ public final class TinyVlv {
   public static VlvConfig vlvModel(boolean captioner) {
     return new VlvConfig(VisionConfig.vit(SIDE, 4, TransformerConfig.preLn(32, 1, 2)), 4,
         TransformerConfig.preLn(32, 1, 2), diffusionModel(),
-        captioner ? new VlvCaptionConfig(TransformerConfig.preLn(32, 1, 2), 24) : null);
+        captioner ? new VlvCaptionConfig(languageModel(1)) : null);
   }
 
   public static Recipe stage1(int steps) {
@@ -98,10 +127,22 @@ public final class TinyVlv {
         new TokenizerConfig(300, 2, 200, null), EvalConfig.greedy(16).withBatchSize(2));
   }
 
-  /** Stage 2: the MLP and the language model learn (encoder and decoder frozen). */
+  /**
+   * Stage 2: the MLP and the language model learn (encoder and decoder frozen); the language model is a
+   * placeholder that {@code --part language-model=} replaces.
+   */
   public static Recipe stage2(int steps) {
-    return new Recipe("tiny-vlv", "unit-test recipe", "vlv", vlvModel(true),
-        train(steps, List.of("decoder.", "encoder."), List.of()), DataConfig.synthetic(1000, 3).withFirstTargetProbability(1),
-        new TokenizerConfig(300, 2, 200, null), EvalConfig.greedy(16).withBatchSize(2));
+    return stage2(steps, List.of("decoder.", "encoder."));
+  }
+
+  /** Stage 2 with the MLP alone learning (the language model frozen too). */
+  public static Recipe stage2MlpOnly(int steps) {
+    return stage2(steps, List.of("decoder.", "encoder.", "caption.lm."));
+  }
+
+  private static Recipe stage2(int steps, List<String> freeze) {
+    return new Recipe("tiny-vlv", "unit-test recipe", "vlv", vlvModel(true), train(steps, freeze, List.of()),
+        DataConfig.synthetic(1000, 3).withFirstTargetProbability(1), new TokenizerConfig(300, 2, 200, null),
+        EvalConfig.greedy(16).withBatchSize(2));
   }
 }

@@ -88,7 +88,7 @@ class FailureSafetyTest {
         @Override public String decode(int[] ids) { return tok.decode(ids); }
         @Override public int vocabSize() { return tok.vocabSize(); }
         @Override public SpecialTokens special() { return tok.special(); }
-        @Override public void save(Path d) { throw new GlimpseException("disk full (simulated)"); }
+        @Override public void save(Path d, String prefix) { throw new GlimpseException("disk full (simulated)"); }
         @Override public void close() {}
       };
       assertThrows(GlimpseException.class,

@@ -17,9 +17,14 @@ import java.util.function.Predicate;
  * {@code .bin} pickles, other weight variants ({@code model.fp16.safetensors}, adapters) or sub-folders.
  */
 final class ModelFiles {
-  /** Read when present, in this order; {@code special_tokens.json} is a Glimpse checkpoint's own. */
+  /**
+   * Read when present, in this order; {@code special_tokens.json} is a Glimpse checkpoint's own, and so
+   * are the {@code decoder_} tokenizer files of a model whose image decoder has a tokenizer of its own (a
+   * VLV stage-2 checkpoint).
+   */
   static final List<String> SIDE_FILES = List.of(HfModel.GENERATION_CONFIG, HfModel.PREPROCESSOR_CONFIG,
-      HfTokenizer.FILE, HfModel.TOKENIZER_CONFIG, HfModel.SPECIAL_TOKENS_MAP, HfTokenizer.SPECIAL_FILE);
+      HfTokenizer.FILE, HfModel.TOKENIZER_CONFIG, HfModel.SPECIAL_TOKENS_MAP, HfTokenizer.SPECIAL_FILE,
+      "decoder_" + HfTokenizer.FILE, "decoder_" + HfTokenizer.SPECIAL_FILE);
 
   /**
    * Side files whose absence changes what the model does (no text without a tokenizer; default
