@@ -7,14 +7,16 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * The vector index at scale: random unit vectors (the hardest case for a graph index: no clusters)
- * written to a Lucene HNSW index ({@link VectorIndex}), then queried with other random unit vectors;
+ * The vector index at scale: unit vectors ({@link IndexVectors}: uniformly random, the hardest case for a graph
+ * index, or a Gaussian mixture shaped like embeddings) written to a Lucene HNSW index ({@link VectorIndex}), then
+ * queried with other vectors from the same source;
  * build time, HNSW queries per second, exact (brute force) queries per second, and HNSW recall@10
  * against the exact top 10 (the mean share found, and the share of queries whose whole top 10 was
  * found). Queries run one at a time on one thread.
@@ -55,27 +57,29 @@ public final class IndexBench {
   }
 
   /**
+   * @param vectors where the indexed vectors and the queries come from (one stream: the vectors, then the queries)
    * @param work a scratch folder (the index is written under it and deleted)
    * @param candidates HNSW candidates per query (Lucene's ef), one search pass each
    */
-  public static Result run(int size, int dim, int queries, List<Integer> candidates, int maxConn, int beamWidth,
-      long seed, Path work, PrintStream info) throws IOException {
+  public static Result run(int size, IndexVectors vectors, int queries, List<Integer> candidates, int maxConn,
+      int beamWidth, long seed, Path work, PrintStream info) throws IOException {
     SplittableRandom random = new SplittableRandom(seed);
-    float[] vectors = new float[size * dim];
+    int dim = vectors.dim();
+    float[] flat = vectors.draw(random, size);
+    float[][] rows = new float[size][];
     for (int i = 0; i < size; i++) {
-      unit(random, vectors, i * dim, dim);
+      rows[i] = Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
     }
+    flat = null;
     Path dir = work.resolve("index-" + size);
     long start = System.nanoTime();
-    VectorIndex.Meta meta = new VectorIndex.Meta(VectorIndex.FORMAT, dim, 0, "random", "random", "none", maxConn,
-        beamWidth);
+    VectorIndex.Meta meta = new VectorIndex.Meta(VectorIndex.FORMAT, dim, 0, vectors.name(), vectors.name(), "none",
+        maxConn, beamWidth);
     // a buffer that holds every vector and its graph: one segment, one graph, as an index built once
     int ramMb = (int) Math.min(1900, 64 + (long) size * dim * 4 * 3 / (1 << 20));
     try (VectorIndex.Writer writer = VectorIndex.create(dir, meta, ramMb)) {
-      float[] row = new float[dim];
       for (int i = 0; i < size; i++) {
-        System.arraycopy(vectors, i * dim, row, 0, dim);
-        writer.add(Integer.toString(i), row.clone());
+        writer.add(Integer.toString(i), rows[i]);
         if (info != null && (i + 1) % 100_000 == 0) {
           info.printf("  %,d vectors added (%.0f s)%n", i + 1, (System.nanoTime() - start) / 1e9);
         }
@@ -84,14 +88,18 @@ public final class IndexBench {
       writer.publish();
     }
     double build = (System.nanoTime() - start) / 1e9;
-    float[][] query = new float[queries][dim];
+    float[] flatQueries = vectors.draw(random, queries);
+    float[][] query = new float[queries][];
     for (int q = 0; q < queries; q++) {
-      unit(random, query[q], 0, dim);
+      query[q] = Arrays.copyOfRange(flatQueries, q * dim, (q + 1) * dim);
     }
     int[][] truth = new int[queries][];
+    for (int q = 0; q < Math.min(queries, 20); q++) {
+      VectorIndex.Exact.topK(rows, query[q], 10); // warm-up: JIT, as the HNSW passes get
+    }
     long exactStart = System.nanoTime();
     for (int q = 0; q < queries; q++) {
-      truth[q] = VectorIndex.Exact.topK(vectors, dim, query[q], 10);
+      truth[q] = VectorIndex.Exact.topK(rows, query[q], 10);
     }
     double exactSeconds = (System.nanoTime() - exactStart) / 1e9;
     List<Search> searches = new java.util.ArrayList<>();
@@ -126,19 +134,6 @@ public final class IndexBench {
       AtomicFiles.deleteRecursively(dir);
     }
     return new Result(size, build, queries / exactSeconds, searches);
-  }
-
-  private static void unit(SplittableRandom random, float[] out, int offset, int dim) {
-    double norm = 0;
-    for (int k = 0; k < dim; k++) {
-      double g = random.nextGaussian();
-      out[offset + k] = (float) g;
-      norm += g * g;
-    }
-    float scale = (float) (1 / Math.sqrt(norm));
-    for (int k = 0; k < dim; k++) {
-      out[offset + k] *= scale;
-    }
   }
 
   /** A scratch folder for the indexes. */

@@ -110,6 +110,7 @@ public final class IndexBuildCommand implements Callable<Integer> {
         if (writer.count() == 0) {
           throw new GlimpseException("no image could be read (last problem: " + lastSkip + ")");
         }
+        writer.forceMerge(); // one segment, one graph: a search walks one graph instead of one per segment
         added = writer.publish();
       }
       if (skipped > 0) {

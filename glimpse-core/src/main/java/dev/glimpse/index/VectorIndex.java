@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
@@ -30,6 +29,7 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.VectorUtil;
 
 /**
  * An embedded vector index: unit-length embeddings with the path (or id) of what they embed, in a
@@ -80,7 +80,7 @@ public final class VectorIndex implements AutoCloseable {
   private final FSDirectory directory;
   private final DirectoryReader reader;
   private final IndexSearcher searcher;
-  private float[] vectors; // [count * dim] by document, read on the first exact search
+  private float[][] vectors; // by document, read on the first exact search
   private int[] docs;
 
   private VectorIndex(Path dir, Meta meta, FSDirectory directory, DirectoryReader reader) {
@@ -159,13 +159,12 @@ public final class VectorIndex implements AutoCloseable {
   public List<Hit> exact(float[] query, int k) {
     check(query);
     loadVectors();
-    int dim = meta.dim();
-    int[] best = Exact.topK(vectors, dim, query, k);
+    int[] best = Exact.topK(vectors, query, k);
     List<Hit> hits = new ArrayList<>();
     try {
       StoredFields stored = searcher.storedFields();
       for (int i : best) {
-        float score = Exact.dot(vectors, i * dim, query);
+        float score = VectorUtil.dotProduct(vectors[i], query);
         hits.add(new Hit(stored.document(docs[i]).get(PATH), score, docs[i]));
       }
     } catch (IOException e) {
@@ -185,8 +184,7 @@ public final class VectorIndex implements AutoCloseable {
     if (vectors != null) {
       return;
     }
-    int dim = meta.dim();
-    float[] all = new float[size() * dim];
+    float[][] all = new float[size()][];
     int[] ids = new int[size()];
     int n = 0;
     try {
@@ -196,14 +194,14 @@ public final class VectorIndex implements AutoCloseable {
           continue;
         }
         for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
-          System.arraycopy(values.vectorValue(), 0, all, n * dim, dim);
+          all[n] = values.vectorValue().clone(); // Lucene reuses the array it returns
           ids[n++] = leaf.docBase + doc;
         }
       }
     } catch (IOException e) {
       throw new GlimpseException("cannot read index " + dir + ": " + e.getMessage(), e);
     }
-    vectors = Arrays.copyOf(all, n * dim);
+    vectors = Arrays.copyOf(all, n);
     docs = Arrays.copyOf(ids, n);
   }
 
@@ -217,36 +215,80 @@ public final class VectorIndex implements AutoCloseable {
     }
   }
 
-  /** Brute-force nearest neighbours over a flat array of vectors. */
+  /**
+   * Brute-force nearest neighbours: every vector scored with Lucene's {@link VectorUtil#dotProduct} (unrolled with
+   * several accumulators, so the JIT is not held to one addition after another as in a plain loop), the best k kept
+   * in a small heap of primitives.
+   */
   public static final class Exact {
     private Exact() {}
 
-    static float dot(float[] vectors, int offset, float[] query) {
-      float s = 0;
-      for (int k = 0; k < query.length; k++) {
-        s += vectors[offset + k] * query[k];
-      }
-      return s;
-    }
-
-    /** Indices of the {@code k} vectors of {@code vectors} ({@code [n * dim]}) with the largest dot product, best first. */
-    public static int[] topK(float[] vectors, int dim, float[] query, int k) {
-      int n = vectors.length / dim;
-      PriorityQueue<float[]> heap = new PriorityQueue<>(Math.max(1, k), (a, b) -> Float.compare(a[0], b[0]));
-      for (int i = 0; i < n; i++) {
-        float s = dot(vectors, i * dim, query);
-        if (heap.size() < k) {
-          heap.add(new float[] {s, i});
-        } else if (s > heap.peek()[0]) {
-          heap.poll();
-          heap.add(new float[] {s, i});
+    /** Indices of the {@code k} rows of {@code vectors} with the largest dot product with {@code query}, best first. */
+    public static int[] topK(float[][] vectors, float[] query, int k) {
+      int size = Math.min(k, vectors.length);
+      // a min-heap of the best so far: heapScore[0] is the worst kept
+      float[] heapScore = new float[size];
+      int[] heapIndex = new int[size];
+      int filled = 0;
+      for (int i = 0; i < vectors.length; i++) {
+        float s = VectorUtil.dotProduct(vectors[i], query);
+        if (filled < size) {
+          heapScore[filled] = s;
+          heapIndex[filled] = i;
+          siftUp(heapScore, heapIndex, filled++);
+        } else if (size > 0 && s > heapScore[0]) {
+          heapScore[0] = s;
+          heapIndex[0] = i;
+          siftDown(heapScore, heapIndex, size);
         }
       }
-      int[] out = new int[heap.size()];
-      for (int j = out.length - 1; j >= 0; j--) {
-        out[j] = (int) heap.poll()[1];
+      int[] out = new int[filled];
+      for (int j = filled - 1; j >= 0; j--) { // pop the worst first: fill from the back
+        out[j] = heapIndex[0];
+        heapScore[0] = heapScore[j];
+        heapIndex[0] = heapIndex[j];
+        siftDown(heapScore, heapIndex, j);
       }
       return out;
+    }
+
+    private static void siftUp(float[] score, int[] index, int at) {
+      while (at > 0) {
+        int parent = (at - 1) / 2;
+        if (score[parent] <= score[at]) {
+          return;
+        }
+        swap(score, index, parent, at);
+        at = parent;
+      }
+    }
+
+    private static void siftDown(float[] score, int[] index, int size) {
+      int at = 0;
+      while (true) {
+        int left = 2 * at + 1;
+        int smallest = at;
+        if (left < size && score[left] < score[smallest]) {
+          smallest = left;
+        }
+        if (left + 1 < size && score[left + 1] < score[smallest]) {
+          smallest = left + 1;
+        }
+        if (smallest == at) {
+          return;
+        }
+        swap(score, index, at, smallest);
+        at = smallest;
+      }
+    }
+
+    private static void swap(float[] score, int[] index, int a, int b) {
+      float s = score[a];
+      score[a] = score[b];
+      score[b] = s;
+      int i = index[a];
+      index[a] = index[b];
+      index[b] = i;
     }
   }
 
