@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
 
 /** {@code glimpse bench index}: the HNSW vector index against exact search at 10k, 100k and 1M vectors. */
 @Command(name = "index", mixinStandardHelpOptions = true,
-    description = {"The vector index (Lucene HNSW) at scale: random unit vectors of the embedding size; per size the",
-        "build time, HNSW and exact (brute-force) queries per second on one thread, and HNSW recall@10 against the",
-        "exact top 10. --json: {\"sizes\": {\"10000\": {\"build_s\", \"hnsw_qps\", \"exact_qps\", \"recall_at_10\", ...}, ...}}.",
+    description = {"The vector index (Lucene HNSW) at scale: unit vectors of the embedding size (uniformly random, the",
+        "worst case, or --vectors clustered, shaped like a trained model's embeddings); per size the build time, HNSW",
+        "and exact (brute-force) queries per second on one thread, and HNSW recall@10 against the exact top 10.",
+        "--json: {\"sizes\": {\"10000\": {\"build_s\", \"hnsw_qps\", \"exact_qps\", \"recall_at_10\", ...}, ...}}.",
         "1M vectors need about 2 GB of heap (GLIMPSE_JAVA_OPTS=-Xmx3g)."})
 public final class BenchIndexCommand implements Callable<Integer> {
   @Mixin CommonOptions common;

@@ -131,6 +131,11 @@ public final class VectorIndex implements AutoCloseable {
     return reader.numDocs();
   }
 
+  /** Lucene segments, each with its own graph (a built index has one: {@link Writer#forceMerge}). */
+  public int segments() {
+    return reader.leaves().size();
+  }
+
   /**
    * The {@code k} nearest vectors by HNSW search, exploring {@code candidates} (at least k) nodes per
    * query (Lucene's ef): more candidates, higher recall, slower queries.

@@ -93,6 +93,36 @@ class VectorIndexTest {
   }
 
   @Test
+  void forceMergeLeavesOneSegment(@TempDir Path dir) {
+    // a 1 MB buffer flushes several segments on the way; the merge makes them one graph with every vector
+    int n = 4000;
+    int dim = 48;
+    SplittableRandom random = new SplittableRandom(6);
+    // a small graph (M 4, beam 10): the test is about segments, not recall
+    VectorIndex.Meta meta = new VectorIndex.Meta(VectorIndex.FORMAT, dim, 0, "test", "test", "none", 4, 10);
+    for (boolean merge : new boolean[] {false, true}) {
+      Path index = dir.resolve("idx-" + merge);
+      try (VectorIndex.Writer w = VectorIndex.create(index, meta, 1)) {
+        for (int i = 0; i < n; i++) {
+          w.add("v" + i, unit(random, dim));
+        }
+        if (merge) {
+          w.forceMerge();
+        }
+        w.publish();
+      }
+      try (VectorIndex idx = VectorIndex.open(index)) {
+        assertEquals(n, idx.size());
+        if (merge) {
+          assertEquals(1, idx.segments());
+        } else {
+          assertTrue(idx.segments() > 1, "the small buffer flushed several segments: " + idx.segments());
+        }
+      }
+    }
+  }
+
+  @Test
   void aBuildThatFailsLeavesNoIndex(@TempDir Path dir) throws IOException {
     Path index = dir.resolve("idx");
     try (VectorIndex.Writer w = VectorIndex.create(index, VectorIndex.Meta.of(4, "test", "test", "none"))) {
