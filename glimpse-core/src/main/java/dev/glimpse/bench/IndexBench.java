@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -65,12 +64,10 @@ public final class IndexBench {
       int beamWidth, long seed, Path work, PrintStream info) throws IOException {
     SplittableRandom random = new SplittableRandom(seed);
     int dim = vectors.dim();
-    float[] flat = vectors.draw(random, size);
     float[][] rows = new float[size][];
     for (int i = 0; i < size; i++) {
-      rows[i] = Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
+      rows[i] = vectors.draw(random, 1); // one at a time: no second copy of a million vectors
     }
-    flat = null;
     Path dir = work.resolve("index-" + size);
     long start = System.nanoTime();
     VectorIndex.Meta meta = new VectorIndex.Meta(VectorIndex.FORMAT, dim, 0, vectors.name(), vectors.name(), "none",
@@ -88,10 +85,9 @@ public final class IndexBench {
       writer.publish();
     }
     double build = (System.nanoTime() - start) / 1e9;
-    float[] flatQueries = vectors.draw(random, queries);
     float[][] query = new float[queries][];
     for (int q = 0; q < queries; q++) {
-      query[q] = Arrays.copyOfRange(flatQueries, q * dim, (q + 1) * dim);
+      query[q] = vectors.draw(random, 1);
     }
     int[][] truth = new int[queries][];
     for (int q = 0; q < Math.min(queries, 20); q++) {

@@ -4,16 +4,19 @@ import java.util.SplittableRandom;
 
 /**
  * Where the vectors (and the queries) of {@code glimpse bench index} come from: unit vectors of one width, drawn
- * from a seeded random stream, so that a run is repeatable. A graph index's recall depends on the data far more than
- * on its size: uniformly random vectors have no neighbourhood structure to follow (their nearest neighbours are
- * hardly nearer than anything else) and are the worst case; embeddings of a trained model lie near a few directions
- * and in groups, which {@link #clustered} imitates.
+ * from a seeded random stream, so that a run is repeatable. A graph index's recall depends on the data as much as on
+ * its size: uniformly random vectors have no neighbourhood structure to follow (their nearest neighbours are hardly
+ * nearer than anything else) and are the worst case; embeddings of a trained model lie near a few directions and in
+ * groups, which {@link #clustered} imitates.
  */
 public interface IndexVectors {
   /** The name the CLI takes ({@code random}, {@code clustered}). */
   String name();
 
-  /** {@code count} unit vectors of {@link #dim()} floats, one after another, from {@code random}. */
+  /**
+   * {@code count} unit vectors of {@link #dim()} floats, one after another, from {@code random}; each vector takes
+   * its own run of the stream, so drawing n at once or one at a time n times gives the same vectors.
+   */
   float[] draw(SplittableRandom random, int count);
 
   int dim();

@@ -29,6 +29,14 @@ class IndexVectorsTest {
     assertFalse(Arrays.equals(a, otherStream));
     assertArrayEquals(IndexVectors.random(DIM).draw(new SplittableRandom(3), 50),
         IndexVectors.random(DIM).draw(new SplittableRandom(3), 50));
+    // n at once or one at a time: the same vectors (the benchmark draws them one at a time)
+    for (IndexVectors source : List.of(IndexVectors.random(DIM), IndexVectors.clustered(DIM, 20, 1.0, 1.0, 5))) {
+      float[] all = source.draw(new SplittableRandom(9), 30);
+      SplittableRandom stream = new SplittableRandom(9);
+      for (int i = 0; i < 30; i++) {
+        assertArrayEquals(Arrays.copyOfRange(all, i * DIM, (i + 1) * DIM), source.draw(stream, 1), source.name());
+      }
+    }
   }
 
   @Test
