@@ -157,6 +157,31 @@ class EmbeddingCliTest {
   }
 
   @Test
+  void indexBuildsFromADatasetAndNamesHitsByTheirExamples() {
+    Path index = tmp.resolve("idx-data");
+    CliRun build = CliRun.of("index", "build", "--checkpoint", run.toString(), "--data", "synthetic:test", "--count", "8",
+        "--out", index.toString(), "--json");
+    assertEquals(0, build.exitCode(), build.err());
+    assertEquals(8, build.json().get("count").getAsInt());
+    CliRun hnsw = CliRun.of("search", "--index", index.toString(), "--text", "a small blue square", "--k", "8", "--json");
+    CliRun exact = CliRun.of("search", "--index", index.toString(), "--text", "a small blue square", "--k", "8",
+        "--exact", "--json");
+    assertEquals(0, hnsw.exitCode(), hnsw.err());
+    assertEquals(0, exact.exitCode(), exact.err());
+    JsonArray a = hnsw.json().getAsJsonArray("hits");
+    JsonArray b = exact.json().getAsJsonArray("hits");
+    assertEquals(8, a.size(), "every indexed example is found");
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (int i = 0; i < 8; i++) {
+      String path = a.get(i).getAsJsonObject().get("path").getAsString();
+      assertEquals(b.get(i).getAsJsonObject().get("path").getAsString(), path);
+      assertFalse(path.isBlank() || path.startsWith("#"), "hits are named by their examples: " + path);
+      names.add(path);
+    }
+    assertEquals(8, names.size(), "eight different examples: " + names);
+  }
+
+  @Test
   void retrievalAndZeroShotCommandsOnSyntheticData() {
     CliRun retrieval = CliRun.of("eval", "retrieval", "--checkpoint", run.toString(), "--data", "synthetic",
         "--count", "8", "--json");
