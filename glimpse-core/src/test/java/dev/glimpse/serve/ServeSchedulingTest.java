@@ -327,7 +327,8 @@ class ServeSchedulingTest {
       streamed.addProperty("max_tokens", 40);
       HttpResponse<InputStream> response = server.stream("/v1/chat/completions", streamed);
       SseReader reader = new SseReader(response.body());
-      assertNotNull(reader.next()); // the role chunk: the request is in the batch
+      assertNotNull(reader.next()); // the role chunk (sent before the request is admitted)
+      waitFor(() -> server.server.runningSequences("git") == 1, "the request is in the batch");
       CompletableFuture<Integer> during = engine.liveTensors();
       gate.permits.release(1); // one step, then the count runs between this step and the next
       assertTrue(during.get(30, TimeUnit.SECONDS) > 0, "a running request's tensors are counted");
