@@ -44,6 +44,14 @@ public final class BenchServeCommand implements Callable<Integer> {
       + "process's resident memory every tenth (0: none; the docs use 2000).")
   int soak;
 
+  @Option(names = "--soak-samples", paramLabel = "N", description = "How many times the soak samples resident "
+      + "memory, evenly spaced (default ${DEFAULT-VALUE}).")
+  int soakSamples = 10;
+
+  @Option(names = "--soak-plot", paramLabel = "FILE.png", description = "Write the soak's memory curve (resident, "
+      + "Java heap, the rest) as a PNG.")
+  Path soakPlot;
+
   @Override
   public Integer call() throws IOException {
     if (concurrency.isEmpty() || concurrency.stream().anyMatch(c -> c < 1 || c > 1024)) {
@@ -52,9 +60,15 @@ public final class BenchServeCommand implements Callable<Integer> {
     if (maxTokens < 1 || maxBatch < 1 || rounds < 1 || requests < 0 || soak < 0) {
       throw new GlimpseException("--max-tokens, --max-batch and --rounds must be >= 1, --requests and --soak >= 0");
     }
+    if (soak > 0 && (soakSamples < 1 || soakSamples > soak)) {
+      throw new GlimpseException("--soak-samples must be in 1..--soak (" + soak + "), got " + soakSamples);
+    }
+    if (soakPlot != null && soak == 0) {
+      throw new GlimpseException("--soak-plot needs --soak N");
+    }
     int[] levels = concurrency.stream().mapToInt(Integer::intValue).toArray();
     JsonObject result = ServeBench.run(checkpoint, levels, requests, rounds, maxTokens, maxBatch, soak,
-        common.info());
+        soakSamples, soakPlot, common.info());
     common.printJson(result);
     return 0;
   }

@@ -110,6 +110,15 @@ final class Engine implements AutoCloseable {
     return future;
   }
 
+  /**
+   * Tensors held now on the engine's own manager, counted on the engine thread between two steps: the
+   * running batch's (KV caches, visual prefixes), and none once every request has ended, else a server
+   * that runs for days grows (tests check this).
+   */
+  CompletableFuture<Integer> liveTensors() {
+    return call(m -> (int) manager.getManagedArrays().stream().filter(a -> !a.isReleased()).count());
+  }
+
   /** Requests waiting to join the batch. */
   int queued() {
     synchronized (lock) {

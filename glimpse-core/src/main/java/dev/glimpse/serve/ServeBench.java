@@ -14,6 +14,7 @@ import dev.glimpse.tokenize.BpeTrainer;
 import dev.glimpse.tokenize.HfTokenizer;
 import dev.glimpse.train.Checkpoint;
 import dev.glimpse.util.AtomicFiles;
+import dev.glimpse.util.GlimpseException;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -40,6 +41,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * {@code glimpse bench serve}: a server in this process on a loopback port, driven by closed-loop
@@ -99,9 +106,11 @@ public final class ServeBench {
    * @param levels concurrency levels
    * @param requestsPerLevel requests per level, or 0 for max(16, 4 x concurrency)
    * @param soak requests of the memory soak at concurrency 16 (0: none)
+   * @param soakSamples how many times the soak samples resident memory, evenly spaced
+   * @param soakPlot where to write the soak's memory curve as a PNG, or null for none
    */
   public static JsonObject run(Path checkpoint, int[] levels, int requestsPerLevel, int rounds, int maxTokens,
-      int maxBatch, int soak, PrintStream log) throws IOException {
+      int maxBatch, int soak, int soakSamples, Path soakPlot, PrintStream log) throws IOException {
     Path temp = null;
     Path dir = checkpoint;
     String name = "bench";
@@ -192,7 +201,12 @@ public final class ServeBench {
         log.println("failed requests: " + bench.failures);
       }
       if (soak > 0) {
-        out.add("memory", bench.soak(soak, log));
+        JsonObject memory = bench.soak(soak, soakSamples, log);
+        out.add("memory", memory);
+        if (soakPlot != null) {
+          writeSoakPlot(soakPlot, memory);
+          log.println("soak: memory plot written to " + soakPlot);
+        }
       }
       return out;
     } finally {
@@ -366,9 +380,9 @@ public final class ServeBench {
     }
   }
 
-  // Many requests at concurrency 16; resident memory sampled every tenth of the way.
-  private JsonObject soak(int requests, PrintStream log) {
-    int chunk = Math.max(1, requests / 10);
+  // Many requests at concurrency 16; resident memory sampled `sampleCount` times, evenly spaced.
+  private JsonObject soak(int requests, int sampleCount, PrintStream log) {
+    int chunk = Math.max(1, requests / sampleCount);
     JsonArray samples = new JsonArray();
     int failed = 0;
     long firstRss = -1;
@@ -409,12 +423,55 @@ public final class ServeBench {
     o.addProperty("outside_heap_after_first_tenth_mb", firstOutside / 1048576.0);
     o.addProperty("outside_heap_end_mb", lastOutside / 1048576.0);
     o.addProperty("outside_heap_growth_mb", (lastOutside - firstOutside) / 1048576.0);
+    // A leak keeps climbing; an allocator that caches what it once needed levels off: the second half tells.
+    JsonObject middle = samples.get(samples.size() / 2 - (samples.size() > 1 ? 1 : 0)).getAsJsonObject();
+    o.addProperty("outside_heap_growth_second_half_mb",
+        lastOutside / 1048576.0 - middle.get("outside_heap_mb").getAsDouble());
     o.add("samples", samples);
-    log.printf("soak: resident memory %.1f MB after the first tenth, %.1f MB at the end (%+.1f MB); outside the "
+    log.printf("soak: resident memory %.1f MB after the first sample, %.1f MB at the end (%+.1f MB); outside the "
             + "Java heap %.1f MB -> %.1f MB (%+.1f MB)%n", firstRss / 1048576.0, lastRss / 1048576.0,
         (lastRss - firstRss) / 1048576.0, firstOutside / 1048576.0, lastOutside / 1048576.0,
         (lastOutside - firstOutside) / 1048576.0);
     return o;
+  }
+
+  /** The soak's memory curve: resident memory, the committed Java heap and the rest, against requests served. */
+  static void writeSoakPlot(Path png, JsonObject memory) {
+    JsonArray samples = memory.getAsJsonArray("samples");
+    double[] x = new double[samples.size()];
+    double[][] y = new double[3][samples.size()];
+    String[] keys = {"rss_mb", "outside_heap_mb", "heap_committed_mb"};
+    for (int i = 0; i < x.length; i++) {
+      JsonObject s = samples.get(i).getAsJsonObject();
+      x[i] = s.get("requests").getAsDouble();
+      for (int k = 0; k < keys.length; k++) {
+        y[k][i] = s.get(keys[k]).getAsDouble();
+      }
+    }
+    XYChart chart = new XYChartBuilder().width(800).height(450)
+        .title("glimpse bench serve: memory over a soak of " + memory.get("requests").getAsInt() + " requests")
+        .xAxisTitle("requests served").yAxisTitle("MB").build();
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
+    chart.getStyler().setXAxisDecimalPattern("0");
+    chart.getStyler().setYAxisDecimalPattern("0");
+    chart.getStyler().setYAxisMin(0.0);
+    String[] names = {"resident", "outside the Java heap", "Java heap (committed)"};
+    Color[] colors = {new Color(20, 50, 160), new Color(200, 80, 40), new Color(40, 150, 70)};
+    for (int k = 0; k < keys.length; k++) {
+      XYSeries series = chart.addSeries(names[k], x, y[k]);
+      series.setMarker(SeriesMarkers.CIRCLE);
+      series.setLineColor(colors[k]);
+      series.setMarkerColor(colors[k]);
+    }
+    byte[] bytes;
+    try {
+      bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    } catch (IOException e) {
+      throw new GlimpseException("cannot render the soak's memory plot: " + e.getMessage(), e);
+    }
+    AtomicFiles.write(png, out -> out.write(bytes));
   }
 
   /** The process's resident set size (Linux /proc), or -1 elsewhere. */

@@ -312,6 +312,68 @@ class ServeSchedulingTest {
   }
 
   @Test
+  void noTensorOutlivesItsRequest() throws Exception {
+    // A server that runs for days must hold no tensor of a request that has ended, whichever way it ended:
+    // its budget, EOS or a stop sequence, n > 1, a client that hung up, an attention map.
+    Path git = HfFolders.make(tmp, "git");
+    try (TestServer server = new TestServer(ServeOptions.defaults().withLimits(16, 64), Map.of("git", git))) {
+      Engine engine = server.server.engine("git");
+      assertEquals(0, engine.liveTensors().get(30, TimeUnit.SECONDS), "nothing held before any request");
+      Gate gate = new Gate();
+      gate.install(server.server, "git");
+      // a streamed request held between steps: its tensors are live, and counted
+      JsonObject streamed = ServeApiTest.chat("git", null, ServeApiTest.IMAGE);
+      streamed.addProperty("stream", true);
+      streamed.addProperty("max_tokens", 40);
+      HttpResponse<InputStream> response = server.stream("/v1/chat/completions", streamed);
+      SseReader reader = new SseReader(response.body());
+      assertNotNull(reader.next()); // the role chunk (sent before the request is admitted)
+      waitFor(() -> server.server.runningSequences("git") == 1, "the request is in the batch");
+      CompletableFuture<Integer> during = engine.liveTensors();
+      gate.permits.release(1); // one step, then the count runs between this step and the next
+      assertTrue(during.get(30, TimeUnit.SECONDS) > 0, "a running request's tensors are counted");
+      // others join while it decodes: budgets, sampling with n = 3, a stop sequence, a question
+      ExecutorService pool = Executors.newFixedThreadPool(6);
+      List<Future<TestServer.Reply>> replies = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        JsonObject body = ServeApiTest.chat("git", i % 2 == 0 ? null : "what color is it",
+            HfFolders.dataUrl(HfFolders.picture(10 + 20 * i, 40, 60 - 5 * i)));
+        body.addProperty("max_tokens", 3 + 4 * i);
+        if (i == 1) {
+          body.addProperty("n", 3);
+          body.addProperty("temperature", 0.8);
+          body.addProperty("seed", 7);
+        }
+        if (i == 2) {
+          body.addProperty("stop", "e");
+        }
+        replies.add(pool.submit(() -> server.post("/v1/chat/completions", body)));
+      }
+      waitFor(() -> server.server.queuedRequests("git") == 6, "requests queued");
+      gate.permits.release(1); // one more step; then they are admitted together
+      waitFor(() -> server.server.runningSequences("git") == 9, "requests joined the streamed one in the batch");
+      response.body().close(); // the streaming client hangs up mid-answer
+      gate.openUp();
+      for (Future<TestServer.Reply> reply : replies) {
+        TestServer.Reply r = reply.get(60, TimeUnit.SECONDS);
+        assertEquals(200, r.status(), r.body());
+      }
+      pool.shutdown();
+      JsonObject attention = new JsonObject();
+      attention.addProperty("model", "git");
+      JsonObject url = new JsonObject();
+      url.addProperty("url", ServeApiTest.IMAGE);
+      attention.add("image_url", url);
+      attention.addProperty("text", "a red disc");
+      assertEquals(200, server.post("/v1/glimpse/attention", attention).status());
+      waitFor(() -> server.server.runningSequences("git") == 0, "every sequence left the batch");
+      int left = engine.liveTensors().get(30, TimeUnit.SECONDS);
+      assertEquals(0, left, "tensors left on the engine's manager after every request ended");
+      assertTrue(server.healthy());
+    }
+  }
+
+  @Test
   void drainFinishesTheRequestsInFlightAndRefusesNewConnections() throws Exception {
     Path git = HfFolders.make(tmp, "git");
     TestServer server = new TestServer(ServeOptions.defaults(), Map.of("git", git));
