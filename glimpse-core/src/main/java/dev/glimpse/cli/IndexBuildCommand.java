@@ -11,7 +11,7 @@ import dev.glimpse.index.VectorIndex;
 import dev.glimpse.nn.Devices;
 import dev.glimpse.recipes.RetrievalData;
 import dev.glimpse.train.LoadedModel;
-import dev.glimpse.train.Progress;
+import dev.glimpse.util.Progress;
 import dev.glimpse.util.GlimpseException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

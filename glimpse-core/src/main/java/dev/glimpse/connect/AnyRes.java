@@ -1,8 +1,6 @@
 package dev.glimpse.connect;
 
 import ai.djl.ndarray.NDArray;
-import dev.glimpse.data.ImageTransform;
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -105,33 +103,6 @@ public final class AnyRes {
   // Python's int(round(x, 7)): rounded to 7 decimals, then truncated
   private static int truncated(double x) {
     return (int) (Math.round(x * 1e7) / 1e7);
-  }
-
-  /**
-   * The tiles of an image on {@code grid}, each {@code tile x tile}, row by row: the image is fitted
-   * into the grid's resolution (aspect kept, padded) as {@code transform} does, then cut.
-   *
-   * @return {@code rows * columns * 3 * tile * tile} normalised values, CHW per tile
-   */
-  public static float[] tiles(BufferedImage image, Grid grid, ImageTransform transform, int tile) {
-    ImageTransform whole = new ImageTransform(grid.height(), grid.width(), transform.mean(), transform.std(),
-        ImageTransform.FIT, 0);
-    float[] canvas = new float[whole.floats()];
-    whole.apply(image, canvas, 0);
-    float[] out = new float[grid.tiles() * 3 * tile * tile];
-    int at = 0;
-    for (int r = 0; r < grid.rows(); r++) {
-      for (int c = 0; c < grid.columns(); c++) {
-        for (int ch = 0; ch < 3; ch++) {
-          for (int y = 0; y < tile; y++) {
-            int from = (ch * grid.height() + r * tile + y) * grid.width() + c * tile;
-            System.arraycopy(canvas, from, out, at, tile);
-            at += tile;
-          }
-        }
-      }
-    }
-    return out;
   }
 
   /**

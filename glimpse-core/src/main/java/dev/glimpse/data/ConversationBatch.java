@@ -1,6 +1,5 @@
 package dev.glimpse.data;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.glimpse.connect.AnyRes;
 
@@ -24,10 +23,5 @@ public record ConversationBatch(LmBatch text, int[] imagesPerRow, AnyRes.Layout[
   /** The tensors of the batch ({@link LmBatch#toTensors}). */
   public LmBatch.Tensors toTensors(NDManager manager) {
     return text.toTensors(manager);
-  }
-
-  /** The batch's images with their tensor of views. */
-  public dev.glimpse.model.ImageSequence images(NDArray pixels) {
-    return new dev.glimpse.model.ImageSequence(pixels, imagesPerRow, layouts);
   }
 }

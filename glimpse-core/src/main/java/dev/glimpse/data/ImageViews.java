@@ -42,11 +42,38 @@ public interface ImageViews {
       int tile = transform.height();
       AnyRes.Grid grid = AnyRes.select(image.getHeight(), image.getWidth(), pinpoints, tile);
       AnyRes.Layout layout = AnyRes.layout(image.getHeight(), image.getWidth(), grid, side, side * side);
-      float[] tiles = AnyRes.tiles(image, grid, transform, tile);
+      float[] tiles = tiles(image, grid, transform, tile);
       float[] pixels = new float[transform.floats() + tiles.length];
       transform.apply(image, pixels, 0);
       System.arraycopy(tiles, 0, pixels, transform.floats(), tiles.length);
       return new Viewed(pixels, 1 + grid.tiles(), layout.tokens(), layout);
     };
+  }
+
+  /**
+   * The tiles of an image on {@code grid}, each {@code tile x tile}, row by row: the image is fitted
+   * into the grid's resolution (aspect kept, padded) as {@code transform} does, then cut.
+   *
+   * @return {@code rows * columns * 3 * tile * tile} normalised values, CHW per tile
+   */
+  private static float[] tiles(BufferedImage image, AnyRes.Grid grid, ImageTransform transform, int tile) {
+    ImageTransform whole = new ImageTransform(grid.height(), grid.width(), transform.mean(), transform.std(),
+        ImageTransform.FIT, 0);
+    float[] canvas = new float[whole.floats()];
+    whole.apply(image, canvas, 0);
+    float[] out = new float[grid.tiles() * 3 * tile * tile];
+    int at = 0;
+    for (int r = 0; r < grid.rows(); r++) {
+      for (int c = 0; c < grid.columns(); c++) {
+        for (int ch = 0; ch < 3; ch++) {
+          for (int y = 0; y < tile; y++) {
+            int from = (ch * grid.height() + r * tile + y) * grid.width() + c * tile;
+            System.arraycopy(canvas, from, out, at, tile);
+            at += tile;
+          }
+        }
+      }
+    }
+    return out;
   }
 }

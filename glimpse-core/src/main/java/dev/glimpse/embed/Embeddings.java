@@ -8,7 +8,7 @@ import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.Embedder;
 import dev.glimpse.model.RegionModel;
 import dev.glimpse.tokenize.Tokenizer;
-import dev.glimpse.train.Progress;
+import dev.glimpse.util.Progress;
 import dev.glimpse.util.GlimpseException;
 import java.awt.image.BufferedImage;
 import java.util.List;

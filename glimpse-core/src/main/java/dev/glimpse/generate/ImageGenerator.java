@@ -11,7 +11,7 @@ import dev.glimpse.model.DiffusionModel;
 import dev.glimpse.model.EncodesImages;
 import dev.glimpse.tokenize.TextInputs;
 import dev.glimpse.tokenize.Tokenizer;
-import dev.glimpse.train.Progress;
+import dev.glimpse.util.Progress;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;

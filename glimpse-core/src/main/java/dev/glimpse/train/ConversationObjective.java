@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.glimpse.data.ConversationBatch;
 import dev.glimpse.data.LmBatch;
 import dev.glimpse.loss.LmLoss;
+import dev.glimpse.model.ImageSequence;
 import dev.glimpse.model.TakesImageSequences;
 
 /**
@@ -22,7 +23,8 @@ public final class ConversationObjective implements Objective<ConversationBatch>
   @Override
   public Loss loss(ConversationBatch batch, Step step) {
     LmBatch.Tensors t = batch.toTensors(step.manager());
-    NDArray logits = model.forwardSequence(batch.images(t.pixels()), t.inputIds(), t.valid());
+    NDArray logits = model.forwardSequence(
+        new ImageSequence(t.pixels(), batch.imagesPerRow(), batch.layouts()), t.inputIds(), t.valid());
     return Loss.named(LmObjective.NAME, loss.forward(logits, t.targetIds(), t.lossWeights()),
         batch.text().targetTokens());
   }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import com.google.gson.JsonObject;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.util.GlimpseException;
+import dev.glimpse.util.Progress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.glimpse.train;
+package dev.glimpse.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

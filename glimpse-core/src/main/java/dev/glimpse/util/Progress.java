@@ -1,4 +1,4 @@
-package dev.glimpse.train;
+package dev.glimpse.util;
 
 import java.io.PrintStream;
 import java.util.Locale;
