@@ -137,6 +137,9 @@ public final class ServeBench {
       out.addProperty("max_tokens", maxTokens);
       out.addProperty("max_batch", maxBatch);
       out.addProperty("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+      String allocator = allocator();
+      out.addProperty("allocator", allocator);
+      log.println("native allocator: " + allocator);
       bench.level(4, 8); // warm-up: JIT, allocator, first batches
       // The levels run in rounds, one after another within each round, so that a change in the load of a
       // shared machine falls on every level alike; a level's figures pool its rounds, and the speedup is
@@ -472,6 +475,35 @@ public final class ServeBench {
       throw new GlimpseException("cannot render the soak's memory plot: " + e.getMessage(), e);
     }
     AtomicFiles.write(png, out -> out.write(bytes));
+  }
+
+  /**
+   * The C allocator this process runs on: {@code jemalloc} or {@code tcmalloc} when one is loaded
+   * (through {@code LD_PRELOAD}, as the launcher does for {@code glimpse serve} when it finds one),
+   * {@code glibc} otherwise; {@code unknown} where /proc is not there. Native memory over a soak depends
+   * on it more than on anything in the server.
+   */
+  static String allocator() {
+    try {
+      return allocator(Files.readAllLines(Path.of("/proc/self/maps")));
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  /** {@link #allocator()} from the lines of /proc/PID/maps. */
+  static String allocator(List<String> maps) {
+    for (String line : maps) {
+      int slash = line.lastIndexOf('/');
+      String file = slash < 0 ? "" : line.substring(slash + 1);
+      if (file.startsWith("libjemalloc")) {
+        return "jemalloc";
+      }
+      if (file.startsWith("libtcmalloc")) {
+        return "tcmalloc";
+      }
+    }
+    return "glibc";
   }
 
   /** The process's resident set size (Linux /proc), or -1 elsewhere. */

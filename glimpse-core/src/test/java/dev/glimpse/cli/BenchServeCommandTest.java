@@ -10,6 +10,7 @@ import dev.glimpse.testing.HfFolders;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,7 @@ class BenchServeCommandTest {
     assertEquals(0, run.exitCode(), run.err());
     JsonObject json = run.json();
     assertEquals(2, json.getAsJsonArray("levels").size());
+    assertTrue(Set.of("glibc", "jemalloc", "tcmalloc").contains(json.get("allocator").getAsString()), json.toString());
     JsonObject memory = json.getAsJsonObject("memory");
     assertEquals(8, memory.get("requests").getAsInt());
     assertEquals(0, memory.get("failed").getAsInt(), json.toString());
