@@ -5,6 +5,7 @@ import dev.glimpse.serve.ServeBench;
 import dev.glimpse.util.GlimpseException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,8 +50,12 @@ public final class BenchServeCommand implements Callable<Integer> {
   int soakSamples = 10;
 
   @Option(names = "--soak-plot", paramLabel = "FILE.png", description = "Write the soak's memory curve (resident, "
-      + "Java heap, the rest) as a PNG.")
+      + "Java heap, the rest, the rest at rest) as a PNG.")
   Path soakPlot;
+
+  @Option(names = "--soak-rest-ms", paramLabel = "MS", description = "After each sample's requests, wait this long "
+      + "idle and read resident memory again: what the allocator keeps at rest (default ${DEFAULT-VALUE}).")
+  long soakRestMillis = 2000;
 
   @Override
   public Integer call() throws IOException {
@@ -66,9 +71,14 @@ public final class BenchServeCommand implements Callable<Integer> {
     if (soakPlot != null && soak == 0) {
       throw new GlimpseException("--soak-plot needs --soak N");
     }
+    if (soakRestMillis < 0 || soakRestMillis > 600_000) {
+      throw new GlimpseException("--soak-rest-ms must be in 0..600000, got " + soakRestMillis);
+    }
     int[] levels = concurrency.stream().mapToInt(Integer::intValue).toArray();
-    JsonObject result = ServeBench.run(checkpoint, levels, requests, rounds, maxTokens, maxBatch, soak,
-        soakSamples, soakPlot, common.info());
+    ServeBench.Soak soakSettings = soak == 0 ? null
+        : new ServeBench.Soak(soak, soakSamples, Duration.ofMillis(soakRestMillis), soakPlot);
+    JsonObject result = ServeBench.run(checkpoint, levels, requests, rounds, maxTokens, maxBatch, soakSettings,
+        common.info());
     common.printJson(result);
     return 0;
   }

@@ -105,12 +105,10 @@ public final class ServeBench {
    * @param checkpoint a model folder, or null for a freshly initialised GIT-small
    * @param levels concurrency levels
    * @param requestsPerLevel requests per level, or 0 for max(16, 4 x concurrency)
-   * @param soak requests of the memory soak at concurrency 16 (0: none)
-   * @param soakSamples how many times the soak samples resident memory, evenly spaced
-   * @param soakPlot where to write the soak's memory curve as a PNG, or null for none
+   * @param soak the memory soak after the levels, or null for none
    */
   public static JsonObject run(Path checkpoint, int[] levels, int requestsPerLevel, int rounds, int maxTokens,
-      int maxBatch, int soak, int soakSamples, Path soakPlot, PrintStream log) throws IOException {
+      int maxBatch, Soak soak, PrintStream log) throws IOException {
     Path temp = null;
     Path dir = checkpoint;
     String name = "bench";
@@ -203,12 +201,12 @@ public final class ServeBench {
       if (!bench.failures.isEmpty()) {
         log.println("failed requests: " + bench.failures);
       }
-      if (soak > 0) {
-        JsonObject memory = bench.soak(soak, soakSamples, log);
+      if (soak != null) {
+        JsonObject memory = bench.soak(soak, log);
         out.add("memory", memory);
-        if (soakPlot != null) {
-          writeSoakPlot(soakPlot, memory);
-          log.println("soak: memory plot written to " + soakPlot);
+        if (soak.plot() != null) {
+          writeSoakPlot(soak.plot(), memory);
+          log.println("soak: memory plot written to " + soak.plot());
         }
       }
       return out;
@@ -383,36 +381,56 @@ public final class ServeBench {
     }
   }
 
-  // Many requests at concurrency 16; resident memory sampled `sampleCount` times, evenly spaced.
-  private JsonObject soak(int requests, int sampleCount, PrintStream log) {
-    int chunk = Math.max(1, requests / sampleCount);
+  /**
+   * The memory soak: {@code requests} requests at concurrency 16, resident memory sampled {@code samples}
+   * times, evenly spaced. Each sample reads three figures: the peak of the chunk of requests before it
+   * (the kernel's high-water mark, reset at the chunk's start), the resident memory right after the
+   * chunk, and the resident memory after {@code rest} of idleness, once the allocator has handed back
+   * what it returns on its own (jemalloc after its decay time; glibc's malloc keeps it). A leak climbs in
+   * all three; an allocator that keeps freed memory holds the second and third high.
+   *
+   * @param plot where to write the memory curve as a PNG, or null for none
+   */
+  public record Soak(int requests, int samples, Duration rest, Path plot) {
+    public Soak {
+      if (requests < 1 || samples < 1 || samples > requests) {
+        throw new IllegalArgumentException("a soak of " + requests + " requests cannot take " + samples + " samples");
+      }
+      if (rest.isNegative()) {
+        throw new IllegalArgumentException("negative rest " + rest);
+      }
+    }
+  }
+
+  private JsonObject soak(Soak soak, PrintStream log) {
+    int requests = soak.requests();
+    int chunk = Math.max(1, requests / soak.samples());
     JsonArray samples = new JsonArray();
     int failed = 0;
-    long firstRss = -1;
-    long lastRss = -1;
-    long firstOutside = Long.MIN_VALUE;
-    long lastOutside = 0;
     for (int done = 0; done < requests; done += chunk) {
+      int served = done + Math.min(chunk, requests - done);
+      boolean peakReset = resetPeakRss();
       Level l = level(16, Math.min(chunk, requests - done));
       failed += l.failed();
       long rss = rssBytes();
-      JsonObject s = new JsonObject();
-      s.addProperty("requests", done + Math.min(chunk, requests - done));
-      s.addProperty("rss_mb", rss / 1048576.0);
+      long peak = Math.max(peakRssBytes(), rss); // the kernel updates its high-water mark lazily
       long heap = Runtime.getRuntime().totalMemory();
-      s.addProperty("heap_committed_mb", heap / 1048576.0);
-      s.addProperty("outside_heap_mb", (rss - heap) / 1048576.0); // native tensors, libraries, threads
-      if (firstOutside == Long.MIN_VALUE) {
-        firstOutside = rss - heap;
-      }
-      lastOutside = rss - heap;
+      sleep(soak.rest());
+      long restRss = rssBytes();
+      long restHeap = Runtime.getRuntime().totalMemory();
+      JsonObject s = new JsonObject();
+      s.addProperty("requests", served);
+      s.addProperty("rss_mb", mb(rss));
+      s.addProperty("heap_committed_mb", mb(heap));
+      s.addProperty("outside_heap_mb", mb(rss - heap)); // native tensors, libraries, threads, the allocator's cache
+      s.addProperty(peakReset ? "rss_peak_mb" : "rss_peak_since_start_mb", mb(peak));
+      s.addProperty("rss_at_rest_mb", mb(restRss));
+      s.addProperty("heap_committed_at_rest_mb", mb(restHeap));
+      s.addProperty("outside_heap_at_rest_mb", mb(restRss - restHeap));
       samples.add(s);
-      if (firstRss < 0) {
-        firstRss = rss;
-      }
-      lastRss = rss;
-      log.printf("soak: %5d requests, resident %.1f MB (%.1f MB of it outside the Java heap)%n",
-          done + Math.min(chunk, requests - done), rss / 1048576.0, (rss - heap) / 1048576.0);
+      log.printf("soak: %5d requests, resident %.1f MB (%.1f MB of it outside the Java heap), peak %.1f MB, "
+          + "after %d ms at rest %.1f MB (%.1f MB outside the heap)%n", served, mb(rss), mb(rss - heap), mb(peak),
+          soak.rest().toMillis(), mb(restRss), mb(restRss - restHeap));
     }
     JsonObject o = new JsonObject();
     o.addProperty("requests", requests);
@@ -420,30 +438,63 @@ public final class ServeBench {
     if (failed > 0) {
       log.println("soak: failed requests: " + failures);
     }
-    o.addProperty("rss_after_first_tenth_mb", firstRss / 1048576.0);
-    o.addProperty("rss_end_mb", lastRss / 1048576.0);
-    o.addProperty("rss_growth_mb", (lastRss - firstRss) / 1048576.0);
-    o.addProperty("outside_heap_after_first_tenth_mb", firstOutside / 1048576.0);
-    o.addProperty("outside_heap_end_mb", lastOutside / 1048576.0);
-    o.addProperty("outside_heap_growth_mb", (lastOutside - firstOutside) / 1048576.0);
+    o.addProperty("rest_ms", soak.rest().toMillis());
+    JsonObject first = samples.get(0).getAsJsonObject();
+    JsonObject last = samples.get(samples.size() - 1).getAsJsonObject();
     // A leak keeps climbing; an allocator that caches what it once needed levels off: the second half tells.
     JsonObject middle = samples.get(samples.size() / 2 - (samples.size() > 1 ? 1 : 0)).getAsJsonObject();
-    o.addProperty("outside_heap_growth_second_half_mb",
-        lastOutside / 1048576.0 - middle.get("outside_heap_mb").getAsDouble());
+    for (String key : List.of("rss", "outside_heap", "rss_at_rest", "outside_heap_at_rest")) {
+      double a = first.get(key + "_mb").getAsDouble();
+      double z = last.get(key + "_mb").getAsDouble();
+      o.addProperty(key + "_after_first_sample_mb", a);
+      o.addProperty(key + "_end_mb", z);
+      o.addProperty(key + "_growth_mb", z - a);
+      o.addProperty(key + "_growth_second_half_mb", z - middle.get(key + "_mb").getAsDouble());
+    }
+    double maxRest = 0;
+    for (int i = 0; i < samples.size(); i++) {
+      maxRest = Math.max(maxRest, samples.get(i).getAsJsonObject().get("outside_heap_at_rest_mb").getAsDouble());
+    }
+    o.addProperty("outside_heap_at_rest_max_mb", maxRest);
     o.add("samples", samples);
-    log.printf("soak: resident memory %.1f MB after the first sample, %.1f MB at the end (%+.1f MB); outside the "
-            + "Java heap %.1f MB -> %.1f MB (%+.1f MB)%n", firstRss / 1048576.0, lastRss / 1048576.0,
-        (lastRss - firstRss) / 1048576.0, firstOutside / 1048576.0, lastOutside / 1048576.0,
-        (lastOutside - firstOutside) / 1048576.0);
+    log.printf("soak: resident memory %.1f MB after the first sample, %.1f MB at the end; outside the Java heap "
+            + "%.1f -> %.1f MB right after the requests, %.1f -> %.1f MB at rest (second half %+.1f MB)%n",
+        first.get("rss_mb").getAsDouble(), last.get("rss_mb").getAsDouble(),
+        first.get("outside_heap_mb").getAsDouble(), last.get("outside_heap_mb").getAsDouble(),
+        first.get("outside_heap_at_rest_mb").getAsDouble(), last.get("outside_heap_at_rest_mb").getAsDouble(),
+        o.get("outside_heap_at_rest_growth_second_half_mb").getAsDouble());
     return o;
+  }
+
+  private static double mb(long bytes) {
+    return bytes / 1048576.0;
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GlimpseException("interrupted during the soak");
+    }
+  }
+
+  /** Resets the process's peak resident memory (Linux: "5" to /proc/self/clear_refs); false where it cannot. */
+  static boolean resetPeakRss() {
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** The soak's memory curve: resident memory, the committed Java heap and the rest, against requests served. */
   static void writeSoakPlot(Path png, JsonObject memory) {
     JsonArray samples = memory.getAsJsonArray("samples");
     double[] x = new double[samples.size()];
-    double[][] y = new double[3][samples.size()];
-    String[] keys = {"rss_mb", "outside_heap_mb", "heap_committed_mb"};
+    String[] keys = {"rss_mb", "outside_heap_mb", "heap_committed_mb", "outside_heap_at_rest_mb"};
+    double[][] y = new double[keys.length][samples.size()];
     for (int i = 0; i < x.length; i++) {
       JsonObject s = samples.get(i).getAsJsonObject();
       x[i] = s.get("requests").getAsDouble();
@@ -460,8 +511,8 @@ public final class ServeBench {
     chart.getStyler().setXAxisDecimalPattern("0");
     chart.getStyler().setYAxisDecimalPattern("0");
     chart.getStyler().setYAxisMin(0.0);
-    String[] names = {"resident", "outside the Java heap", "Java heap (committed)"};
-    Color[] colors = {new Color(20, 50, 160), new Color(200, 80, 40), new Color(40, 150, 70)};
+    String[] names = {"resident", "outside the Java heap", "Java heap (committed)", "outside the Java heap, at rest"};
+    Color[] colors = {new Color(20, 50, 160), new Color(200, 80, 40), new Color(40, 150, 70), new Color(130, 60, 170)};
     for (int k = 0; k < keys.length; k++) {
       XYSeries series = chart.addSeries(names[k], x, y[k]);
       series.setMarker(SeriesMarkers.CIRCLE);
@@ -508,9 +559,18 @@ public final class ServeBench {
 
   /** The process's resident set size (Linux /proc), or -1 elsewhere. */
   static long rssBytes() {
+    return statusBytes("VmRSS:");
+  }
+
+  /** The process's peak resident set size since start or since {@link #resetPeakRss}, or -1 elsewhere. */
+  static long peakRssBytes() {
+    return statusBytes("VmHWM:");
+  }
+
+  private static long statusBytes(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
         }
       }

@@ -28,7 +28,7 @@ class BenchServeCommandTest {
     Path png = tmp.resolve("plots/soak.png");
     CliRun run = CliRun.of("bench", "serve", "--checkpoint", git.toString(), "--concurrency", "1,2", "--requests", "2",
         "--rounds", "1", "--max-tokens", "2", "--soak", "8", "--soak-samples", "4", "--soak-plot", png.toString(),
-        "--json");
+        "--soak-rest-ms", "50", "--json");
     assertEquals(0, run.exitCode(), run.err());
     JsonObject json = run.json();
     assertEquals(2, json.getAsJsonArray("levels").size());
@@ -44,10 +44,19 @@ class BenchServeCommandTest {
       double rss = s.get("rss_mb").getAsDouble();
       assertTrue(rss > 0, s.toString());
       assertEquals(rss, s.get("heap_committed_mb").getAsDouble() + s.get("outside_heap_mb").getAsDouble(), 1e-6);
+      double rest = s.get("rss_at_rest_mb").getAsDouble();
+      assertTrue(rest > 0, s.toString());
+      assertEquals(rest, s.get("heap_committed_at_rest_mb").getAsDouble() + s.get("outside_heap_at_rest_mb").getAsDouble(),
+          1e-6);
+      assertTrue(s.has("rss_peak_mb") || s.has("rss_peak_since_start_mb"), s.toString());
     }
     double last = samples.get(3).getAsJsonObject().get("outside_heap_mb").getAsDouble();
     double middle = samples.get(1).getAsJsonObject().get("outside_heap_mb").getAsDouble();
     assertEquals(last - middle, memory.get("outside_heap_growth_second_half_mb").getAsDouble(), 1e-6);
+    double lastRest = samples.get(3).getAsJsonObject().get("outside_heap_at_rest_mb").getAsDouble();
+    double middleRest = samples.get(1).getAsJsonObject().get("outside_heap_at_rest_mb").getAsDouble();
+    assertEquals(lastRest - middleRest, memory.get("outside_heap_at_rest_growth_second_half_mb").getAsDouble(), 1e-6);
+    assertEquals(50, memory.get("rest_ms").getAsInt());
     BufferedImage image = ImageIO.read(png.toFile());
     assertEquals(800, image.getWidth());
     assertEquals(450, image.getHeight());
@@ -62,5 +71,8 @@ class BenchServeCommandTest {
     run = CliRun.of("bench", "serve", "--soak-plot", "x.png");
     assertEquals(2, run.exitCode(), run.err());
     assertTrue(run.err().contains("--soak-plot"), run.err());
+    run = CliRun.of("bench", "serve", "--soak", "5", "--soak-samples", "5", "--soak-rest-ms", "-1");
+    assertEquals(2, run.exitCode(), run.err());
+    assertTrue(run.err().contains("--soak-rest-ms"), run.err());
   }
 }
