@@ -387,7 +387,9 @@ public final class ServeBench {
    * (the kernel's high-water mark, reset at the chunk's start), the resident memory right after the
    * chunk, and the resident memory after {@code rest} of idleness, once the allocator has handed back
    * what it returns on its own (jemalloc after its decay time; glibc's malloc keeps it). A leak climbs in
-   * all three; an allocator that keeps freed memory holds the second and third high.
+   * all three; an allocator that keeps freed memory holds the second and third high. "Outside the heap" is
+   * resident memory minus the committed Java heap: it reads low, even below zero, while part of the
+   * committed heap has not been touched yet.
    *
    * @param plot where to write the memory curve as a PNG, or null for none
    */
@@ -493,7 +495,7 @@ public final class ServeBench {
   static void writeSoakPlot(Path png, JsonObject memory) {
     JsonArray samples = memory.getAsJsonArray("samples");
     double[] x = new double[samples.size()];
-    String[] keys = {"rss_mb", "outside_heap_mb", "heap_committed_mb", "outside_heap_at_rest_mb"};
+    String[] keys = {"rss_mb", "outside_heap_mb", "heap_committed_mb", "rss_at_rest_mb"};
     double[][] y = new double[keys.length][samples.size()];
     for (int i = 0; i < x.length; i++) {
       JsonObject s = samples.get(i).getAsJsonObject();
@@ -511,7 +513,7 @@ public final class ServeBench {
     chart.getStyler().setXAxisDecimalPattern("0");
     chart.getStyler().setYAxisDecimalPattern("0");
     chart.getStyler().setYAxisMin(0.0);
-    String[] names = {"resident", "outside the Java heap", "Java heap (committed)", "outside the Java heap, at rest"};
+    String[] names = {"resident", "outside the Java heap", "Java heap (committed)", "resident, at rest"};
     Color[] colors = {new Color(20, 50, 160), new Color(200, 80, 40), new Color(40, 150, 70), new Color(130, 60, 170)};
     for (int k = 0; k < keys.length; k++) {
       XYSeries series = chart.addSeries(names[k], x, y[k]);
