@@ -3,6 +3,7 @@ package dev.glimpse.serve;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import com.google.gson.JsonObject;
+import dev.glimpse.nn.InferenceThread;
 import dev.glimpse.train.LoadedModel;
 import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,7 +27,7 @@ final class EmbeddingModel extends ServedModel {
     this.maxQueue = maxQueue;
     this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(Math.max(1, maxQueue)),
         r -> {
-          Thread t = new Thread(r, "glimpse-embed-" + name);
+          Thread t = new Thread(InferenceThread.wrap(r), "glimpse-embed-" + name);
           t.setDaemon(true);
           return t;
         });

@@ -6,6 +6,7 @@ import dev.glimpse.generate.BatchDecoder;
 import dev.glimpse.generate.Captioner;
 import dev.glimpse.generate.Generated;
 import dev.glimpse.model.DecodeState;
+import dev.glimpse.nn.InferenceThread;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -136,6 +137,7 @@ final class Engine implements AutoCloseable {
   }
 
   private void loop() {
+    InferenceThread.enter();
     while (true) {
       List<Runnable> todo;
       synchronized (lock) {

@@ -1,6 +1,7 @@
 package dev.glimpse.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -308,6 +309,17 @@ class ServeSchedulingTest {
       return new TestServer.Reply(r.statusCode(), r.body(), r);
     } catch (java.io.IOException | InterruptedException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void theEngineThreadRecordsNoAutogradGraph() throws Exception {
+    // Recording on the engine thread kept every decoding step's activations alive through the KV cache's
+    // graph (3.7 GB live at the peak of a batch of 16 on GIT-small, docs/serve.md).
+    Path git = HfFolders.make(tmp, "git");
+    try (TestServer server = new TestServer(ServeOptions.defaults().withLimits(16, 64), Map.of("git", git))) {
+      Engine engine = server.server.engine("git");
+      assertFalse(engine.call(m -> dev.glimpse.nn.InferenceThread.recording()).get(30, TimeUnit.SECONDS));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.glimpse.spark;
 
+import dev.glimpse.nn.InferenceThread;
 import dev.glimpse.train.LoadedModel;
 import dev.glimpse.util.GlimpseException;
 import java.io.Serializable;
@@ -123,6 +124,7 @@ public abstract class PartitionTask implements MapPartitionsFunction<Row, Row> {
     }
 
     private void fill() {
+      InferenceThread.enter(); // Spark's task threads record autograd graphs otherwise
       List<Row> batch = new ArrayList<>();
       while (batch.size() < common.batchSize() && rows.hasNext()) {
         batch.add(rows.next());
