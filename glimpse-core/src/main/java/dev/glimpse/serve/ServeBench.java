@@ -532,7 +532,7 @@ public final class ServeBench {
 
   /**
    * The C allocator this process runs on: {@code jemalloc} or {@code tcmalloc} when one is loaded
-   * (through {@code LD_PRELOAD}, as the launcher does for {@code glimpse serve} when it finds one),
+   * (through {@code LD_PRELOAD}, as the launcher does for {@code glimpse serve} with {@code GLIMPSE_MALLOC}),
    * {@code glibc} otherwise; {@code unknown} where /proc is not there. Native memory over a soak depends
    * on it more than on anything in the server.
    */
