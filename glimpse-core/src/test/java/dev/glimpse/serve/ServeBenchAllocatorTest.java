@@ -10,7 +10,7 @@ class ServeBenchAllocatorTest {
   private static final String LIBC =
       "7f3a1c000000-7f3a1c028000 r--p 00000000 fe:01 1835 /usr/lib/x86_64-linux-gnu/libc.so.6";
   private static final String TORCH =
-      "7f3a10000000-7f3a18000000 r-xp 00000000 fe:01 2001 /root/.djl.ai/pytorch/2.5.1-cpu-linux-x86_64/libtorch_cpu.so";
+      "7f3a10000000-7f3a18000000 r-xp 00000000 fe:01 2001 /opt/djl/pytorch/2.5.1-cpu-linux-x86_64/libtorch_cpu.so";
 
   @Test
   void glibcWhenNoOtherAllocatorIsMapped() {
