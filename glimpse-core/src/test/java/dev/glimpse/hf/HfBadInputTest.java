@@ -1,12 +1,9 @@
 package dev.glimpse.hf;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.glimpse.hf.HfFixtures.assertMentions;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,29 +34,11 @@ class HfBadInputTest {
 
   /** A copy of a fixture with its config.json edited. */
   private Path withConfig(String fixture, Consumer<JsonObject> edit) throws IOException {
-    Path dir = tmp.resolve(fixture + "-" + System.nanoTime());
-    Files.createDirectories(dir);
-    try (Stream<Path> files = Files.list(HfFixtures.dir(fixture))) {
-      for (Path f : files.toList()) {
-        Files.copy(f, dir.resolve(f.getFileName()));
-      }
-    }
-    JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
-    edit.accept(config);
-    Files.writeString(dir.resolve("config.json"), config.toString());
-    return dir;
+    return HfFixtures.withConfig(HfFixtures.dir(fixture), tmp, edit);
   }
 
   private String error(Path dir) {
-    GlimpseException e = assertThrows(GlimpseException.class, () -> HfModel.load(dir, manager).close());
-    assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
-    return e.getMessage();
-  }
-
-  private static void assertMentions(String message, String... parts) {
-    for (String p : parts) {
-      assertTrue(message.contains(p), "'" + p + "' missing from: " + message);
-    }
+    return HfFixtures.loadError(dir, manager);
   }
 
   @Test

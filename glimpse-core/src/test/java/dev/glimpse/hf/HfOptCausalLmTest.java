@@ -1,29 +1,23 @@
 package dev.glimpse.hf;
 
+import static dev.glimpse.hf.HfFixtures.assertMentions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.glimpse.model.LanguageModel;
 import dev.glimpse.model.LanguageModelConfig;
-import dev.glimpse.util.GlimpseException;
 import dev.glimpse.util.SafeTensors;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,22 +51,8 @@ class HfOptCausalLmTest {
   @ParameterizedTest
   @ValueSource(strings = {"opt_causal_lm", "opt_post_ln"})
   void matchesTransformers(String name) {
-    Path dir = HfFixtures.extra(name);
-    JsonObject report = HfVerify.run(dir, dir.resolve("inputs.safetensors"), dir.resolve("outputs.safetensors"),
-        new HfVerify.Options(null, HfVerify.DEFAULT_TOLERANCE), manager);
-    for (String line : HfVerify.describe(report)) {
-      System.out.println(name + line);
-    }
-    assertEquals(0, report.getAsJsonArray("skipped").size(), "skipped: " + report.get("skipped"));
-    Set<String> compared = new HashSet<>();
-    for (JsonElement t : report.getAsJsonArray("tensors")) {
-      compared.add(t.getAsJsonObject().get("name").getAsString());
-    }
-    for (JsonElement t : report.getAsJsonArray("sequences")) {
-      compared.add(t.getAsJsonObject().get("name").getAsString());
-    }
+    Set<String> compared = HfFixtures.verify(name, HfFixtures.extra(name), manager);
     assertEquals(Set.of("logits", "generate.greedy", "generate.greedy.scores"), compared);
-    assertTrue(report.get("ok").getAsBoolean(), report.toString());
   }
 
   /** The model as --language-model sees it: OPT's config mapped to ours, the head tied, positions offset by 2. */
@@ -139,27 +119,10 @@ class HfOptCausalLmTest {
 
   /** A copy of opt_causal_lm with its config.json edited. */
   private Path withConfig(Consumer<JsonObject> edit) throws IOException {
-    Path dir = Files.createDirectories(tmp.resolve("opt-" + System.nanoTime()));
-    try (Stream<Path> files = Files.list(HfFixtures.extra("opt_causal_lm"))) {
-      for (Path f : files.toList()) {
-        Files.copy(f, dir.resolve(f.getFileName()));
-      }
-    }
-    JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
-    edit.accept(config);
-    Files.writeString(dir.resolve("config.json"), config.toString());
-    return dir;
+    return HfFixtures.withConfig(HfFixtures.extra("opt_causal_lm"), tmp, edit);
   }
 
   private static String error(Path dir) {
-    GlimpseException e = assertThrows(GlimpseException.class, () -> HfModel.load(dir, manager).close());
-    assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
-    return e.getMessage();
-  }
-
-  private static void assertMentions(String message, String... parts) {
-    for (String p : parts) {
-      assertTrue(message.contains(p), "'" + p + "' missing from: " + message);
-    }
+    return HfFixtures.loadError(dir, manager);
   }
 }
