@@ -83,6 +83,11 @@ final class Blip2Hf implements HfArchitecture {
       throw t.unsupported("model_type", "'" + lmType + "'", "supported language model: opt");
     }
     LanguageModelConfig lm = CausalLmHf.readOpt(t);
+    if (lm.projectsEmbeddings()) {
+      // transformers' language_projection gives hidden_size features, which it puts among the embeddings
+      throw t.unsupported("word_embed_proj_dim", String.valueOf(lm.embeddingWidth()), "BLIP-2 needs it equal to "
+          + "hidden_size " + lm.text().width() + " (its language projection gives hidden_size features)");
+    }
 
     Integer imageToken = r.nullableInteger("image_token_index");
     if (imageToken == null) {
@@ -119,6 +124,8 @@ final class Blip2Hf implements HfArchitecture {
     TransformerConfig t = c.text();
     problems.require(CausalLmHf.isOpt(t), "text layers must be OPT layers");
     problems.require(c.positionOffset() == 2, "OPT positions have offset 2");
+    problems.require(!c.languageModel().projectsEmbeddings(), "the token embedding must be as wide as the text layers "
+        + "(transformers' BLIP-2 puts hidden_size features among the embeddings; no project_in/out)");
     problems.check();
     JsonObject vision = new JsonObject();
     vision.addProperty("model_type", "blip_2_vision_model");
@@ -141,7 +148,7 @@ final class Blip2Hf implements HfArchitecture {
     qformer.addProperty("layer_norm_eps", q.normEps());
     qformer.addProperty("cross_attention_frequency", c.qformer().crossAttentionEvery());
     qformer.addProperty("encoder_hidden_size", c.qformer().memoryWidth());
-    JsonObject text = CausalLmHf.optConfig(t, c.vocabSize(), c.maxTextPositions(), c.tieWordEmbeddings());
+    JsonObject text = CausalLmHf.optConfig(c.languageModel());
     JsonObject o = new JsonObject();
     JsonArray arch = new JsonArray();
     arch.add("Blip2ForConditionalGeneration");
@@ -198,8 +205,7 @@ final class Blip2Hf implements HfArchitecture {
     }
     m.linear("language_projection.linear", "language_projection", true);
 
-    CausalLmHf.optTensors(m, "language_model.model.decoder.", "language_model.lm_head", c.text(),
-        c.tieWordEmbeddings());
+    CausalLmHf.optTensors(m, "language_model.model.decoder.", "language_model.lm_head", c.languageModel());
     return m;
   }
 

@@ -44,6 +44,12 @@ final class CausalLmHf implements HfArchitecture {
     return LanguageModelConfig.TYPE;
   }
 
+  /** LLaMA's for rotary positions, OPT's for a learned table. */
+  @Override
+  public boolean holds(ModelConfig config) {
+    return hfType.equals(((LanguageModelConfig) config).learnedPositions() ? "opt" : "llama");
+  }
+
   @Override
   public ModelConfig readConfig(JsonObject json, String source) {
     HfConfigReader r = new HfConfigReader(json, "", source);
@@ -76,7 +82,7 @@ final class CausalLmHf implements HfArchitecture {
     t.finish();
     TransformerConfig text = HfConfigs.stack(t, hidden, layers, heads, kvHeads == null ? heads : kvHeads, intermediate,
         NormType.RMS_NORM, eps, true, true, act, true, attentionBias, mlpBias, theta);
-    return languageModel(t, text, vocab, maxPositions, 0, tie);
+    return languageModel(t, text, vocab, maxPositions, 0, tie, hidden);
   }
 
   /** An OPT text config (top level or BLIP-2's {@code text_config}); finishes the reader. */
@@ -89,10 +95,10 @@ final class CausalLmHf implements HfArchitecture {
     int maxPositions = t.integer("max_position_embeddings", 2048);
     boolean preNorm = t.bool("do_layer_norm_before", true);
     boolean removeFinal = t.bool("_remove_final_layer_norm", false);
-    Integer projDim = t.nullableInteger("word_embed_proj_dim");
-    if (projDim != null && projDim != hidden) {
-      throw t.unsupported("word_embed_proj_dim", String.valueOf(projDim), "project_in/project_out are not supported; "
-          + "it must equal hidden_size " + hidden);
+    // opt-350m: embeddings of 512 bridged to the stack's 1024 by project_in / project_out
+    int projDim = t.integer("word_embed_proj_dim", hidden);
+    if (projDim <= 0) {
+      throw t.unsupported("word_embed_proj_dim", String.valueOf(projDim), "it must be > 0");
     }
     ActivationType act = t.activation("activation_function", "relu");
     boolean bias = t.bool("enable_bias", true);
@@ -101,13 +107,13 @@ final class CausalLmHf implements HfArchitecture {
     t.finish();
     TransformerConfig text = HfConfigs.stack(t, hidden, layers, heads, heads, ffn, NormType.LAYER_NORM,
         OPT_LAYER_NORM_EPS, preNorm, preNorm && !removeFinal, act, false, bias, bias, 0);
-    return languageModel(t, text, vocab, maxPositions, 2, tie);
+    return languageModel(t, text, vocab, maxPositions, 2, tie, projDim);
   }
 
   private static LanguageModelConfig languageModel(HfConfigReader r, TransformerConfig text, int vocab,
-      int maxPositions, int offset, boolean tie) {
+      int maxPositions, int offset, boolean tie, int embeddingWidth) {
     try {
-      return new LanguageModelConfig(text, vocab, maxPositions, offset, tie);
+      return new LanguageModelConfig(text, vocab, maxPositions, offset, tie, embeddingWidth);
     } catch (IllegalArgumentException e) {
       throw new GlimpseException(r.where() + ": " + e.getMessage());
     }
@@ -138,9 +144,15 @@ final class CausalLmHf implements HfArchitecture {
   }
 
   /** OPT's tensors: {@code decoder} is e.g. {@code "model.decoder."}, {@code head} e.g. {@code "lm_head"}. */
-  static void optTensors(TensorMap m, String decoder, String head, TransformerConfig t, boolean tie) {
+  static void optTensors(TensorMap m, String decoder, String head, LanguageModelConfig c) {
+    TransformerConfig t = c.text();
+    boolean tie = c.tieWordEmbeddings();
     m.one("text_embedding.token_embedding", decoder + "embed_tokens.weight");
     m.one("text_embedding.position_embedding", decoder + "embed_positions.weight");
+    if (c.projectsEmbeddings()) {
+      m.linear("text_embedding.project_in", decoder + "project_in", false);
+      m.linear("text.project_out", decoder + "project_out", false);
+    }
     for (int i = 0; i < t.layers(); i++) {
       String o = "text.layers." + i;
       String h = decoder + "layers." + i;
@@ -195,7 +207,11 @@ final class CausalLmHf implements HfArchitecture {
   }
 
   /** OPT's {@code text_config} / config.json keys of a stack. */
-  static JsonObject optConfig(TransformerConfig t, int vocab, int maxPositions, boolean tie) {
+  static JsonObject optConfig(LanguageModelConfig c) {
+    TransformerConfig t = c.text();
+    int vocab = c.vocabSize();
+    int maxPositions = c.maxTextPositions();
+    boolean tie = c.tieWordEmbeddings();
     JsonObject text = new JsonObject();
     text.addProperty("model_type", "opt");
     text.addProperty("vocab_size", vocab);
@@ -208,7 +224,7 @@ final class CausalLmHf implements HfArchitecture {
     if (t.preNorm() && !t.finalNorm()) {
       text.addProperty("_remove_final_layer_norm", true);
     }
-    text.addProperty("word_embed_proj_dim", t.width());
+    text.addProperty("word_embed_proj_dim", c.embeddingWidth());
     text.addProperty("activation_function", HfConfigs.activationName(t.activation()));
     text.addProperty("enable_bias", t.attentionBias());
     text.addProperty("tie_word_embeddings", tie);
@@ -225,7 +241,7 @@ final class CausalLmHf implements HfArchitecture {
       o = llamaConfig(t, c.vocabSize(), c.maxTextPositions(), c.tieWordEmbeddings());
       architecture = "LlamaForCausalLM";
     } else if (isOpt(t) && c.positionOffset() == 2) {
-      o = optConfig(t, c.vocabSize(), c.maxTextPositions(), c.tieWordEmbeddings());
+      o = optConfig(c);
       architecture = "OPTForCausalLM";
     } else {
       throw new GlimpseException("this language model is neither LLaMA's layout (pre-RMSNorm, SwiGLU, rotary) nor "
@@ -243,7 +259,7 @@ final class CausalLmHf implements HfArchitecture {
     LanguageModelConfig c = (LanguageModelConfig) config;
     TensorMap m = new TensorMap();
     if (c.learnedPositions()) {
-      optTensors(m, "model.decoder.", "lm_head", c.text(), c.tieWordEmbeddings());
+      optTensors(m, "model.decoder.", "lm_head", c);
     } else {
       llamaTensors(m, "model.", "lm_head", c.text(), c.tieWordEmbeddings());
     }

@@ -21,6 +21,14 @@ interface HfArchitecture {
   /** Our registered model type ({@link dev.glimpse.model.Models}). */
   String glimpseType();
 
+  /**
+   * Whether this architecture is the HF counterpart of {@code config}, a config of {@link #glimpseType}
+   * (one Glimpse type may have several: a language model is LLaMA's or OPT's).
+   */
+  default boolean holds(ModelConfig config) {
+    return true;
+  }
+
   /** Maps an HF config; unsupported options are errors naming the option. */
   ModelConfig readConfig(JsonObject config, String source);
 

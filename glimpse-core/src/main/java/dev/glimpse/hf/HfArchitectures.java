@@ -1,5 +1,6 @@
 package dev.glimpse.hf;
 
+import dev.glimpse.model.ModelConfig;
 import dev.glimpse.util.GlimpseException;
 import java.util.List;
 
@@ -28,13 +29,14 @@ final class HfArchitectures {
         + String.join(", ", hfTypes()) + ")");
   }
 
-  static HfArchitecture byGlimpseType(String type) {
+  /** The HF architecture of a Glimpse config (for a language model: LLaMA's or OPT's, by its positions). */
+  static HfArchitecture of(ModelConfig config) {
     for (HfArchitecture a : ALL) {
-      if (a.glimpseType().equals(type)) {
+      if (a.glimpseType().equals(config.modelType()) && a.holds(config)) {
         return a;
       }
     }
-    throw new GlimpseException("model type '" + type + "' has no HuggingFace counterpart (supported: git, clip, "
-        + "llava, blip-2, lm)");
+    throw new GlimpseException("model type '" + config.modelType() + "' has no HuggingFace counterpart (supported: "
+        + "git, clip, llava, blip-2, lm)");
   }
 }

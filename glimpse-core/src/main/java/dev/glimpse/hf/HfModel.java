@@ -140,8 +140,8 @@ public final class HfModel implements AutoCloseable {
           + ")");
     }
     CheckpointConfig saved = CheckpointConfig.read(dir);
-    HfArchitecture arch = HfArchitectures.byGlimpseType(saved.modelType());
     ModelConfig config = saved.model();
+    HfArchitecture arch = HfArchitectures.of(config);
     JsonObject section = saved.hf() == null ? new JsonObject() : saved.hf();
     ImageTransform transform = saved.image();
     Tokenizer tokenizer = Files.isRegularFile(dir.resolve(HfTokenizer.FILE)) ? HfTokenizer.load(dir) : null;

@@ -22,6 +22,8 @@ import dev.glimpse.nn.VisionConfig;
  * @param visionFeatureLayer the tower's hidden state the Q-Former reads (HF convention; BLIP-2 takes
  *     the second-to-last layer of its ViT: -2), or null for the tower's output after its post-norm
  *     (HuggingFace's {@code Blip2ForConditionalGeneration}); ViT towers only
+ * @param wordEmbedWidth the language model's token-embedding width when it differs from its stack's
+ *     ({@link LanguageModelConfig#wordEmbedWidth}: OPT's project_in / project_out); 0 when equal
  */
 public record Blip2Config(
     VisionConfig vision,
@@ -33,7 +35,8 @@ public record Blip2Config(
     int imageTokenId,
     boolean tieWordEmbeddings,
     GenLipConfig genlipVision,
-    Integer visionFeatureLayer) implements ConnectorConfig {
+    Integer visionFeatureLayer,
+    int wordEmbedWidth) implements ConnectorConfig {
 
   public static final String TYPE = "blip-2";
 
@@ -43,11 +46,12 @@ public record Blip2Config(
     }
     VisionTower.Spec tower = new VisionTower.Spec(vision, genlipVision);
     if (qformer.memoryWidth() != tower.width()) {
-      throw new IllegalArgumentException("qformer memoryWidth " + qformer.memoryWidth() + " must equal the vision width "
-          + tower.width());
+      throw new IllegalArgumentException("qformer memoryWidth " + qformer.memoryWidth() + " must equal the vision "
+          + "width " + tower.width());
     }
-    if (vocabSize <= 0 || maxTextPositions <= 0 || positionOffset < 0) {
-      throw new IllegalArgumentException("vocabSize and maxTextPositions must be > 0 and positionOffset >= 0");
+    if (vocabSize <= 0 || maxTextPositions <= 0 || positionOffset < 0 || wordEmbedWidth < 0) {
+      throw new IllegalArgumentException("vocabSize and maxTextPositions must be > 0, positionOffset and wordEmbedWidth "
+          + ">= 0");
     }
     if (imageTokenId < 0 || imageTokenId >= vocabSize) {
       throw new IllegalArgumentException("imageTokenId " + imageTokenId + " is outside the vocabulary of " + vocabSize);
@@ -69,7 +73,7 @@ public record Blip2Config(
   public Blip2Config(VisionConfig vision, QFormerConfig qformer, TransformerConfig text, int vocabSize,
       int maxTextPositions, int positionOffset, int imageTokenId, boolean tieWordEmbeddings) {
     this(vision, qformer, text, vocabSize, maxTextPositions, positionOffset, imageTokenId, tieWordEmbeddings, null,
-        null);
+        null, 0);
   }
 
   /**
@@ -81,7 +85,7 @@ public record Blip2Config(
       int imageTokenId) {
     return new Blip2Config(tower, qformer.withMemoryWidth(tower.width()), text.text(),
         Math.max(text.vocabSize(), imageTokenId + 1), text.maxTextPositions(), text.positionOffset(), imageTokenId,
-        text.tieWordEmbeddings(), null, -2);
+        text.tieWordEmbeddings(), null, -2, text.wordEmbedWidth());
   }
 
   /**
@@ -92,7 +96,7 @@ public record Blip2Config(
   public static Blip2Config onGenLip(GenLipConfig tower, QFormerConfig qformer, TransformerConfig text,
       int imageTokenId) {
     return new Blip2Config(null, qformer.withMemoryWidth(tower.width()), text, imageTokenId + 1, 64, 2, imageTokenId,
-        true, tower, null);
+        true, tower, null, 0);
   }
 
   /** The vision tower this config names. */
@@ -130,7 +134,8 @@ public record Blip2Config(
 
   @Override
   public LanguageModelConfig languageModel() {
-    return new LanguageModelConfig(text, vocabSize, maxTextPositions, positionOffset, tieWordEmbeddings);
+    return new LanguageModelConfig(text, vocabSize, maxTextPositions, positionOffset, tieWordEmbeddings,
+        wordEmbedWidth);
   }
 
   @Override
@@ -141,6 +146,7 @@ public record Blip2Config(
       b.maxTextPositions = lm.maxTextPositions();
       b.positionOffset = lm.positionOffset();
       b.tieWordEmbeddings = lm.tieWordEmbeddings();
+      b.wordEmbedWidth = lm.wordEmbedWidth();
       b.imageTokenId = newImageTokenId;
       if (qformer.hasTextBranch()) {
         b.qformer = qformer.withTextBranch(b.vocabSize, qformer.maxTextPositions(), qformer.projectionDim());
@@ -205,6 +211,8 @@ public record Blip2Config(
     public GenLipConfig genlipVision;
     public Integer visionFeatureLayer;
 
+    public int wordEmbedWidth;
+
     public Builder(Blip2Config from) {
       vision = from.vision;
       qformer = from.qformer;
@@ -216,11 +224,12 @@ public record Blip2Config(
       tieWordEmbeddings = from.tieWordEmbeddings;
       genlipVision = from.genlipVision;
       visionFeatureLayer = from.visionFeatureLayer;
+      wordEmbedWidth = from.wordEmbedWidth;
     }
 
     public Blip2Config build() {
       return new Blip2Config(vision, qformer, text, vocabSize, maxTextPositions, positionOffset, imageTokenId,
-          tieWordEmbeddings, genlipVision, visionFeatureLayer);
+          tieWordEmbeddings, genlipVision, visionFeatureLayer, wordEmbedWidth);
     }
   }
 }

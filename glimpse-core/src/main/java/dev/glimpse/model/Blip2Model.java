@@ -28,7 +28,7 @@ public final class Blip2Model implements TakesImageSequences {
   public Blip2Model(ParameterStore.Scope scope, Blip2Config config) {
     this.config = config;
     double std = config.text().initStd();
-    int width = config.text().width();
+    int width = config.languageModel().embeddingWidth(); // soft prompts sit among the token embeddings
     if (config.genlipVision() != null) {
       this.vision = null;
       this.tower = VisionTower.genlip(scope.sub("vision"), config.genlipVision());

@@ -24,6 +24,8 @@ import dev.glimpse.nn.VisionConfig;
  * @param positionOffset index offset of a learned position table (OPT), 0 with rotary positions
  * @param imageTokenId the token that marks an image's place in the text
  * @param tieWordEmbeddings the LM head shares the token embedding
+ * @param wordEmbedWidth the language model's token-embedding width when it differs from its stack's
+ *     ({@link LanguageModelConfig#wordEmbedWidth}: OPT's project_in / project_out); 0 when equal
  */
 public record FlamingoConfig(
     VisionConfig vision,
@@ -37,7 +39,8 @@ public record FlamingoConfig(
     int maxTextPositions,
     int positionOffset,
     int imageTokenId,
-    boolean tieWordEmbeddings) implements ConnectorConfig {
+    boolean tieWordEmbeddings,
+    int wordEmbedWidth) implements ConnectorConfig {
 
   public static final String TYPE = "flamingo";
 
@@ -65,8 +68,9 @@ public record FlamingoConfig(
             + "-layer vision tower");
       }
     }
-    if (vocabSize <= 0 || maxTextPositions <= 0 || positionOffset < 0) {
-      throw new IllegalArgumentException("vocabSize and maxTextPositions must be > 0, positionOffset >= 0");
+    if (vocabSize <= 0 || maxTextPositions <= 0 || positionOffset < 0 || wordEmbedWidth < 0) {
+      throw new IllegalArgumentException("vocabSize and maxTextPositions must be > 0, positionOffset and "
+          + "wordEmbedWidth >= 0");
     }
     if (imageTokenId < 0 || imageTokenId >= vocabSize) {
       throw new IllegalArgumentException("imageTokenId " + imageTokenId + " is outside the vocabulary of " + vocabSize);
@@ -81,7 +85,7 @@ public record FlamingoConfig(
       int imageTokenId) {
     return new FlamingoConfig(tower, null, -2, resampler, every, lm.text().heads(), lm.text(),
         Math.max(lm.vocabSize(), imageTokenId + 1), lm.maxTextPositions(), lm.positionOffset(), imageTokenId,
-        lm.tieWordEmbeddings());
+        lm.tieWordEmbeddings(), lm.wordEmbedWidth());
   }
 
   @Override
@@ -105,7 +109,8 @@ public record FlamingoConfig(
 
   @Override
   public LanguageModelConfig languageModel() {
-    return new LanguageModelConfig(text, vocabSize, maxTextPositions, positionOffset, tieWordEmbeddings);
+    return new LanguageModelConfig(text, vocabSize, maxTextPositions, positionOffset, tieWordEmbeddings,
+        wordEmbedWidth);
   }
 
   @Override
@@ -116,6 +121,7 @@ public record FlamingoConfig(
       b.maxTextPositions = lm.maxTextPositions();
       b.positionOffset = lm.positionOffset();
       b.tieWordEmbeddings = lm.tieWordEmbeddings();
+      b.wordEmbedWidth = lm.wordEmbedWidth();
       b.imageTokenId = newImageTokenId;
       if (lm.text().width() % crossAttentionHeads != 0) {
         b.crossAttentionHeads = lm.text().heads();
@@ -187,6 +193,8 @@ public record FlamingoConfig(
     public int imageTokenId;
     public boolean tieWordEmbeddings;
 
+    public int wordEmbedWidth;
+
     public Builder(FlamingoConfig from) {
       vision = from.vision;
       genlipVision = from.genlipVision;
@@ -200,11 +208,13 @@ public record FlamingoConfig(
       positionOffset = from.positionOffset;
       imageTokenId = from.imageTokenId;
       tieWordEmbeddings = from.tieWordEmbeddings;
+      wordEmbedWidth = from.wordEmbedWidth;
     }
 
     public FlamingoConfig build() {
       return new FlamingoConfig(vision, genlipVision, visionFeatureLayer, resampler, crossAttentionEvery,
-          crossAttentionHeads, text, vocabSize, maxTextPositions, positionOffset, imageTokenId, tieWordEmbeddings);
+          crossAttentionHeads, text, vocabSize, maxTextPositions, positionOffset, imageTokenId, tieWordEmbeddings,
+          wordEmbedWidth);
     }
   }
 }

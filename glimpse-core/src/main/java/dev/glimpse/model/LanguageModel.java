@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.glimpse.nn.AttentionMask;
 import dev.glimpse.nn.KvCache;
+import dev.glimpse.nn.Linear;
 import dev.glimpse.nn.LmHead;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.nn.TextEmbedding;
@@ -15,6 +16,11 @@ import java.util.List;
  * Flamingo, and a model of its own. Its parameters are {@code text_embedding.*}, {@code text.*} and
  * (untied) {@code lm_head.*} under the scope it is built in, the same names in a text-only checkpoint
  * and inside every connector model, so a pre-trained language model loads into any of them as it is.
+ *
+ * <p>A token embedding narrower than the stack (OPT's {@code word_embed_proj_dim}, opt-350m) is
+ * bridged as HuggingFace does: {@code text_embedding.project_in} maps embeddings (and the visual tokens
+ * a connector puts among them) to the stack's width before positions are added, {@code
+ * text.project_out} maps the stack's output back before the head.
  *
  * <p>Positions follow the model family, as HuggingFace computes them: a learned table (OPT) counts the
  * real tokens of each row from the attention mask, padding at -1; rotary positions (LLaMA) are
@@ -29,18 +35,25 @@ public final class LanguageModel implements StepModel, ScoresText {
   private final LanguageModelConfig config;
   private final TextEmbedding embedding;
   private final Transformer text;
+  private final Linear projectIn;  // [E] -> [D], null when E = D
+  private final Linear projectOut; // [D] -> [E], null when E = D
   private final LmHead head;
 
   public LanguageModel(ParameterStore.Scope scope, LanguageModelConfig config) {
     this.config = config;
     double std = config.text().initStd();
     int width = config.text().width();
-    this.embedding = new TextEmbedding(scope.sub("text_embedding"), config.vocabSize(), width,
+    int embeddingWidth = config.embeddingWidth();
+    this.embedding = new TextEmbedding(scope.sub("text_embedding"), config.vocabSize(), embeddingWidth, width,
         config.positionTableSize(), config.positionOffset(), null, config.text().normEps(), std);
     this.text = new Transformer(scope.sub("text"), config.text());
+    boolean projected = config.projectsEmbeddings();
+    this.projectIn = projected ? new Linear(scope.sub("text_embedding.project_in"), embeddingWidth, width, false, std)
+        : null;
+    this.projectOut = projected ? new Linear(scope.sub("text.project_out"), width, embeddingWidth, false, std) : null;
     this.head = config.tieWordEmbeddings()
         ? LmHead.tied(embedding)
-        : LmHead.untied(scope.sub("lm_head"), width, config.vocabSize(), false, std);
+        : LmHead.untied(scope.sub("lm_head"), embeddingWidth, config.vocabSize(), false, std);
   }
 
   public LanguageModelConfig config() {
@@ -52,7 +65,10 @@ public final class LanguageModel implements StepModel, ScoresText {
     return config.vocabSize();
   }
 
-  /** Token embeddings alone (a connector then puts visual tokens among them): [B, T] -> [B, T, D]. */
+  /**
+   * Token embeddings alone (a connector then puts visual tokens among them): [B, T] -> [B, T, E], E
+   * being {@link LanguageModelConfig#embeddingWidth()}.
+   */
   public NDArray embedTokens(NDArray ids) {
     return embedding.embedTokens(ids);
   }
@@ -60,23 +76,28 @@ public final class LanguageModel implements StepModel, ScoresText {
   /**
    * The stack over embedded tokens: learned positions are added here, rotary ones go to attention.
    *
-   * @param x [B, T, D] token embeddings (visual tokens among them)
+   * @param x [B, T, E] token embeddings (visual tokens among them)
    * @param positions [B, T] int64
    * @param mask additive mask [B|1, 1, T, S]
    * @param cache per-layer caches or null
-   * @param hiddenStates receives each block's input and the last output (nullable)
+   * @param hiddenStates receives each block's input and the stack's last output, before project_out
+   *     (nullable)
    * @param insertion a layer run before each block (Flamingo), or null
-   * @return [B, T, D] after the final norm
+   * @return [B, T, E] after the final norm (and project_out)
    */
   public NDArray hidden(NDArray x, NDArray positions, NDArray mask, KvCache cache, List<NDArray> hiddenStates,
       Transformer.Insertion insertion) {
+    if (projectIn != null) {
+      x = projectIn.forward(x);                                                               // [B, T, D]
+    }
     NDArray placed = embedding.withPositions(x, positions);
-    return insertion == null
+    NDArray out = insertion == null
         ? text.forward(placed, mask, cache, positions, null, hiddenStates)
         : text.forwardWithInsertion(placed, mask, cache, positions, hiddenStates, insertion);
+    return projectOut == null ? out : projectOut.forward(out);                                 // [B, T, E]
   }
 
-  /** Next-token scores: [..., D] -> [..., V]. */
+  /** Next-token scores: [..., E] -> [..., V]. */
   public NDArray logits(NDArray hidden) {
     return head.forward(hidden);
   }
@@ -146,7 +167,7 @@ public final class LanguageModel implements StepModel, ScoresText {
   public void stepCached(DecodeState state, long[] ids, NDManager manager, Transformer.Insertion insertion) {
     long[] positions = state.nextPositions();
     state.append(ids);
-    NDArray x = embedTokens(manager.create(ids).reshape(-1, 1));                            // [B, 1, D]
+    NDArray x = embedTokens(manager.create(ids).reshape(-1, 1));                            // [B, 1, E]
     NDArray mask = state.padded() ? AttentionMask.keyPadding(state.valid(manager)) : null;
     NDArray hidden = hidden(x, manager.create(positions).reshape(-1, 1), mask, state.cache(), null, insertion);
     state.setLogits(logits(hidden.squeeze(1)));                                               // [B, V]

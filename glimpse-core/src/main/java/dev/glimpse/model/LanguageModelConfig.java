@@ -14,9 +14,12 @@ import dev.glimpse.nn.TransformerConfig;
  * @param maxTextPositions longest sequence (the size of a learned position table)
  * @param positionOffset index offset of a learned position table (OPT: 2); 0 with rotary positions
  * @param tieWordEmbeddings the LM head shares the token embedding
+ * @param wordEmbedWidth width of the token embedding (and of the head's input) when it differs from the
+ *     stack's: OPT's {@code word_embed_proj_dim} (opt-350m: 512 against 1024), bridged by a linear
+ *     {@code project_in} before the stack and {@code project_out} after it; 0 when they are equal
  */
 public record LanguageModelConfig(TransformerConfig text, int vocabSize, int maxTextPositions, int positionOffset,
-    boolean tieWordEmbeddings) implements ModelConfig {
+    boolean tieWordEmbeddings, int wordEmbedWidth) implements ModelConfig {
 
   public static final String TYPE = "lm";
 
@@ -28,6 +31,18 @@ public record LanguageModelConfig(TransformerConfig text, int vocabSize, int max
       throw new IllegalArgumentException("vocabSize and maxTextPositions must be > 0 and positionOffset >= 0, got "
           + vocabSize + ", " + maxTextPositions + ", " + positionOffset);
     }
+    if (wordEmbedWidth < 0) {
+      throw new IllegalArgumentException("wordEmbedWidth must be >= 0 (0: the stack's width), got " + wordEmbedWidth);
+    }
+    if (wordEmbedWidth == text.width()) {
+      wordEmbedWidth = 0;
+    }
+  }
+
+  /** A model whose token embedding is as wide as its stack. */
+  public LanguageModelConfig(TransformerConfig text, int vocabSize, int maxTextPositions, int positionOffset,
+      boolean tieWordEmbeddings) {
+    this(text, vocabSize, maxTextPositions, positionOffset, tieWordEmbeddings, 0);
   }
 
   /** A LLaMA-style model: rotary positions, untied head. */
@@ -38,6 +53,19 @@ public record LanguageModelConfig(TransformerConfig text, int vocabSize, int max
   /** Whether positions come from a learned table (OPT) rather than rotary attention (LLaMA). */
   public boolean learnedPositions() {
     return text.ropeTheta() == 0;
+  }
+
+  /**
+   * Width of the token embedding: what a connector projects visual tokens to (they sit among the
+   * token embeddings) and what the head reads.
+   */
+  public int embeddingWidth() {
+    return wordEmbedWidth == 0 ? text.width() : wordEmbedWidth;
+  }
+
+  /** Whether the embedding width differs from the stack's (OPT's project_in / project_out exist). */
+  public boolean projectsEmbeddings() {
+    return wordEmbedWidth != 0;
   }
 
   /** Rows of the position table (0 without one). */
@@ -85,6 +113,7 @@ public record LanguageModelConfig(TransformerConfig text, int vocabSize, int max
     public int maxTextPositions;
     public int positionOffset;
     public boolean tieWordEmbeddings;
+    public int wordEmbedWidth;
 
     public Builder(LanguageModelConfig from) {
       text = from.text;
@@ -92,10 +121,12 @@ public record LanguageModelConfig(TransformerConfig text, int vocabSize, int max
       maxTextPositions = from.maxTextPositions;
       positionOffset = from.positionOffset;
       tieWordEmbeddings = from.tieWordEmbeddings;
+      wordEmbedWidth = from.wordEmbedWidth;
     }
 
     public LanguageModelConfig build() {
-      return new LanguageModelConfig(text, vocabSize, maxTextPositions, positionOffset, tieWordEmbeddings);
+      return new LanguageModelConfig(text, vocabSize, maxTextPositions, positionOffset, tieWordEmbeddings,
+          wordEmbedWidth);
     }
   }
 }

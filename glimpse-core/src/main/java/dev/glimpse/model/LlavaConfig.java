@@ -30,6 +30,8 @@ import dev.glimpse.nn.VisionConfig;
  *     dev.glimpse.connect.AnyRes}) and the image becomes its resized base view plus the tiles of that
  *     grid, tile features in grid order with a learned newline embedding at the end of each row of
  *     tiles' tokens; null for one view per image
+ * @param wordEmbedWidth the language model's token-embedding width when it differs from its stack's
+ *     ({@link LanguageModelConfig#wordEmbedWidth}: OPT's project_in / project_out); 0 when equal
  */
 public record LlavaConfig(
     VisionConfig vision,
@@ -43,7 +45,8 @@ public record LlavaConfig(
     boolean tieWordEmbeddings,
     GenLipConfig genlipVision,
     int positionOffset,
-    java.util.List<java.util.List<Integer>> imageGridPinpoints) implements ConnectorConfig {
+    java.util.List<java.util.List<Integer>> imageGridPinpoints,
+    int wordEmbedWidth) implements ConnectorConfig {
 
   public static final String TYPE = "llava";
 
@@ -71,8 +74,9 @@ public record LlavaConfig(
     if (imageTokenId < 0 || imageTokenId >= vocabSize) {
       throw new IllegalArgumentException("imageTokenId " + imageTokenId + " is outside the vocabulary of " + vocabSize);
     }
-    if (positionOffset < 0) {
-      throw new IllegalArgumentException("positionOffset must be >= 0, got " + positionOffset);
+    if (positionOffset < 0 || wordEmbedWidth < 0) {
+      throw new IllegalArgumentException("positionOffset and wordEmbedWidth must be >= 0, got " + positionOffset + ", "
+          + wordEmbedWidth);
     }
     if (imageGridPinpoints != null) {
       imageGridPinpoints = dev.glimpse.connect.AnyRes.checkPinpoints(imageGridPinpoints,
@@ -85,7 +89,7 @@ public record LlavaConfig(
       ActivationType projectorActivation, TransformerConfig text, int vocabSize, int maxTextPositions, int imageTokenId,
       boolean tieWordEmbeddings) {
     this(vision, visionFeatureLayer, dropClassToken, projectorActivation, text, vocabSize, maxTextPositions,
-        imageTokenId, tieWordEmbeddings, null, 0, null);
+        imageTokenId, tieWordEmbeddings, null, 0, null, 0);
   }
 
   /**
@@ -94,7 +98,8 @@ public record LlavaConfig(
    */
   public static LlavaConfig onVit(VisionConfig tower, LanguageModelConfig text, int imageTokenId) {
     return new LlavaConfig(tower, -2, tower.classToken(), ActivationType.GELU, text.text(), imageTokenId + 1,
-        text.maxTextPositions(), imageTokenId, text.tieWordEmbeddings(), null, text.positionOffset(), null)
+        text.maxTextPositions(), imageTokenId, text.tieWordEmbeddings(), null, text.positionOffset(), null,
+        text.wordEmbedWidth())
         .withVocabSize(Math.max(text.vocabSize(), imageTokenId + 1));
   }
 
@@ -104,7 +109,7 @@ public record LlavaConfig(
    */
   public static LlavaConfig onGenLip(GenLipConfig tower, TransformerConfig text, int imageTokenId) {
     return new LlavaConfig(null, 0, false, ActivationType.GELU, text, imageTokenId + 1, 64, imageTokenId, true, tower,
-        0, null);
+        0, null, 0);
   }
 
   /** The vision tower this config names. */
@@ -147,7 +152,8 @@ public record LlavaConfig(
 
   @Override
   public LanguageModelConfig languageModel() {
-    return new LanguageModelConfig(text, vocabSize, maxTextPositions, positionOffset, tieWordEmbeddings);
+    return new LanguageModelConfig(text, vocabSize, maxTextPositions, positionOffset, tieWordEmbeddings,
+        wordEmbedWidth);
   }
 
   @Override
@@ -158,6 +164,7 @@ public record LlavaConfig(
       b.maxTextPositions = lm.maxTextPositions();
       b.positionOffset = lm.positionOffset();
       b.tieWordEmbeddings = lm.tieWordEmbeddings();
+      b.wordEmbedWidth = lm.wordEmbedWidth();
       b.imageTokenId = newImageTokenId;
     });
   }
@@ -216,6 +223,8 @@ public record LlavaConfig(
     public int positionOffset;
     public java.util.List<java.util.List<Integer>> imageGridPinpoints;
 
+    public int wordEmbedWidth;
+
     public Builder(LlavaConfig from) {
       vision = from.vision;
       visionFeatureLayer = from.visionFeatureLayer;
@@ -229,11 +238,13 @@ public record LlavaConfig(
       genlipVision = from.genlipVision;
       positionOffset = from.positionOffset;
       imageGridPinpoints = from.imageGridPinpoints;
+      wordEmbedWidth = from.wordEmbedWidth;
     }
 
     public LlavaConfig build() {
       return new LlavaConfig(vision, visionFeatureLayer, dropClassToken, projectorActivation, text, vocabSize,
-          maxTextPositions, imageTokenId, tieWordEmbeddings, genlipVision, positionOffset, imageGridPinpoints);
+          maxTextPositions, imageTokenId, tieWordEmbeddings, genlipVision, positionOffset, imageGridPinpoints,
+          wordEmbedWidth);
     }
   }
 }

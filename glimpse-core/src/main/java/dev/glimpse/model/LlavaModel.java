@@ -32,7 +32,7 @@ public final class LlavaModel implements TakesImageSequences {
   public LlavaModel(ParameterStore.Scope scope, LlavaConfig config) {
     this.config = config;
     double std = config.text().initStd();
-    int width = config.text().width();
+    int width = config.languageModel().embeddingWidth(); // visual tokens sit among the token embeddings
     if (config.genlipVision() != null) {
       this.vision = null;
       this.tower = VisionTower.genlip(scope.sub("vision"), config.genlipVision());

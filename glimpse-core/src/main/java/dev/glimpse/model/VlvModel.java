@@ -51,7 +51,7 @@ public final class VlvModel implements CaptioningModel, EncodesImages {
       VlvCaptionConfig c = config.captioner();
       LanguageModelConfig lmConfig = c.languageModel();
       this.captionProjector = new MlpProjector(scope.sub("caption.projector"), decoder.textEncoder().width(),
-          lmConfig.text().width(), ActivationType.GELU, lmConfig.text().initStd());
+          lmConfig.embeddingWidth(), ActivationType.GELU, lmConfig.text().initStd());
       this.lm = new PrefixLm(scope.sub("caption.lm"), lmConfig);
     } else {
       this.captionProjector = null;

@@ -9,14 +9,23 @@ import ai.djl.ndarray.types.SparseFormat;
  * position table here.
  */
 public final class TextEmbedding {
-  private final Parameter tokens;    // [V, D]
+  private final Parameter tokens;    // [V, E]; E = D unless the model projects its embeddings (OPT's project_in)
   private final Parameter positions; // [maxPositions + offset, D] or null
   private final int positionOffset;
   private final Norm norm;           // null when absent
 
   public TextEmbedding(ParameterStore.Scope scope, int vocabSize, int width, int maxPositions,
       int positionOffset, NormType normType, double normEps, double std) {
-    this.tokens = scope.embedding("token_embedding", Init.normal(std), vocabSize, width);
+    this(scope, vocabSize, width, width, maxPositions, positionOffset, normType, normEps, std);
+  }
+
+  /**
+   * Token rows of width {@code tokenWidth}, positions (and the norm) of width {@code width}: the
+   * caller projects token embeddings to {@code width} before {@link #withPositions} (OPT's project_in).
+   */
+  public TextEmbedding(ParameterStore.Scope scope, int vocabSize, int tokenWidth, int width, int maxPositions,
+      int positionOffset, NormType normType, double normEps, double std) {
+    this.tokens = scope.embedding("token_embedding", Init.normal(std), vocabSize, tokenWidth);
     this.positions = maxPositions > 0
         ? scope.embedding("position_embedding", Init.normal(std), maxPositions + positionOffset, width)
         : null;
@@ -33,7 +42,7 @@ public final class TextEmbedding {
     return withPositions(embedTokens(ids), positionIds);
   }
 
-  /** Token embeddings alone: [B, T] -> [B, T, D]. */
+  /** Token embeddings alone: [B, T] -> [B, T, E]. */
   public NDArray embedTokens(NDArray ids) {
     return ai.djl.nn.core.Embedding.embedding(ids, tokens.array(), SparseFormat.DENSE).singletonOrThrow();
   }

@@ -82,7 +82,8 @@ class HfBadInputTest {
     assertMentions(error(withConfig("blip2", c -> c.getAsJsonObject("qformer_config")
         .addProperty("use_qformer_text_input", true))), "'qformer_config.use_qformer_text_input'");
     assertMentions(error(withConfig("blip2", c -> c.getAsJsonObject("text_config")
-        .addProperty("word_embed_proj_dim", 16))), "'text_config.word_embed_proj_dim'");
+        .addProperty("word_embed_proj_dim", 16))), "'text_config.word_embed_proj_dim'", "BLIP-2 needs it equal to "
+        + "hidden_size");
   }
 
   @Test

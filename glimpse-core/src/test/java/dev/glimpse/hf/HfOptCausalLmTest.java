@@ -45,11 +45,12 @@ class HfOptCausalLmTest {
   }
 
   /**
-   * Pre-LN (125m..175b) and post-LN (350m) layouts: logits of a batch with a left-padded row, the
+   * Pre-LN (125m..175b) and post-LN layouts, and opt-350m's (post-LN, a 16-wide token embedding
+   * bridged to the 32-wide stack by project_in/out): logits of a batch with a left-padded row, the
    * greedy continuation and every step's scores (KV-cached decoding) match transformers.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"opt_causal_lm", "opt_post_ln"})
+  @ValueSource(strings = {"opt_causal_lm", "opt_post_ln", "opt_proj_dim"})
   void matchesTransformers(String name) {
     Set<String> compared = HfFixtures.verify(name, HfFixtures.extra(name), manager);
     assertEquals(Set.of("logits", "generate.greedy", "generate.greedy.scores"), compared);
@@ -87,11 +88,33 @@ class HfOptCausalLmTest {
     }
   }
 
+  /**
+   * opt-350m's layout: the token embedding (and the tied head) 16 wide, positions and the stack 32, the
+   * two projections under the language model's prefixes (so --language-model loads and freezes them);
+   * HfRoundTripTest writes it back bit for bit.
+   */
   @Test
-  void projectInAndOutAreRefusedInOneLine() {
-    // opt-350m's word_embed_proj_dim != hidden_size, as transformers writes it (project_in/out in the file)
-    String m = error(HfFixtures.extra("opt_proj_dim"));
-    assertMentions(m, "'word_embed_proj_dim'", "16", "project_in/project_out are not supported", "hidden_size 32");
+  void projectInAndOutBridgeANarrowerEmbedding() {
+    Path source = HfFixtures.extra("opt_proj_dim");
+    try (HfModel hf = HfModel.load(source, manager)) {
+      LanguageModelConfig c = (LanguageModelConfig) hf.config();
+      assertEquals(16, c.embeddingWidth());
+      assertEquals(32, c.text().width());
+      assertTrue(c.projectsEmbeddings());
+      Map<String, Shape> shapes = new java.util.HashMap<>();
+      hf.store().all().forEach(p -> shapes.put(p.name(), p.shape()));
+      assertEquals(new Shape(120, 16), shapes.get("text_embedding.token_embedding"));
+      assertEquals(new Shape(98, 32), shapes.get("text_embedding.position_embedding"));
+      assertEquals(new Shape(32, 16), shapes.get("text_embedding.project_in.weight"));
+      assertEquals(new Shape(16, 32), shapes.get("text.project_out.weight"));
+      assertEquals(shapes.size(), hf.store().all().stream()
+          .filter(p -> dev.glimpse.recipes.LanguageModels.isLanguageModel(p.name())).count());
+    }
+  }
+
+  @Test
+  void aNonPositiveEmbeddingWidthIsRefusedInOneLine() throws IOException {
+    assertMentions(error(withConfig(c -> c.addProperty("word_embed_proj_dim", 0))), "'word_embed_proj_dim'", "0");
   }
 
   @Test

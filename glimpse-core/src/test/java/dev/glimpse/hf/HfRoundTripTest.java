@@ -33,7 +33,8 @@ class HfRoundTripTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"git", "git_video", "clip", "llava", "blip2", "extra:git_wide", "extra:git_video3",
-      "extra:clip_legacy_eos", "extra:llava_gqa3", "extra:blip2_deep_qformer"})
+      "extra:clip_legacy_eos", "extra:llava_gqa3", "extra:blip2_deep_qformer", "extra:opt_causal_lm", "extra:opt_post_ln",
+      "extra:opt_proj_dim"})
   void importThenExportIsBitIdentical(String name, @TempDir Path tmp) throws Exception {
     Path original = name.startsWith("extra:") ? HfFixtures.extra(name.substring(6)) : HfFixtures.dir(name);
     Path checkpoint = tmp.resolve("ckpt");

@@ -31,7 +31,7 @@ class FlamingoModelTest {
     VisionConfig tower = VisionConfig.vit(16, 4, TransformerConfig.preLn(16, 2, 2));
     TransformerConfig text = TransformerConfig.llama(24, 2, 2, 48).with(b -> b.kvHeads = 1);
     return new FlamingoConfig(tower, null, -2, new ResamplerConfig(1, 2, 4, frames), 1, 2, text, 30, 64, 0, IMAGE,
-        false);
+        false, 0);
   }
 
   static FlamingoConfig config() {

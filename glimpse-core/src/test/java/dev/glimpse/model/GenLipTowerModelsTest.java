@@ -39,7 +39,7 @@ class GenLipTowerModelsTest {
   }
 
   static LlavaConfig llava() {
-    return new LlavaConfig(null, 0, false, ActivationType.GELU, llamaText(), 30, 20, 29, true, TOWER, 0, null);
+    return new LlavaConfig(null, 0, false, ActivationType.GELU, llamaText(), 30, 20, 29, true, TOWER, 0, null, 0);
   }
 
   static Blip2Config blip2() {
@@ -130,10 +130,10 @@ class GenLipTowerModelsTest {
         new dev.glimpse.nn.VisionConfig(12, 4, 3, TransformerConfig.preLn(8, 1, 2), true, false, true, true), -2, true,
         ActivationType.GELU, llamaText(), 30, 20, 29, true);
     IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
-        () -> new LlavaConfig(clip.vision(), 0, false, ActivationType.GELU, llamaText(), 30, 20, 29, true, TOWER, 0, null));
+        () -> new LlavaConfig(clip.vision(), 0, false, ActivationType.GELU, llamaText(), 30, 20, 29, true, TOWER, 0, null, 0));
     assertTrue(both.getMessage().contains("exactly one of 'vision'"), both.getMessage());
     IllegalArgumentException layer = assertThrows(IllegalArgumentException.class,
-        () -> new LlavaConfig(null, -2, false, ActivationType.GELU, llamaText(), 30, 20, 29, true, TOWER, 0, null));
+        () -> new LlavaConfig(null, -2, false, ActivationType.GELU, llamaText(), 30, 20, 29, true, TOWER, 0, null, 0));
     assertTrue(layer.getMessage().contains("visionFeatureLayer must be 0"), layer.getMessage());
     LlavaConfig swapped = clip.withGenLipVision(TOWER);
     assertNull(swapped.vision());
