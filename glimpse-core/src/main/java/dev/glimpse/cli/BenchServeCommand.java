@@ -2,6 +2,7 @@ package dev.glimpse.cli;
 
 import com.google.gson.JsonObject;
 import dev.glimpse.serve.ServeBench;
+import dev.glimpse.serve.ServeOptions;
 import dev.glimpse.util.GlimpseException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,6 +42,14 @@ public final class BenchServeCommand implements Callable<Integer> {
   @Option(names = "--max-batch", description = "The server's --max-batch (default ${DEFAULT-VALUE}).")
   int maxBatch = 64;
 
+  @Option(names = "--waiting-served-ratio", paramLabel = "R", description = "The server's --waiting-served-ratio "
+      + "(default ${DEFAULT-VALUE}).")
+  double waitingServedRatio = ServeOptions.Admission.DEFAULT.waitingServedRatio();
+
+  @Option(names = "--max-waiting-steps", paramLabel = "STEPS", description = "The server's --max-waiting-steps "
+      + "(default ${DEFAULT-VALUE}).")
+  int maxWaitingSteps = ServeOptions.Admission.DEFAULT.maxWaitingSteps();
+
   @Option(names = "--soak", paramLabel = "N", description = "Then N more requests at concurrency 16, sampling the "
       + "process's resident memory every tenth (0: none; the docs use 2000).")
   int soak;
@@ -74,11 +83,17 @@ public final class BenchServeCommand implements Callable<Integer> {
     if (soakRestMillis < 0 || soakRestMillis > 600_000) {
       throw new GlimpseException("--soak-rest-ms must be in 0..600000, got " + soakRestMillis);
     }
+    ServeOptions.Admission admission;
+    try {
+      admission = new ServeOptions.Admission(waitingServedRatio, maxWaitingSteps);
+    } catch (IllegalArgumentException e) {
+      throw new GlimpseException(e.getMessage());
+    }
     int[] levels = concurrency.stream().mapToInt(Integer::intValue).toArray();
     ServeBench.Soak soakSettings = soak == 0 ? null
         : new ServeBench.Soak(soak, soakSamples, Duration.ofMillis(soakRestMillis), soakPlot);
-    JsonObject result = ServeBench.run(checkpoint, levels, requests, rounds, maxTokens, maxBatch, soakSettings,
-        common.info());
+    JsonObject result = ServeBench.run(checkpoint, levels, requests, rounds, maxTokens, maxBatch, admission,
+        soakSettings, common.info());
     common.printJson(result);
     return 0;
   }

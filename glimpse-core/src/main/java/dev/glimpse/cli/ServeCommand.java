@@ -55,6 +55,15 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-batch", description = "Sequences decoded together at most (default ${DEFAULT-VALUE}).")
   int maxBatch = ServeOptions.defaults().maxBatch();
 
+  @Option(names = "--waiting-served-ratio", paramLabel = "R", description = "A running batch of N sequences takes "
+      + "waiting requests once ceil(R x N) are waiting, so that one prefill serves several (default "
+      + "${DEFAULT-VALUE}; 0: at the next step).")
+  double waitingServedRatio = ServeOptions.Admission.DEFAULT.waitingServedRatio();
+
+  @Option(names = "--max-waiting-steps", paramLabel = "STEPS", description = "...or once the oldest has waited "
+      + "STEPS decoding steps (default ${DEFAULT-VALUE}; 0: at the next step).")
+  int maxWaitingSteps = ServeOptions.Admission.DEFAULT.maxWaitingSteps();
+
   @Option(names = "--max-queue", description = "Requests waiting per model at most; more get 429 (default "
       + "${DEFAULT-VALUE}).")
   int maxQueue = ServeOptions.defaults().maxQueue();
@@ -86,7 +95,8 @@ public final class ServeCommand implements Callable<Integer> {
     ServeOptions options;
     try {
       options = new ServeOptions(host, port, apiKey == null || apiKey.isEmpty() ? null : apiKey, maxBatch, maxQueue,
-          maxImageBytes, maxPixels, Duration.ofSeconds(requestTimeout), allowLocalMedia);
+          maxImageBytes, maxPixels, Duration.ofSeconds(requestTimeout), allowLocalMedia,
+          new ServeOptions.Admission(waitingServedRatio, maxWaitingSteps));
     } catch (IllegalArgumentException e) {
       throw new GlimpseException(e.getMessage());
     }

@@ -15,7 +15,8 @@ final class ChatModel extends ServedModel {
     super(name, source);
     this.loaded = loaded;
     this.captioner = new Captioner(loaded.model(), loaded.tokenizer(), loaded.transform(), loaded.manager());
-    this.engine = new Engine(name, captioner, loaded.manager(), options.maxBatch(), options.maxQueue(), metrics);
+    this.engine = new Engine(name, captioner, loaded.manager(), options.maxBatch(), options.maxQueue(),
+        options.admission(), metrics);
   }
 
   @Override

@@ -18,7 +18,9 @@ import java.util.function.Function;
  * The continuous-batching scheduler of one captioning model: a bounded queue of requests and one
  * thread that owns the model. Each iteration the thread (1) runs side tasks (attention maps), (2)
  * admits waiting requests while the batch has room ({@code --max-batch} sequences; a request with
- * {@code n} choices takes n), prefilling them together and merging them into the running batch, and
+ * {@code n} choices takes n) and the admission rule lets them ({@link ServeOptions.Admission}: a
+ * running batch takes waiting requests in groups, so that a prefill serves several), prefilling them
+ * together and merging them into the running batch, and
  * (3) advances every running sequence by one token ({@link BatchDecoder#step}); a sequence that ends
  * leaves at once and its slot is free for the next admission. Requests that time out, and requests
  * whose client went away, are cancelled between two steps.
@@ -30,6 +32,7 @@ final class Engine implements AutoCloseable {
   private final BatchDecoder batch;
   private final int maxBatch;
   private final int maxQueue;
+  private final ServeOptions.Admission admission;
   private final ServerMetrics metrics;
   private final Object lock = new Object();
   private final Deque<Job> queue = new ArrayDeque<>();
@@ -38,16 +41,19 @@ final class Engine implements AutoCloseable {
   private final Thread thread;
   private boolean closing;
   private boolean waitForDrain; // the head of the queue cannot share the running batch's layout
+  private long steps;           // decoding steps so far (under lock)
   /** Runs on the engine thread before each decoding step with the batch size; tests use it to gate steps. */
   volatile java.util.function.IntConsumer beforeStep;
 
-  Engine(String name, Captioner captioner, NDManager parent, int maxBatch, int maxQueue, ServerMetrics metrics) {
+  Engine(String name, Captioner captioner, NDManager parent, int maxBatch, int maxQueue,
+      ServeOptions.Admission admission, ServerMetrics metrics) {
     this.name = name;
     this.captioner = captioner;
     this.manager = parent.newSubManager();
     this.batch = new BatchDecoder(captioner.model(), captioner.tokenizer().special().eos(), captioner.allowedVocab());
     this.maxBatch = maxBatch;
     this.maxQueue = maxQueue;
+    this.admission = admission;
     this.metrics = metrics;
     this.thread = new Thread(this::loop, "glimpse-engine-" + name);
     this.thread.setDaemon(true);
@@ -69,6 +75,7 @@ final class Engine implements AutoCloseable {
         throw new ApiException(429, "rate_limit_error", null, "queue_full", "the server is busy: " + queue.size()
             + " requests are waiting for model '" + name + "' (--max-queue " + maxQueue + "); retry later", 1L);
       }
+      job.queuedAtStep = steps;
       queue.addLast(job);
       metrics.queueDepth(name, queue.size());
       lock.notifyAll();
@@ -167,7 +174,14 @@ final class Engine implements AutoCloseable {
         if (hook != null && batch.size() > 0) {
           hook.accept(batch.size());
         }
-        batch.step(manager);
+        if (batch.size() > 0) {
+          long t0 = System.nanoTime();
+          batch.step(manager);
+          metrics.decodeStep(name, (System.nanoTime() - t0) / 1e9);
+          synchronized (lock) {
+            steps++;
+          }
+        }
       } catch (RuntimeException | Error e) {
         // a failure inside the model: every running request fails, the batch starts afresh
         System.err.println("glimpse serve: decoding failed for model '" + name + "': " + e);
@@ -212,13 +226,19 @@ final class Engine implements AutoCloseable {
       }
       waitForDrain = false;
       long now = System.nanoTime();
+      for (java.util.Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
+        Job job = it.next();
+        if (now - job.deadlineNanos > 0) {
+          it.remove();
+          job.events.failed(timeout());
+        }
+      }
+      if (!queue.isEmpty() && !admission.admitNow(queue.size(), rows, steps - queue.peekFirst().queuedAtStep)) {
+        metrics.queueDepth(name, queue.size());
+        return;
+      }
       while (!queue.isEmpty()) {
         Job job = queue.peekFirst();
-        if (now - job.deadlineNanos > 0) {
-          queue.pollFirst();
-          job.events.failed(timeout());
-          continue;
-        }
         if (rows + job.rows() > maxBatch) {
           break;
         }
@@ -232,6 +252,7 @@ final class Engine implements AutoCloseable {
       return;
     }
     DecodeState state = null;
+    long t0 = System.nanoTime();
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       List<Captioner.Prepared> inputs = new ArrayList<>();
@@ -284,6 +305,7 @@ final class Engine implements AutoCloseable {
       }
       batch.join(state, sequences);
       state = null;
+      metrics.prefill(name, take.size(), (System.nanoTime() - t0) / 1e9);
     } catch (RuntimeException e) {
       if (state != null) {
         state.close();

@@ -141,6 +141,11 @@ public final class GlimpseServer implements AutoCloseable {
   }
 
   /** From now on /health answers 200 and the API takes requests. */
+  /** What the engine thread of {@code model} has done so far (benchmarks read it around a run). */
+  ServerMetrics.EngineWork engineWork(String model) {
+    return metrics.engineWork(model);
+  }
+
   public void ready() {
     ready = true;
   }

@@ -38,6 +38,7 @@ final class Job {
   long firstTokenNanos; // engine thread only
   boolean failed;       // engine thread only
   int finishedChoices;  // engine thread only
+  long queuedAtStep;    // the engine's decoding steps when the job was queued (under the engine's lock)
 
   Job(Captioner.Prepared input, int[] promptIds, List<GenerationConfig> choices, List<String> stops, int minTokens,
       long arrivalNanos, long deadlineNanos, Events events) {

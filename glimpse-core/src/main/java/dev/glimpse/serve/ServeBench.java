@@ -58,7 +58,19 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class ServeBench {
   /** What one level measured. */
   public record Level(int concurrency, int requests, int failed, double seconds, long tokens, double requestsPerSecond,
-      double tokensPerSecond, double[] latency, double[] ttft, List<Double> allLatencies, List<Double> allTtfts) {
+      double tokensPerSecond, double[] latency, double[] ttft, List<Double> allLatencies, List<Double> allTtfts,
+      ServerMetrics.EngineWork work) {
+    /** Requests per prefill, on average. */
+    double requestsPerPrefill() {
+      return work.prefills() == 0 ? 0 : (double) work.prefilledRequests() / work.prefills();
+    }
+
+    /** The share of the engine's busy time spent prefilling. */
+    double prefillShare() {
+      double busy = work.prefillSeconds() + work.decodeSeconds();
+      return busy == 0 ? 0 : work.prefillSeconds() / busy;
+    }
+
     JsonObject toJson() {
       JsonObject o = new JsonObject();
       o.addProperty("concurrency", concurrency);
@@ -74,6 +86,12 @@ public final class ServeBench {
       o.addProperty("ttft_p50_s", ttft[0]);
       o.addProperty("ttft_p95_s", ttft[1]);
       o.addProperty("ttft_p99_s", ttft[2]);
+      o.addProperty("prefills", work.prefills());
+      o.addProperty("requests_per_prefill", requestsPerPrefill());
+      o.addProperty("prefill_share", prefillShare());
+      o.addProperty("decode_steps", work.decodeSteps());
+      o.addProperty("prefill_s", work.prefillSeconds());
+      o.addProperty("decode_s", work.decodeSeconds());
       return o;
     }
   }
@@ -84,8 +102,11 @@ public final class ServeBench {
   private final List<String> images = new ArrayList<>();
   private final URI chat;
 
-  private ServeBench(String model, int maxTokens, int port) {
+  private final java.util.function.Supplier<ServerMetrics.EngineWork> work;
+
+  private ServeBench(String model, int maxTokens, int port, java.util.function.Supplier<ServerMetrics.EngineWork> work) {
     this.model = model;
+    this.work = work;
     this.maxTokens = maxTokens;
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30))
         .executor(Executors.newCachedThreadPool(r -> {
@@ -105,10 +126,11 @@ public final class ServeBench {
    * @param checkpoint a model folder, or null for a freshly initialised GIT-small
    * @param levels concurrency levels
    * @param requestsPerLevel requests per level, or 0 for max(16, 4 x concurrency)
+   * @param admission the server's admission rule
    * @param soak the memory soak after the levels, or null for none
    */
   public static JsonObject run(Path checkpoint, int[] levels, int requestsPerLevel, int rounds, int maxTokens,
-      int maxBatch, Soak soak, PrintStream log) throws IOException {
+      int maxBatch, ServeOptions.Admission admission, Soak soak, PrintStream log) throws IOException {
     Path temp = null;
     Path dir = checkpoint;
     String name = "bench";
@@ -123,17 +145,21 @@ public final class ServeBench {
       maxLevel = Math.max(maxLevel, l);
     }
     ServeOptions options = new ServeOptions("127.0.0.1", 0, null, maxBatch, Math.max(64, 2 * maxLevel),
-        ServeOptions.defaults().maxImageBytes(), ServeOptions.defaults().maxPixels(), Duration.ofSeconds(600), null);
+        ServeOptions.defaults().maxImageBytes(), ServeOptions.defaults().maxPixels(), Duration.ofSeconds(600), null,
+        admission);
     GlimpseServer server = new GlimpseServer(options, null);
     try {
       int port = server.start();
       server.load(name, dir);
       server.ready();
-      ServeBench bench = new ServeBench(name, maxTokens, port);
+      String served = name;
+      ServeBench bench = new ServeBench(name, maxTokens, port, () -> server.engineWork(served));
       JsonObject out = new JsonObject();
       out.addProperty("model", checkpoint == null ? "git-small (freshly initialised)" : checkpoint.toString());
       out.addProperty("max_tokens", maxTokens);
       out.addProperty("max_batch", maxBatch);
+      out.addProperty("waiting_served_ratio", admission.waitingServedRatio());
+      out.addProperty("max_waiting_steps", admission.maxWaitingSteps());
       out.addProperty("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
       String allocator = allocator();
       out.addProperty("allocator", allocator);
@@ -155,8 +181,9 @@ public final class ServeBench {
           int n = requestsPerLevel > 0 ? requestsPerLevel : Math.max(16, 4 * c);
           Level level = bench.level(c, Math.max(c, n / rounds));
           byLevel.get(k).add(level);
-          log.printf("round %d, concurrency %3d: %4d requests, %d failed, %7.1f tokens/s%n", round + 1, c,
-              level.requests(), level.failed(), level.tokensPerSecond());
+          log.printf("round %d, concurrency %3d: %4d requests, %d failed, %7.1f tokens/s, %.1f requests per "
+                  + "prefill, prefill %.0f%% of the engine's time%n", round + 1, c, level.requests(), level.failed(),
+              level.tokensPerSecond(), level.requestsPerPrefill(), 100 * level.prefillShare());
           if (c == 1) {
             single = level.tokensPerSecond();
           }
@@ -252,7 +279,9 @@ public final class ServeBench {
     long tokens = 0;
     List<Double> latencies = new ArrayList<>();
     List<Double> ttfts = new ArrayList<>();
+    ServerMetrics.EngineWork work = ServerMetrics.EngineWork.NONE;
     for (Level l : rounds) {
+      work = work.plus(l.work());
       requests += l.requests();
       failed += l.failed();
       seconds += l.seconds();
@@ -261,7 +290,7 @@ public final class ServeBench {
       l.allTtfts().forEach(ttfts::add);
     }
     return new Level(rounds.get(0).concurrency(), requests, failed, seconds, tokens, (requests - failed) / seconds,
-        tokens / seconds, percentiles(latencies), percentiles(ttfts), latencies, ttfts);
+        tokens / seconds, percentiles(latencies), percentiles(ttfts), latencies, ttfts, work);
   }
 
   private record Outcome(boolean ok, double latency, double ttft, int tokens, String failure) {
@@ -279,6 +308,7 @@ public final class ServeBench {
     ExecutorService clients = Executors.newFixedThreadPool(concurrency);
     long t0 = System.nanoTime();
     List<Future<?>> running = new ArrayList<>();
+    ServerMetrics.EngineWork before = work.get();
     for (int c = 0; c < concurrency; c++) {
       running.add(clients.submit(() -> {
         int i;
@@ -311,7 +341,7 @@ public final class ServeBench {
       tokens += o.tokens();
     }
     return new Level(concurrency, requests, failed, seconds, tokens, (requests - failed) / seconds, tokens / seconds,
-        percentiles(latencies), percentiles(ttfts), latencies, ttfts);
+        percentiles(latencies), percentiles(ttfts), latencies, ttfts, work.get().minus(before));
   }
 
   // One streamed request: latency to [DONE], time to the first content chunk, tokens from the usage chunk.

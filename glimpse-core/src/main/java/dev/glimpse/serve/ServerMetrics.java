@@ -12,7 +12,8 @@ import java.io.OutputStream;
 /**
  * The server's Prometheus metrics (prometheus-metrics-core, one registry per server so that servers in
  * one process keep apart): requests by endpoint and status, queue depth and running batch size per
- * model, time to first token and request latency histograms, prompt and generated tokens.
+ * model, time to first token and request latency histograms, prompt and generated tokens, and how the
+ * engine thread spends its time: requests per prefill, seconds prefilling and decoding.
  */
 final class ServerMetrics {
   private static final double[] LATENCY_BOUNDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
@@ -35,6 +36,31 @@ final class ServerMetrics {
       .help("Tokens generated, by model").labelNames("model").register(registry);
   private final Counter prompt = Counter.builder().name("glimpse_prompt_tokens_total")
       .help("Prompt tokens read (image tokens included), by model").labelNames("model").register(registry);
+  private final Histogram prefillRequests = Histogram.builder().name("glimpse_prefill_requests")
+      .help("Requests prefilled together, per prefill").labelNames("model").classicOnly()
+      .classicUpperBounds(1, 2, 4, 8, 16, 32, 64).register(registry);
+  private final Counter engineSeconds = Counter.builder().name("glimpse_engine_seconds_total")
+      .help("Engine thread time by phase: prefill (admitting requests) and decode (one token for every running "
+          + "sequence)").labelNames("model", "phase").register(registry);
+  private final Counter decodeSteps = Counter.builder().name("glimpse_decode_steps_total")
+      .help("Decoding steps, by model").labelNames("model").register(registry);
+
+  /** The engine thread's work so far: prefills, requests they took, decoding steps, seconds in each. */
+  record EngineWork(long prefills, long prefilledRequests, double prefillSeconds, long decodeSteps,
+      double decodeSeconds) {
+    static final EngineWork NONE = new EngineWork(0, 0, 0, 0, 0);
+
+    EngineWork plus(EngineWork o) {
+      return new EngineWork(prefills + o.prefills, prefilledRequests + o.prefilledRequests,
+          prefillSeconds + o.prefillSeconds, decodeSteps + o.decodeSteps, decodeSeconds + o.decodeSeconds);
+    }
+
+    EngineWork minus(EngineWork before) {
+      return new EngineWork(prefills - before.prefills, prefilledRequests - before.prefilledRequests,
+          prefillSeconds - before.prefillSeconds, decodeSteps - before.decodeSteps,
+          decodeSeconds - before.decodeSeconds);
+    }
+  }
 
   void request(String endpoint, int status, double seconds) {
     requests.labelValues(endpoint, Integer.toString(status)).inc();
@@ -59,6 +85,23 @@ final class ServerMetrics {
 
   void promptTokens(String model, long count) {
     prompt.labelValues(model).inc(count);
+  }
+
+  void prefill(String model, int requests, double seconds) {
+    prefillRequests.labelValues(model).observe(requests);
+    engineSeconds.labelValues(model, "prefill").inc(seconds);
+  }
+
+  void decodeStep(String model, double seconds) {
+    decodeSteps.labelValues(model).inc();
+    engineSeconds.labelValues(model, "decode").inc(seconds);
+  }
+
+  EngineWork engineWork(String model) {
+    var prefills = prefillRequests.labelValues(model);
+    return new EngineWork(prefills.getCount(), Math.round(prefills.getSum()),
+        engineSeconds.labelValues(model, "prefill").get(), decodeSteps.labelValues(model).getLongValue(),
+        engineSeconds.labelValues(model, "decode").get());
   }
 
   String contentType() {

@@ -32,6 +32,18 @@ class BenchServeCommandTest {
     assertEquals(0, run.exitCode(), run.err());
     JsonObject json = run.json();
     assertEquals(2, json.getAsJsonArray("levels").size());
+    assertEquals(0.3, json.get("waiting_served_ratio").getAsDouble());
+    assertEquals(20, json.get("max_waiting_steps").getAsInt());
+    for (var l : json.getAsJsonArray("levels")) {
+      // every request of a level was prefilled, by at least one prefill, and decoded by steps
+      JsonObject level = l.getAsJsonObject();
+      int prefills = level.get("prefills").getAsInt();
+      assertTrue(prefills >= 1 && prefills <= 2, level.toString());
+      assertEquals(2.0 / prefills, level.get("requests_per_prefill").getAsDouble(), 1e-9, level.toString());
+      assertTrue(level.get("decode_steps").getAsInt() >= 2, level.toString());
+      double share = level.get("prefill_share").getAsDouble();
+      assertTrue(share > 0 && share < 1, level.toString());
+    }
     assertTrue(Set.of("glibc", "jemalloc", "tcmalloc").contains(json.get("allocator").getAsString()), json.toString());
     JsonObject memory = json.getAsJsonObject("memory");
     assertEquals(8, memory.get("requests").getAsInt());
@@ -74,5 +86,8 @@ class BenchServeCommandTest {
     run = CliRun.of("bench", "serve", "--soak", "5", "--soak-samples", "5", "--soak-rest-ms", "-1");
     assertEquals(2, run.exitCode(), run.err());
     assertTrue(run.err().contains("--soak-rest-ms"), run.err());
+    run = CliRun.of("bench", "serve", "--waiting-served-ratio", "-0.5");
+    assertEquals(2, run.exitCode(), run.err());
+    assertTrue(run.err().contains("--waiting-served-ratio") && run.err().strip().lines().count() == 1, run.err());
   }
 }

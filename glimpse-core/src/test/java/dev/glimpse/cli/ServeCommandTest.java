@@ -34,6 +34,9 @@ class ServeCommandTest {
     CliRun batch = CliRun.of("serve", "--checkpoint", git.toString(), "--port", "0", "--max-batch", "0");
     assertEquals(2, batch.exitCode(), batch.err());
     assertTrue(batch.err().contains("--max-batch"), batch.err());
+    CliRun steps = CliRun.of("serve", "--checkpoint", git.toString(), "--port", "0", "--max-waiting-steps", "-1");
+    assertEquals(2, steps.exitCode(), steps.err());
+    assertTrue(steps.err().contains("--max-waiting-steps") && steps.err().strip().lines().count() == 1, steps.err());
     CliRun missing = CliRun.of("serve", "--checkpoint", tmp.resolve("nope").toString(), "--port", "0");
     assertEquals(2, missing.exitCode(), missing.err());
     assertTrue(missing.err().contains("checkpoint not found"), missing.err());

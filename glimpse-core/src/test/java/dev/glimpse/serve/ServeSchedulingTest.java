@@ -34,6 +34,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,7 +102,9 @@ class ServeSchedulingTest {
             GenerationConfig.greedy(budgets.get(i)), 1, null).get(0).text());
       }
     }
-    try (TestServer server = new TestServer(ServeOptions.defaults().withLimits(16, 64), Map.of("git", git))) {
+    // admission at the next step: the gate below lets three steps through after each four requests
+    ServeOptions options = ServeOptions.defaults().withLimits(16, 64).withAdmission(ServeOptions.Admission.IMMEDIATE);
+    try (TestServer server = new TestServer(options, Map.of("git", git))) {
       Gate gate = new Gate();
       gate.install(server.server, "git");
       ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -126,6 +129,82 @@ class ServeSchedulingTest {
       pool.shutdown();
       assertTrue(gate.largest.get() >= 8, "requests shared the batch: largest " + gate.largest.get());
       assertTrue(gate.largest.get() <= 16, "never above --max-batch");
+    }
+  }
+
+  /**
+   * The admission rule (ratio 0.5, at most 4 steps): a running batch of 4 takes waiting requests once
+   * 2 wait, or once the oldest has waited 4 steps; each step is let through by the test and the batch
+   * size read before the next one.
+   */
+  @Test
+  void waitingRequestsJoinARunningBatchInGroupsOrAfterTheirLongestWait() throws Exception {
+    Path git = HfFolders.make(tmp, "git");
+    ServeOptions options = ServeOptions.defaults().withAdmission(new ServeOptions.Admission(0.5, 4));
+    try (TestServer server = new TestServer(options, Map.of("git", git))) {
+      Semaphore permits = new Semaphore(0);
+      AtomicInteger reached = new AtomicInteger();
+      List<Integer> sizes = java.util.Collections.synchronizedList(new ArrayList<>());
+      server.server.engine("git").beforeStep = size -> {
+        sizes.add(size);
+        reached.incrementAndGet();
+        permits.acquireUninterruptibly();
+      };
+      // one step through; returns once the engine waits before the next one
+      Runnable step = () -> {
+        int before = reached.get();
+        permits.release();
+        waitFor(() -> reached.get() > before, "the next step reached");
+      };
+      IntSupplier batch = () -> sizes.get(sizes.size() - 1);
+      ExecutorService pool = Executors.newFixedThreadPool(7);
+      List<Future<TestServer.Reply>> replies = new ArrayList<>();
+      Runnable send = () -> {
+        JsonObject body = ServeApiTest.chat("git", null, ServeApiTest.IMAGE);
+        body.addProperty("max_tokens", 30);
+        body.addProperty("min_tokens", 30);
+        replies.add(pool.submit(() -> server.post("/v1/chat/completions", body)));
+      };
+      for (int i = 0; i < 4; i++) {
+        send.run();
+      }
+      waitFor(() -> reached.get() > 0, "the first prefill");
+      for (int i = 0; i < 8 && (batch.getAsInt() < 4 || server.server.queuedRequests("git") > 0); i++) {
+        step.run(); // arrivals after the first prefill wait at most 4 steps
+      }
+      assertEquals(4, batch.getAsInt(), sizes.toString());
+      assertEquals(0, server.server.queuedRequests("git"));
+
+      send.run(); // 1 waiting < ceil(0.5 x 4): it waits
+      waitFor(() -> server.server.queuedRequests("git") == 1, "the fifth request queued");
+      for (int i = 0; i < 3; i++) {
+        step.run();
+        assertEquals(4, batch.getAsInt(), "step " + i + ": " + sizes);
+      }
+      send.run(); // 2 waiting: both join at the next step
+      waitFor(() -> server.server.queuedRequests("git") == 2, "the sixth request queued");
+      step.run();
+      assertEquals(6, batch.getAsInt(), sizes.toString());
+      assertEquals(0, server.server.queuedRequests("git"));
+
+      send.run(); // 1 waiting < ceil(0.5 x 6): it joins after waiting 4 steps
+      waitFor(() -> server.server.queuedRequests("git") == 1, "the seventh request queued");
+      for (int i = 0; i < 3; i++) {
+        step.run();
+        assertEquals(6, batch.getAsInt(), "step " + i + ": " + sizes);
+      }
+      step.run();
+      assertEquals(7, batch.getAsInt(), sizes.toString());
+
+      permits.release(1_000_000);
+      server.server.engine("git").beforeStep = null;
+      for (Future<TestServer.Reply> r : replies) {
+        assertEquals(200, r.get(60, TimeUnit.SECONDS).status());
+      }
+      pool.shutdown();
+      String metrics = server.get("/metrics").body();
+      assertTrue(metrics.contains("glimpse_prefill_requests_count{model=\"git\"}"), metrics);
+      assertTrue(metrics.contains("glimpse_engine_seconds_total{model=\"git\",phase=\"prefill\"}"), metrics);
     }
   }
 
