@@ -140,12 +140,12 @@ public final class GlimpseServer implements AutoCloseable {
     }
   }
 
-  /** From now on /health answers 200 and the API takes requests. */
   /** What the engine thread of {@code model} has done so far (benchmarks read it around a run). */
   ServerMetrics.EngineWork engineWork(String model) {
     return metrics.engineWork(model);
   }
 
+  /** From now on /health answers 200 and the API takes requests. */
   public void ready() {
     ready = true;
   }
