@@ -26,6 +26,46 @@ public final class InferenceThread {
     return "PyTorch".equals(Engine.getInstance().getEngineName()) && JniUtils.isGradMode();
   }
 
+  /**
+   * Runs {@code work} on a thread of its own that ends with it, and returns its result (its exception
+   * is rethrown here). For libtorch work done once before a long-lived inference thread takes over
+   * (loading a model to serve): GNU OpenMP keeps a team of worker threads for every thread that has
+   * run a parallel region, and once the teams outnumber the cores every worker spins only briefly
+   * before sleeping, which slows each small parallel region of the serving thread; the team of a
+   * thread that has ended is gone.
+   */
+  public static <T> T runOnce(String name, java.util.function.Supplier<T> work) {
+    Object[] result = new Object[1];
+    Throwable[] failure = new Throwable[1];
+    Thread thread = new Thread(() -> {
+      try {
+        enter();
+        result[0] = work.get();
+      } catch (Throwable t) {
+        failure[0] = t;
+      }
+    }, name);
+    thread.start();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while " + name + " ran", e);
+    }
+    if (failure[0] instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failure[0] instanceof Error e) {
+      throw e;
+    }
+    if (failure[0] != null) {
+      throw new IllegalStateException(failure[0]);
+    }
+    @SuppressWarnings("unchecked")
+    T value = (T) result[0];
+    return value;
+  }
+
   /** {@code task} run with recording off on whatever thread runs it. */
   public static Runnable wrap(Runnable task) {
     return () -> {

@@ -12,6 +12,7 @@ import com.google.gson.JsonParser;
 import dev.glimpse.generate.Captioner;
 import dev.glimpse.model.ImageAttention;
 import dev.glimpse.nn.Devices;
+import dev.glimpse.nn.InferenceThread;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.awt.image.BufferedImage;
@@ -128,9 +129,14 @@ public final class GlimpseServer implements AutoCloseable {
     return app.port();
   }
 
-  /** Loads a model under a name (see {@link ServedModel#load}). */
+  /**
+   * Loads a model under a name (see {@link ServedModel#load}), on a thread of its own that ends once
+   * the model is loaded, so that the only libtorch threads left are the engines' ({@link
+   * InferenceThread#runOnce}).
+   */
   public void load(String name, Path path) {
-    ServedModel model = ServedModel.load(name, path, manager, options, metrics);
+    ServedModel model = InferenceThread.runOnce("glimpse-load-" + name,
+        () -> ServedModel.load(name, path, manager, options, metrics));
     synchronized (models) {
       if (models.containsKey(name)) {
         model.close();

@@ -9,6 +9,7 @@ import dev.glimpse.data.ImageTransform;
 import dev.glimpse.model.GitConfig;
 import dev.glimpse.model.GitModel;
 import dev.glimpse.nn.Devices;
+import dev.glimpse.nn.InferenceThread;
 import dev.glimpse.nn.ParameterStore;
 import dev.glimpse.tokenize.BpeTrainer;
 import dev.glimpse.tokenize.HfTokenizer;
@@ -137,7 +138,11 @@ public final class ServeBench {
     if (dir == null) {
       temp = Files.createTempDirectory("glimpse-bench-serve");
       dir = temp.resolve("git-small");
-      freshGitSmall(dir);
+      Path fresh = dir;
+      InferenceThread.runOnce("glimpse-bench-model", () -> {
+        freshGitSmall(fresh);
+        return null;
+      });
       name = "git-small";
     }
     int maxLevel = 1;

@@ -1,8 +1,11 @@
 package dev.glimpse.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.glimpse.util.GlimpseException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -42,5 +45,24 @@ class InferenceThreadTest {
     Thread t = new Thread(InferenceThread.wrap(() -> recording.complete(InferenceThread.recording())));
     t.start();
     assertFalse(recording.get(60, TimeUnit.SECONDS));
+  }
+
+  /** Work run once on a thread of its own: its result or its exception comes back, and the thread is gone. */
+  @Test
+  void runOnceReturnsItsResultOrRethrowsFromAThreadThatEnds() {
+    ai.djl.engine.Engine.getInstance();
+    Thread[] ran = new Thread[1];
+    boolean recording = InferenceThread.runOnce("probe", () -> {
+      ran[0] = Thread.currentThread();
+      return InferenceThread.recording();
+    });
+    assertFalse(recording, "the thread entered inference first");
+    assertTrue(ran[0] != Thread.currentThread() && !ran[0].isAlive(), "its own thread, ended");
+    assertEquals("probe", ran[0].getName());
+    GlimpseException bad = assertThrows(GlimpseException.class,
+        () -> InferenceThread.runOnce("probe", () -> {
+          throw new GlimpseException("model.safetensors: missing x");
+        }));
+    assertEquals("model.safetensors: missing x", bad.getMessage(), "the same exception, not a wrapper");
   }
 }
