@@ -35,35 +35,27 @@ public final class InferenceThread {
    * thread that has ended is gone.
    */
   public static <T> T runOnce(String name, java.util.function.Supplier<T> work) {
-    Object[] result = new Object[1];
-    Throwable[] failure = new Throwable[1];
-    Thread thread = new Thread(() -> {
-      try {
-        enter();
-        result[0] = work.get();
-      } catch (Throwable t) {
-        failure[0] = t;
-      }
-    }, name);
+    java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(() -> {
+      enter();
+      return work.get();
+    });
+    Thread thread = new Thread(task, name);
     thread.start();
     try {
       thread.join();
+      return task.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while " + name + " ran", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
     }
-    if (failure[0] instanceof RuntimeException e) {
-      throw e;
-    }
-    if (failure[0] instanceof Error e) {
-      throw e;
-    }
-    if (failure[0] != null) {
-      throw new IllegalStateException(failure[0]);
-    }
-    @SuppressWarnings("unchecked")
-    T value = (T) result[0];
-    return value;
   }
 
   /** {@code task} run with recording off on whatever thread runs it. */
