@@ -28,7 +28,8 @@ public final class BenchServeCommand implements Callable<Integer> {
   @Option(names = "--concurrency", split = ",", description = "Concurrency levels (default 1,4,16,64).")
   List<Integer> concurrency = List.of(1, 4, 16, 64);
 
-  @Option(names = "--requests", description = "Requests per level (default max(16, 4 x concurrency)).")
+  @Option(names = "--requests", description = "Requests per level, split between the rounds (default: rounds x "
+      + "max(16, 4 x concurrency), four whole waves of requests per round).")
   int requests;
 
   @Option(names = "--rounds", description = "Rounds over the levels (default ${DEFAULT-VALUE}); each level's "

@@ -126,7 +126,8 @@ public final class ServeBench {
    *
    * @param checkpoint a model folder, or null for a freshly initialised GIT-small
    * @param levels concurrency levels
-   * @param requestsPerLevel requests per level, or 0 for max(16, 4 x concurrency)
+   * @param requestsPerLevel requests per level, split between the rounds, or 0 for max(16, 4 x concurrency) in
+   *     each round
    * @param admission the server's admission rule
    * @param soak the memory soak after the levels, or null for none
    */
@@ -183,8 +184,7 @@ public final class ServeBench {
         Double sixteen = null;
         for (int k = 0; k < levels.length; k++) {
           int c = levels[k];
-          int n = requestsPerLevel > 0 ? requestsPerLevel : Math.max(16, 4 * c);
-          Level level = bench.level(c, Math.max(c, n / rounds));
+          Level level = bench.level(c, requestsPerRound(c, requestsPerLevel, rounds));
           byLevel.get(k).add(level);
           log.printf("round %d, concurrency %3d: %4d requests, %d failed, %7.1f tokens/s, %.1f requests per "
                   + "prefill, prefill %.0f%% of the engine's time%n", round + 1, c, level.requests(), level.failed(),
@@ -306,6 +306,17 @@ public final class ServeBench {
 
   /** Why requests failed, with counts (printed so that a failure can be told from a slow machine). */
   private final java.util.Map<String, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Requests one round sends at concurrency {@code c}: {@code requestsPerLevel} split between the rounds
+   * (at least {@code c}), or by default four whole waves of {@code c} (at least 16). Every request
+   * generates the same number of tokens, so the requests of a wave finish together, and a last partial
+   * wave would time a smaller batch than the level's (the earlier default, 64 requests over 3 rounds at
+   * 16, left a wave of 5 in every round).
+   */
+  static int requestsPerRound(int c, int requestsPerLevel, int rounds) {
+    return requestsPerLevel > 0 ? Math.max(c, requestsPerLevel / rounds) : Math.max(16, 4 * c);
+  }
 
   private Level level(int concurrency, int requests) {
     AtomicInteger issued = new AtomicInteger();
