@@ -68,4 +68,17 @@ class FlatMixTest {
         () -> quickstart.data().withFlatMix(1));
     assertTrue(bad.getMessage().contains("flatMix must be in [0, 1)"), bad.getMessage());
   }
+
+  @Test
+  void theQuickstartSeesSixtyFourPixelsAndItsFortyEightVariantDiffersOnlyThere() {
+    JsonObject now = RecipeFiles.toJson(quickstart);
+    JsonObject before = RecipeFiles.toJson(Recipes.get("quickstart-48"));
+    JsonObject vision = now.getAsJsonObject("model").getAsJsonObject("config").getAsJsonObject("vision");
+    assertEquals(64, vision.get("imageSize").getAsInt());
+    assertEquals(8, vision.get("patchSize").getAsInt());
+    before.getAsJsonObject("model").getAsJsonObject("config").getAsJsonObject("vision").addProperty("imageSize", 64);
+    for (String part : new String[] {"model", "train", "data", "tokenizer", "eval"}) {
+      assertEquals(now.get(part), before.get(part), part);
+    }
+  }
 }
