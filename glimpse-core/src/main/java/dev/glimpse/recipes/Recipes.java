@@ -220,7 +220,7 @@ public final class Recipes {
    * row ({@link DataConfig#packTexts}): all its questions (one per question type, plus the color of
    * every object with a unique shape and the shape of every object with a unique color) and its
    * caption ({@link DataConfig#captionMix} > 0), each attending only to itself and the image, so the
-   * image is encoded once for about eight texts. The model is the quickstart's D=128 on 48x48 input
+   * image is encoded once for about eight texts. The model is the quick D=128 GIT on 48x48 input
    * (36 patches of 8) with the deep convolutional stem ({@link VisionConfig#DEEP_CONV_STEM}), which
    * binds a shape to the object a question names. Quick: 7500 steps of 16 images; tiny: the same for
    * 20000 steps. Time and results: docs/recipes.md#vqa; how the recipe was chosen:
@@ -407,7 +407,7 @@ public final class Recipes {
 
   /**
    * The vision tower the connector recipes name until {@code --vision-tower} replaces it: the quick
-   * recipes' ViT (4x128, 48x48 input, 8x8 patches, 36 tokens), as {@code quickstart} trains it.
+   * recipes' ViT (4x128, 48x48 input, 8x8 patches, 36 tokens), as {@code quickstart-48} trains it.
    */
   static VisionConfig connectorTower() {
     return quickModel(48, 8, 32, 128).vision();
@@ -455,7 +455,7 @@ public final class Recipes {
    * projector and the language model learn from conversations about images (describe it, then
    * follow-up questions; a quarter of few-shot naming sequences, each image spliced in at its
    * placeholder) in LLaVA-1.5's chat format, which is saved with the tokenizer. Run: {@code glimpse
-   * train --recipe llava-quick --vision-tower runs/quickstart --language-model runs/lm-quick} (both
+   * train --recipe llava-quick --vision-tower runs/quickstart-48 --language-model runs/lm-quick} (both
    * stages). Results: docs/connectors.md#llava.
    */
   public static Recipe llava(boolean quick) {
@@ -529,7 +529,7 @@ public final class Recipes {
    * tower's second-to-last layer and tanh-gated cross-attention layers before every second block of
    * the frozen language model, both learning from the same conversations and few-shot sequences as
    * LLaVA and BLIP-2, each image one token in the text. Run: {@code glimpse train --recipe
-   * flamingo-quick --vision-tower runs/quickstart --language-model runs/lm-quick}. Results:
+   * flamingo-quick --vision-tower runs/quickstart-48 --language-model runs/lm-quick}. Results:
    * docs/connectors.md#flamingo.
    */
   public static Recipe flamingo(boolean quick) {
@@ -608,7 +608,7 @@ public final class Recipes {
    * DDIM steps). Quick: 6x128, 5000 steps of 32; tiny: 8x192, 20000 steps. Evaluated on 200 held-out
    * captions by a reference captioner ({@code --reference-captioner QUICKSTART_RUN}). Run:
    * {@code ./glimpse train --recipe diffusion-quick --part text-encoder=runs/clip --reference-captioner
-   * runs/quickstart --out runs/diffusion}.
+   * runs/quickstart-48 --out runs/diffusion}.
    */
   public static Recipe diffusion(boolean quick) {
     int width = quick ? 128 : 192;
@@ -638,7 +638,7 @@ public final class Recipes {
    * diffusion decoder ({@code --part decoder=DIFFUSION_RUN}: its text encoder, denoiser and tokenizer)
    * the denoising loss of the image itself trains the encoder, from images alone (the data hold no
    * captions). 3000 steps of 32. Run: {@code ./glimpse train --recipe vlv-quick-stage1 --part
-   * decoder=runs/diffusion --reference-captioner runs/quickstart --out runs/vlv-s1}.
+   * decoder=runs/diffusion --reference-captioner runs/quickstart-48 --out runs/vlv-s1}.
    */
   public static Recipe vlvQuickStage1() {
     VlvConfig model = new VlvConfig(vlvVision(), 16, TransformerConfig.preLn(128, 2, 4),
@@ -677,7 +677,7 @@ public final class Recipes {
    * vlv-quick-progressive} (MLP, + LM at a third of the run, + encoder at two thirds, by parameter
    * groups with a start step) are the unfreezing ablation. 3000 steps of 32. Run: {@code ./glimpse
    * train --recipe vlv-quick --part autoencoder=runs/vlv-s1 --part language-model=runs/lm-quick
-   * --reference-captioner runs/quickstart --out runs/vlv}.
+   * --reference-captioner runs/quickstart-48 --out runs/vlv}.
    */
   static Recipe vlvQuick(VlvStage2 schedule) {
     int steps = 3000;
