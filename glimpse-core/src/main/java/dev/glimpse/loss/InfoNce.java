@@ -50,11 +50,11 @@ public final class InfoNce {
     NDArray diagonal = logits.getManager().arange(n).toType(DataType.INT64, false).reshape(n, 1); // [N, 1]
     NDArray imageToText = logits.logSoftmax(1).gather(diagonal, 1).mean().neg();
     NDArray textToImage = logits.transpose().logSoftmax(1).gather(diagonal, 1).mean().neg();
-    return new Result(imageToText.add(textToImage).div(2), imageToText, textToImage);
+    return new Result(Scalars.div(imageToText.add(textToImage), 2), imageToText, textToImage);
   }
 
   /** Rows scaled to unit L2 length: {@code x / max(||x||, 1e-12)}, as {@code torch.nn.functional.normalize}. */
   public static NDArray normalize(NDArray x) {
-    return x.div(x.square().sum(new int[] {-1}, true).sqrt().maximum(1e-12f));
+    return x.div(Scalars.maximum(x.square().sum(new int[] {-1}, true).sqrt(), 1e-12));
   }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.glimpse.nn.Init;
 import dev.glimpse.nn.Parameter;
 import dev.glimpse.nn.ParameterStore;
+import dev.glimpse.nn.Scalars;
 
 /**
  * The temperature of a contrastive loss, given as its inverse, the logit scale {@code 1 / tau}:
@@ -46,7 +47,7 @@ public sealed interface Temperature {
   record Learned(Parameter logScale, double maxScale) implements Temperature {
     @Override
     public NDArray logitScale(NDArray like, double progress) {
-      return logScale.array().exp().minimum((float) maxScale).reshape();  // scalar
+      return Scalars.minimum(logScale.array().exp(), maxScale).reshape();  // scalar
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.glimpse.nn.KvCache;
 import dev.glimpse.nn.LmHead;
 import dev.glimpse.nn.Parameter;
 import dev.glimpse.nn.ParameterStore;
+import dev.glimpse.nn.Scalars;
 import dev.glimpse.nn.TextEmbedding;
 import dev.glimpse.nn.Transformer;
 import dev.glimpse.nn.VisionTransformer;
@@ -136,7 +137,7 @@ public final class GitModel implements CaptioningModel, EmbedsImages {
     NDArray imageRows = manager.zeros(new Shape(b, n, n))
         .concat(manager.full(new Shape(b, n, t), AttentionMask.BLOCKED), 2);           // [B, N, N + T]
     NDArray textRows = manager.zeros(new Shape(b, t, n))
-        .concat(textMask.toType(DataType.FLOAT32, false).neg().add(1f).mul(AttentionMask.BLOCKED), 2); // [B, T, N + T]
+        .concat(Scalars.mul(textMask.toType(DataType.FLOAT32, false).neg().add(1f), AttentionMask.BLOCKED), 2); // [B, T, N + T]
     NDArray mask = imageRows.concat(textRows, 1).expandDims(1);         // [B, 1, N + T, N + T]
     NDArray hidden = decodeMasked(visual, ids, positions, mask, null, null);
     return head.forward(hidden.get(":, " + n + ":, :"));                // [B, T, V]

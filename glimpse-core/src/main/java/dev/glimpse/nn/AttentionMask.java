@@ -123,7 +123,7 @@ public final class AttentionMask {
     long b = valid.getShape().get(0);
     long s = valid.getShape().get(1);
     // (1 - valid) * BLOCKED
-    return valid.neg().add(1f).mul(BLOCKED).reshape(b, 1, 1, s);
+    return Scalars.mul(valid.neg().add(1f), BLOCKED).reshape(b, 1, 1, s);
   }
 
   /** Builds a mask from segments. */

@@ -122,7 +122,7 @@ public final class GradientCache<B> implements Objective<B> {
     Loss contrastive;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       contrastive = batchLoss.loss(full, step);
-      collector.backward(contrastive.value().div(step.microBatches()));
+      collector.backward(Scalars.div(contrastive.value(), step.microBatches()));
     }
     List<NDArray> gradients = new ArrayList<>();
     for (NDArray e : full) {

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.glimpse.nn.Scalars;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +30,7 @@ public interface Objective<B> {
   default Loss backward(B batch, Step step) {
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       Loss l = loss(batch, step);
-      collector.backward(l.value().div(step.microBatches()));
+      collector.backward(Scalars.div(l.value(), step.microBatches()));
       return l;
     }
   }
