@@ -170,7 +170,13 @@ public final class ServeBench {
       String allocator = allocator();
       out.addProperty("allocator", allocator);
       log.println("native allocator: " + allocator);
-      bench.level(4, 8); // warm-up: JIT, allocator, first batches
+      // Warm-up, not counted: every level once (JIT of the batched paths, allocator, first batch shapes).
+      // With a single small warm-up level the first counted round ran lowest in 6 of 7 runs.
+      for (int c : levels) {
+        Level warm = bench.level(c, warmUpRequests(c));
+        log.printf("warm-up, concurrency %3d: %4d requests, %d failed, %7.1f tokens/s (not counted)%n", c,
+            warm.requests(), warm.failed(), warm.tokensPerSecond());
+      }
       // The levels run in rounds, one after another within each round, so that a change in the load of a
       // shared machine falls on every level alike; a level's figures pool its rounds, and the speedup is
       // the median of the per-round ratios.
@@ -314,6 +320,11 @@ public final class ServeBench {
    * wave would time a smaller batch than the level's (the earlier default, 64 requests over 3 rounds at
    * 16, left a wave of 5 in every round).
    */
+  /** Requests of a level's warm-up: two waves, at least 8. */
+  static int warmUpRequests(int c) {
+    return Math.max(8, 2 * c);
+  }
+
   static int requestsPerRound(int c, int requestsPerLevel, int rounds) {
     return requestsPerLevel > 0 ? Math.max(c, requestsPerLevel / rounds) : Math.max(16, 4 * c);
   }

@@ -23,4 +23,12 @@ class ServeBenchRequestsTest {
     assertEquals(16, ServeBench.requestsPerRound(16, 20, 3), "never fewer than one wave");
     assertEquals(2, ServeBench.requestsPerRound(1, 2, 1));
   }
+
+  @Test
+  void theWarmUpRunsWholeWavesAtEveryLevel() {
+    for (int c : new int[] {4, 16, 64}) {
+      assertEquals(2 * c, ServeBench.warmUpRequests(c), "two waves at " + c);
+    }
+    assertEquals(8, ServeBench.warmUpRequests(1));
+  }
 }
