@@ -70,13 +70,16 @@ class FlatMixTest {
   }
 
   @Test
-  void theQuickstartSeesSixtyFourPixelsAndItsFortyEightVariantDiffersOnlyThere() {
+  void theQuickstartSeesSixtyFourPixelsAndItsFortyEightVariantDiffersOnlyThereAndInSteps() {
     JsonObject now = RecipeFiles.toJson(quickstart);
     JsonObject before = RecipeFiles.toJson(Recipes.get("quickstart-48"));
     JsonObject vision = now.getAsJsonObject("model").getAsJsonObject("config").getAsJsonObject("vision");
     assertEquals(64, vision.get("imageSize").getAsInt());
     assertEquals(8, vision.get("patchSize").getAsInt());
     before.getAsJsonObject("model").getAsJsonObject("config").getAsJsonObject("vision").addProperty("imageSize", 64);
+    assertEquals(8750, now.getAsJsonObject("train").get("steps").getAsInt());
+    assertEquals(7000, before.getAsJsonObject("train").get("steps").getAsInt());
+    before.getAsJsonObject("train").addProperty("steps", 8750);
     for (String part : new String[] {"model", "train", "data", "tokenizer", "eval"}) {
       assertEquals(now.get(part), before.get(part), part);
     }
