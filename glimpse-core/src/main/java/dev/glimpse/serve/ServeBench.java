@@ -320,13 +320,13 @@ public final class ServeBench {
    * wave would time a smaller batch than the level's (the earlier default, 64 requests over 3 rounds at
    * 16, left a wave of 5 in every round).
    */
+  static int requestsPerRound(int c, int requestsPerLevel, int rounds) {
+    return requestsPerLevel > 0 ? Math.max(c, requestsPerLevel / rounds) : Math.max(16, 4 * c);
+  }
+
   /** Requests of a level's warm-up: two waves, at least 8. */
   static int warmUpRequests(int c) {
     return Math.max(8, 2 * c);
-  }
-
-  static int requestsPerRound(int c, int requestsPerLevel, int rounds) {
-    return requestsPerLevel > 0 ? Math.max(c, requestsPerLevel / rounds) : Math.max(16, 4 * c);
   }
 
   private Level level(int concurrency, int requests) {

@@ -41,16 +41,6 @@ class ScalarsTest {
         x.setRequiresGradient(true);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
           NDArray y = Scalars.pow(Scalars.add(Scalars.mul(x, 3), 1), 2).sum(); // sum((3x + 1)^2)
-          // Collect garbage and refill freed direct memory with NaNs before the backward pass.
-          System.gc();
-          List<ByteBuffer> junk = new ArrayList<>();
-          for (int i = 0; i < 2000; i++) {
-            ByteBuffer b = ByteBuffer.allocateDirect(64).order(ByteOrder.nativeOrder());
-            while (b.hasRemaining()) {
-              b.putFloat(Float.NaN);
-            }
-            junk.add(b);
-          }
           collectAndRefill(manager);
           collector.backward(y);
         }
@@ -83,7 +73,8 @@ class ScalarsTest {
     }
   }
 
-  // Collect garbage, then allocate many small native scalars so freed memory is handed out again.
+  // Collect garbage, then hand freed memory out again before the backward pass: direct buffers filled
+  // with NaNs, and many small native scalars.
   private static void collectAndRefill(NDManager manager) {
     for (int i = 0; i < 3; i++) {
       System.gc();
@@ -92,6 +83,14 @@ class ScalarsTest {
       Thread.sleep(20);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    List<ByteBuffer> buffers = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      ByteBuffer b = ByteBuffer.allocateDirect(64).order(ByteOrder.nativeOrder());
+      while (b.hasRemaining()) {
+        b.putFloat(Float.NaN);
+      }
+      buffers.add(b);
     }
     List<NDArray> junk = new ArrayList<>();
     for (int i = 0; i < 2000; i++) {
